@@ -1,0 +1,99 @@
+"""callkit: plan better sales calls - explainable scoring, a SQLite workspace, coaching notebooks, reports.
+
+The public API is re-exported here. Names load on first use so that `import callkit` stays cheap
+(every report kernel pays for it).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    # exceptions
+    "CallkitError": "callkit.exceptions",
+    "ProcessError": "callkit.exceptions",
+    "UnknownStageError": "callkit.exceptions",
+    "InvalidInputError": "callkit.exceptions",
+    "WorkspaceError": "callkit.exceptions",
+    "NotAWorkspaceError": "callkit.exceptions",
+    "SchemaVersionError": "callkit.exceptions",
+    "RecordNotFoundError": "callkit.exceptions",
+    "CsvImportError": "callkit.exceptions",
+    "ExerciseItemsError": "callkit.exceptions",
+    "ReportError": "callkit.exceptions",
+    # process
+    "SalesProcess": "callkit.process",
+    "Stage": "callkit.process",
+    # models
+    "Finding": "callkit.models",
+    "Rep": "callkit.models",
+    "Deal": "callkit.models",
+    "CloseDateChange": "callkit.models",
+    "Attendee": "callkit.models",
+    "Research": "callkit.models",
+    "Commitment": "callkit.models",
+    "CallPlan": "callkit.models",
+    "Learned": "callkit.models",
+    "Debrief": "callkit.models",
+    "Call": "callkit.models",
+    "ExerciseResult": "callkit.models",
+    "OUTCOMES": "callkit.models",
+    # scoring
+    "assess_objective": "callkit.scoring.objective",
+    "ObjectiveAssessment": "callkit.scoring.objective",
+    "assess_customer_value": "callkit.scoring.value",
+    "ValueAssessment": "callkit.scoring.value",
+    "score_plan": "callkit.scoring.plan",
+    "PlanScore": "callkit.scoring.plan",
+    "CriterionScore": "callkit.scoring.plan",
+    "Rubric": "callkit.scoring.plan",
+    "score_debrief": "callkit.scoring.debrief",
+    "DebriefScore": "callkit.scoring.debrief",
+    # deals
+    "deal_health": "callkit.deals",
+    "DealHealth": "callkit.deals",
+    # workspace and sample team
+    "Workspace": "callkit.workspace",
+    "make_sample_team": "callkit.sample",
+    "SampleTeam": "callkit.sample",
+    # reports
+    "generate_reports": "callkit.reports",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'callkit' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .deals import DealHealth, deal_health
+    from .exceptions import (
+        CallkitError, CsvImportError, ExerciseItemsError, InvalidInputError, NotAWorkspaceError,
+        ProcessError, RecordNotFoundError, ReportError, SchemaVersionError, UnknownStageError, WorkspaceError,
+    )
+    from .models import (
+        OUTCOMES, Attendee, Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief, ExerciseResult,
+        Finding, Learned, Rep, Research,
+    )
+    from .process import SalesProcess, Stage
+    from .reports import generate_reports
+    from .sample import SampleTeam, make_sample_team
+    from .scoring.debrief import DebriefScore, score_debrief
+    from .scoring.objective import ObjectiveAssessment, assess_objective
+    from .scoring.plan import CriterionScore, PlanScore, Rubric, score_plan
+    from .scoring.value import ValueAssessment, assess_customer_value
+    from .workspace import Workspace

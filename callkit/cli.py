@@ -1,0 +1,153 @@
+"""The `callkit` command line: errors are one line on stderr and a non-zero exit (tracebacks only with --debug)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__
+from .exceptions import CallkitError
+
+EXIT_ERROR = 1  # a CallkitError: bad input, bad workspace, failed reports
+EXIT_USAGE = 2  # argparse's own exit code for bad arguments
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .workspace import Workspace
+
+    ws = Workspace.create(args.path, sample=args.sample, reps=args.reps)
+    counts = ws.counts()
+    ws.close()
+    what = "sample workspace" if args.sample else "empty workspace"
+    print(f"Created a {what} in {args.path}: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .workspace import Workspace
+
+    with Workspace.open(args.path) as ws:
+        summary = ws.import_csv(reps=args.reps, deals=args.deals, calls=args.calls, close_dates=args.close_dates)
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Imported into {args.path}: " + ", ".join(f"{n} {k}" for k, n in summary.counts.items()) + ".")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .workspace import Workspace
+
+    with Workspace.open(args.path) as ws:
+        files = ws.export_csv(args.out)
+    print(f"Exported {len(files)} files to {args.out}: " + ", ".join(Path(f).name for f in files) + ".")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .scoring.report_text import check_command
+
+    return check_command(args.objective, stage=args.stage, as_json=args.json, workspace=args.workspace)
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from .reports import reports_command
+
+    return reports_command(args)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .reports import demo_command
+
+    return demo_command(args)
+
+
+def _cmd_workshop(args: argparse.Namespace) -> int:
+    from .workshop import workshop_command
+
+    return workshop_command(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callkit",
+        description="Plan better sales calls: score objectives and plans, coach a deal live, report on the team.",
+    )
+    parser.add_argument("--version", action="version", version=f"callkit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback when something fails")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("demo", _cmd_demo, "create the sample workspace, build every rep's report and print where the index is")
+    p.add_argument("--dir", default="callkit-demo", help="folder for the sample workspace and reports (default: ./callkit-demo)")
+    p.add_argument("--workers", type=int, default=None, help="parallel report workers (default: number of cores)")
+
+    p = add("init", _cmd_init, "create a new workspace (SQLite database + process.yaml)")
+    p.add_argument("path", help="folder to create")
+    p.add_argument("--sample", action="store_true", help="fill it with the sample team")
+    p.add_argument("--reps", type=int, default=8, help="number of sample reps (with --sample; default 8)")
+
+    p = add("import", _cmd_import, "import reps, deals and calls from CSV files, all or nothing")
+    p.add_argument("path", help="workspace folder")
+    p.add_argument("--reps", required=True, help="reps.csv")
+    p.add_argument("--deals", required=True, help="deals.csv")
+    p.add_argument("--calls", required=True, help="calls.csv")
+    p.add_argument("--close-dates", dest="close_dates", default=None, help="close_dates.csv (close-date history)")
+
+    p = add("export", _cmd_export, "export a workspace to CSV files (the import format)")
+    p.add_argument("path", help="workspace folder")
+    p.add_argument("--out", required=True, help="folder for the CSV files")
+
+    p = add("check", _cmd_check, "score one call objective as a coach would")
+    p.add_argument("objective", help="the call objective, in quotes")
+    p.add_argument("--stage", default=None, help="the deal's current stage id (e.g. discover)")
+    p.add_argument("--workspace", default=None, help="use this workspace's sales process")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    p = add("reports", _cmd_reports, "build one HTML coaching report per rep and an index for the manager")
+    p.add_argument("path", help="workspace folder")
+    p.add_argument("--out", required=True, help="folder for the HTML reports")
+    p.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of cores)")
+    p.add_argument("--rep", action="append", dest="reps", metavar="ID", help="only this rep (repeatable)")
+    p.add_argument("--since", default=None, help="period start, YYYY-MM-DD")
+    p.add_argument("--until", default=None, help="period end, YYYY-MM-DD")
+
+    p = add("workshop", _cmd_workshop, "open the coaching notebook as a page for a live session")
+    p.add_argument("path", help="workspace folder")
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or 0)
+    except CallkitError as exc:
+        if args.debug:
+            raise
+        print(f"callkit: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("callkit: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an unexpected bug: still one line unless --debug
+        if args.debug:
+            raise
+        print(f"callkit: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

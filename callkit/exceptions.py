@@ -1,0 +1,117 @@
+"""callkit's exceptions: one base class, and specific subclasses that carry what a caller needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping
+
+
+class CallkitError(Exception):
+    """Base class of every error callkit raises on purpose; its message is one plain sentence."""
+
+
+class ProcessError(CallkitError):
+    """A sales-process file is missing or malformed."""
+
+    def __init__(self, path: str | Path | None, problem: str):
+        self.path = str(path) if path is not None else None
+        self.problem = problem
+        where = f"{self.path}: " if self.path else ""
+        super().__init__(f"{where}{problem}")
+
+
+class UnknownStageError(CallkitError, KeyError):
+    """A stage id that the sales process does not have."""
+
+    def __init__(self, stage: str, valid: Iterable[str]):
+        self.stage = stage
+        self.valid = list(valid)
+        super().__init__(f"Unknown stage {stage!r}: use one of {', '.join(self.valid)}.")
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the whole message
+        return self.args[0]
+
+
+class InvalidInputError(CallkitError, ValueError):
+    """Input that does not make a valid record; `errors` maps each field to one plain sentence."""
+
+    def __init__(self, errors: Mapping[str, str], what: str = "input"):
+        self.errors = dict(errors)
+        self.what = what
+        first = next(iter(self.errors.values()), "it is not valid")
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        super().__init__(f"The {what} needs fixing: {first}{more}")
+
+
+class WorkspaceError(CallkitError):
+    """Something is wrong with a workspace folder or its database."""
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(problem)
+
+
+class NotAWorkspaceError(WorkspaceError):
+    """The path does not hold a callkit workspace."""
+
+    def __init__(self, path: str | Path):
+        super().__init__(path, f"{path} is not a callkit workspace: create one with `callkit init {path}`.")
+
+
+class SchemaVersionError(WorkspaceError):
+    """The workspace was written by a newer callkit than this one."""
+
+    def __init__(self, path: str | Path, found: int, supported: int):
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            path,
+            f"{path} was written by a newer callkit (schema {found}, this one reads up to {supported}): "
+            "upgrade callkit to open it.",
+        )
+
+
+class RecordNotFoundError(CallkitError, LookupError):
+    """A rep, deal or call id that is not in the workspace."""
+
+    def __init__(self, kind: str, record_id: str):
+        self.kind = kind
+        self.record_id = record_id
+        super().__init__(f"There is no {kind} with id {record_id!r} in this workspace.")
+
+
+class CsvImportError(CallkitError):
+    """A CSV file that cannot be imported; names the file, the spreadsheet row and the column."""
+
+    def __init__(self, file: str | Path, problem: str, row: int | None = None, column: str | None = None):
+        self.file = str(file)
+        self.row = row
+        self.column = column
+        self.problem = problem
+        where = Path(self.file).name
+        if row is not None:
+            where += f", row {row}"
+        if column:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {problem}")
+
+
+class ExerciseItemsError(CallkitError):
+    """An exercise items file that is malformed; names the file and the item."""
+
+    def __init__(self, file: str | Path, problem: str, item: str | int | None = None):
+        self.file = str(file)
+        self.item = item
+        self.problem = problem
+        where = Path(self.file).name + (f", item {item}" if item is not None else "")
+        super().__init__(f"{where}: {problem}")
+
+
+class ReportError(CallkitError):
+    """One rep's coaching report could not be produced."""
+
+    def __init__(self, rep_id: str, problem: str):
+        self.rep_id = rep_id
+        self.problem = problem
+        super().__init__(f"Report for rep {rep_id!r} failed: {problem}")
