@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "CsvImportError": "callkit.exceptions",
     "ExerciseItemsError": "callkit.exceptions",
     "ReportError": "callkit.exceptions",
+    "RubricError": "callkit.exceptions",
     # process
     "SalesProcess": "callkit.process",
     "Stage": "callkit.process",

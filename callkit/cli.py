@@ -17,11 +17,18 @@ EXIT_USAGE = 2  # argparse's own exit code for bad arguments
 def _cmd_init(args: argparse.Namespace) -> int:
     from .workspace import Workspace
 
-    ws = Workspace.create(args.path, sample=args.sample, reps=args.reps)
-    counts = ws.counts()
-    ws.close()
-    what = "sample workspace" if args.sample else "empty workspace"
-    print(f"Created a {what} in {args.path}: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+    with Workspace.create(args.path, sample=args.sample, reps=args.reps) as ws:
+        counts = ws.counts()
+    if args.sample:
+        print(
+            f"Created a sample workspace in {args.path}: {counts['reps']} reps, {counts['deals']} deals, "
+            f"{counts['calls']} calls ({counts['plans']} planned, {counts['debriefs']} debriefed)."
+        )
+    else:
+        print(
+            f"Created an empty workspace in {args.path}. Add your team with: callkit import {args.path} "
+            "--reps reps.csv --deals deals.csv --calls calls.csv [--close-dates close_dates.csv]"
+        )
     return 0
 
 
@@ -32,7 +39,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
         summary = ws.import_csv(reps=args.reps, deals=args.deals, calls=args.calls, close_dates=args.close_dates)
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"Imported into {args.path}: " + ", ".join(f"{n} {k}" for k, n in summary.counts.items()) + ".")
+    n = summary.counts
+    print(
+        f"Imported into {args.path}: {n['reps']} reps, {n['deals']} deals, {n['calls']} calls "
+        f"({n['plans']} planned, {n['debriefs']} debriefed), {n['close_dates']} close-date changes."
+    )
     return 0
 
 
@@ -116,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of cores)")
     p.add_argument("--rep", action="append", dest="reps", metavar="ID", help="only this rep (repeatable)")
     p.add_argument("--since", default=None, help="period start, YYYY-MM-DD")
-    p.add_argument("--until", default=None, help="period end, YYYY-MM-DD")
+    p.add_argument("--until", default=None, help="period end, YYYY-MM-DD (default: the period is the 12 weeks "
+                   "ending at the latest call date in the workspace)")
+    p.add_argument("--notebook", default=None, help="run your own copy of rep_report.ipynb (same parameters)")
 
     p = add("workshop", _cmd_workshop, "open the coaching notebook as a page for a live session")
     p.add_argument("path", help="workspace folder")

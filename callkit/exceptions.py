@@ -20,6 +20,16 @@ class ProcessError(CallkitError):
         super().__init__(f"{where}{problem}")
 
 
+class RubricError(CallkitError):
+    """A scoring rubric file (weights and coaching messages) is missing or malformed."""
+
+    def __init__(self, path: str | Path | None, problem: str):
+        self.path = str(path) if path is not None else None
+        self.problem = problem
+        where = f"{self.path}: " if self.path else ""
+        super().__init__(f"{where}{problem}")
+
+
 class UnknownStageError(CallkitError, KeyError):
     """A stage id that the sales process does not have."""
 
@@ -106,6 +116,10 @@ class ExerciseItemsError(CallkitError):
         self.problem = problem
         where = Path(self.file).name + (f", item {item}" if item is not None else "")
         super().__init__(f"{where}: {problem}")
+
+
+class WorkshopError(CallkitError):
+    """`callkit workshop` cannot start: the port is taken, or the coaching notebook cannot be found."""
 
 
 class ReportError(CallkitError):

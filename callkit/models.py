@@ -210,6 +210,7 @@ class ExerciseResult(_Model):
     passed: bool = False
     feedback: str = ""
     answered_at: datetime | None = None
+    attempt: int = Field(default=1, ge=1)  # the rep's round through the workbook (1 = first time)
 
 
 # -- plain-English validation errors ---------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""Small inline SVG charts for the reports, drawn in plain Python: no matplotlib in the report kernel.
+
+Every label is escaped; the SVG carries no script, link or font reference, so it embeds safely in an
+offline page and stays a few kilobytes.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Sequence
+
+COLORS = ("#2457a6", "#d9822b", "#7b8794")
+FONT = 'font-family="system-ui, sans-serif"'
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
+               title: str, y_max: float = 100.0, y_suffix: str = "", width: int = 680, height: int = 240) -> str:
+    """A line chart of up to three series over the same x labels; None values leave a gap."""
+    left, right, top, bottom = 44, 12, 30, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(labels), 1)
+    step = plot_w / max(n - 1, 1)
+
+    def x(i: int) -> float:
+        return left + (i * step if n > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return top + plot_h - (max(0.0, min(v, y_max)) / y_max) * plot_h
+
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(title)}" {FONT} font-size="11">', f"<title>{escape(title)}</title>"]
+    for tick in range(0, 5):
+        value = y_max * tick / 4
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_fmt(y(value))}" y2="{_fmt(y(value))}" '
+                     f'stroke="#e4e7eb"/>')
+        parts.append(f'<text x="{left - 6}" y="{_fmt(y(value) + 4)}" text-anchor="end" fill="#616e7c">'
+                     f"{escape(_fmt(value) + y_suffix)}</text>")
+    every = max(1, (n + 7) // 8)
+    for i, label in enumerate(labels):
+        if i % every == 0 or i == n - 1:
+            parts.append(f'<text x="{_fmt(x(i))}" y="{height - bottom + 16}" text-anchor="middle" '
+                         f'fill="#616e7c">{escape(label)}</text>')
+    for k, (name, values) in enumerate(series):
+        color = COLORS[k % len(COLORS)]
+        runs: list[list[str]] = [[]]
+        for i, v in enumerate(values):
+            if v is None:
+                runs.append([])
+                continue
+            runs[-1].append(f"{_fmt(x(i))},{_fmt(y(v))}")
+            parts.append(f'<circle cx="{_fmt(x(i))}" cy="{_fmt(y(v))}" r="3" fill="{color}"/>')
+        for run in runs:
+            if len(run) > 1:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" stroke-width="2"/>')
+        lx = left + k * 210
+        parts.append(f'<rect x="{lx}" y="8" width="12" height="12" rx="2" fill="{color}"/>')
+        parts.append(f'<text x="{lx + 17}" y="18" fill="#1f2933">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_profile(rows: Sequence[tuple[str, float | None, float | None]], *, title: str,
+                mine: str = "You", theirs: str = "Team median", width: int = 680) -> str:
+    """Horizontal bars 0-100% per row (label, value, team value): a bar for the rep, a tick for the team."""
+    label_w, right, top, row_h = 250, 50, 30, 26
+    plot_w = width - label_w - right
+    height = top + row_h * len(rows) + 10
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(title)}" {FONT} font-size="12">', f"<title>{escape(title)}</title>",
+             f'<rect x="{label_w}" y="8" width="12" height="12" rx="2" fill="{COLORS[0]}"/>',
+             f'<text x="{label_w + 17}" y="18" fill="#1f2933">{escape(mine)}</text>',
+             f'<rect x="{label_w + 100}" y="7" width="3" height="14" fill="{COLORS[1]}"/>',
+             f'<text x="{label_w + 110}" y="18" fill="#1f2933">{escape(theirs)}</text>']
+    for i, (label, value, team) in enumerate(rows):
+        y0 = top + i * row_h
+        parts.append(f'<text x="{label_w - 8}" y="{y0 + 15}" text-anchor="end" fill="#1f2933">{escape(label)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y0 + 4}" width="{plot_w}" height="14" fill="#f0f4f8"/>')
+        if value is not None:
+            parts.append(f'<rect x="{label_w}" y="{y0 + 4}" width="{_fmt(plot_w * max(0.0, min(value, 1.0)))}" '
+                         f'height="14" fill="{COLORS[0]}"/>')
+            parts.append(f'<text x="{width - right + 6}" y="{y0 + 15}" fill="#1f2933">{round(100 * value)}%</text>')
+        else:
+            parts.append(f'<text x="{width - right + 6}" y="{y0 + 15}" fill="#616e7c">n/a</text>')
+        if team is not None:
+            tx = label_w + plot_w * max(0.0, min(team, 1.0))
+            parts.append(f'<rect x="{_fmt(tx - 1.5)}" y="{y0 + 1}" width="3" height="20" fill="{COLORS[1]}"/>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,52 @@
+"""The `callkit reports` and `callkit demo` commands: run the batch, print where the index is, exit non-zero on failures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .progress import terminal_text
+from .run import ReportRun, generate_reports, rerun_hint
+from .render import human_date
+
+DEMO_WORKSPACE = "workspace"
+DEMO_REPORTS = "reports"
+
+
+def _summary(run: ReportRun, workspace: str | Path, out: str | Path) -> int:
+    period = f"{human_date(run.since.isoformat())} to {human_date(run.until.isoformat())}"
+    done = len(run.succeeded)
+    print(f"Wrote {done} report{'s' if done != 1 else ''} for {period} in {run.seconds:.1f} s "
+          f"({run.workers} worker{'s' if run.workers != 1 else ''}).")
+    if run.failed:
+        print(f"callkit: {len(run.failed)} report{'s' if len(run.failed) != 1 else ''} failed:", file=sys.stderr)
+        for r in run.failed:
+            kept = f" [notebook: {r.failed_notebook}]" if r.failed_notebook else ""
+            print(f"  {terminal_text(r.rep_id)} ({terminal_text(r.name)}): {terminal_text(r.error or '')}{kept}",
+                  file=sys.stderr)
+        print(f"Rerun just these with: {terminal_text(rerun_hint(run, workspace, out))}", file=sys.stderr)
+    print(f"Open the team index: {run.index_path}")
+    return run.exit_code
+
+
+def reports_command(args: argparse.Namespace) -> int:
+    """`callkit reports PATH --out DIR [--workers N] [--rep ID ...] [--since D --until D]`."""
+    run = generate_reports(args.path, args.out, workers=args.workers, reps=args.reps, since=args.since,
+                           until=args.until, notebook=getattr(args, "notebook", None))
+    return _summary(run, args.path, args.out)
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    """`callkit demo [--dir D]`: the sample team in D/workspace (reused if there), every report in D/reports."""
+    from ..workspace import DB_NAME, Workspace
+
+    base = Path(args.dir)
+    ws_path = base / DEMO_WORKSPACE
+    if (ws_path / DB_NAME).is_file():
+        print(f"Using the sample workspace in {ws_path}.")
+    else:
+        Workspace.create(ws_path, sample=True).close()
+        print(f"Created the sample team in {ws_path}.")
+    run = generate_reports(ws_path, base / DEMO_REPORTS, workers=getattr(args, "workers", None))
+    return _summary(run, ws_path, base / DEMO_REPORTS)

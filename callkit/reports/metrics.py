@@ -1,0 +1,422 @@
+"""A rep's coaching-report figures and the team's medians, in plain Python (no pandas, no Jupyter).
+
+Report data is plain JSON-able dicts so that the batch runner can compute it once, in warm worker
+processes, and hand each report kernel a small file to render. Workspace and scoring modules are
+imported inside the functions that need them: a kernel that renders cached data never pays for them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .names import report_slug
+from .period import resolve_period, week_index, week_starts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..models import Call, CallPlan
+    from ..process import SalesProcess
+    from ..workspace import Workspace
+
+ADVANCES = ("advance", "order")
+QUOTE_LIMIT = 280
+TOP_POINTS = 3
+NO_PLAN_CODE = "report.no_plan"
+READY_CODE = "plan.not_ready"  # a summary of other findings: never a coaching point of its own
+
+# Headline figures: key -> (label, unit, higher_is_better). Unit "%" values are shares 0..1.
+FIGURES: dict[str, tuple[str, str, bool | None]] = {
+    "calls": ("Calls", "n", None),
+    "plan_share": ("Calls with a written plan", "%", True),
+    "plan_score": ("Average plan score (0-100)", "score", True),
+    "advance_objectives": ("Objectives that are advances", "%", True),
+    "advance_outcomes": ("Calls that ended in an advance or an order", "%", True),
+    "agenda_agreed": ("Agenda agreed with the customer before the call", "%", True),
+    "customer_value": ("Customer value answered in the customer's terms", "%", True),
+    "compression": ("Process steps planned per call (compression)", "x", True),
+    "calls_per_advance": ("Calls per advance", "x", False),
+}
+FIGURE_NOTES = {
+    "plan_share": "of all calls",
+    "advance_objectives": "of planned calls",
+    "advance_outcomes": "of debriefed calls",
+    "agenda_agreed": "of planned calls",
+    "customer_value": "of planned calls",
+    "compression": "average over planned calls",
+    "calls_per_advance": "fewer is better",
+}
+# The rep's own words quoted as the example of a finding, by rubric criterion.
+QUOTED_FIELD = {
+    "objective": ("objective", "Your objective"),
+    "fallback": ("fallback", "Your fallback"),
+    "customer_value": ("customer_value", "What's in it for the customer"),
+    "agenda": ("agenda", "Your agenda"),
+    "compression": ("planned_steps", "Your planned steps"),
+    "questions": ("questions", "Your questions"),
+    "homework": ("research", "Your homework"),
+}
+NO_PLAN_TEXT = {
+    "title": "Plan every call",
+    "message": "{count} of your {calls} calls had no written plan.",
+    "tip": ("Before each call, write what the client will do (an advance) and what's in it for the customer "
+            "to invest their time now; if you can't answer that, you aren't ready and should reschedule."),
+}
+
+_workspaces: dict[str, Any] = {}
+
+
+# -- opening ---------------------------------------------------------------------------------------
+
+
+def open_cached_workspace(path: str | os.PathLike[str]) -> "Workspace":
+    """The workspace at `path`, opened once per process (report workers reuse it for every rep)."""
+    from ..workspace import Workspace
+
+    key = str(Path(path).resolve())
+    if key not in _workspaces:
+        _workspaces[key] = Workspace.open(key)
+    return _workspaces[key]
+
+
+def default_period(ws: "Workspace", since: Any = None, until: Any = None) -> tuple[date, date]:
+    """The report period: `since`/`until` when given, else the 12 weeks ending at the latest call date."""
+    latest = None
+    if since is None or until is None:
+        calls = ws.calls()
+        latest = calls[-1].date if calls else None
+    return resolve_period(since, until, latest)
+
+
+# -- one rep ---------------------------------------------------------------------------------------
+
+
+def _plan_stage(plan: "CallPlan", process: "SalesProcess") -> str | None:
+    """Where the deal was when the plan was written: the earliest stage among its planned process steps."""
+    indexes = [process.index(s) for s in (process.stage_of_activity(t) for t in plan.planned_steps) if s]
+    return process.stages[min(indexes)].id if indexes else None
+
+
+def _clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _quoted(plan: "CallPlan", criterion: str) -> tuple[str | None, str]:
+    field, label = QUOTED_FIELD.get(criterion, ("objective", "Your objective"))
+    value: Any = getattr(plan, field)
+    if field == "research":
+        value = "; ".join(v for v in (value.goals, value.obstacles, value.industry, value.notes) if v)
+    elif isinstance(value, list):
+        value = "; ".join(value)
+    return (_clip(value) if value and value.strip() else None), label
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> dict[str, Any]:
+    """Everything one rep's report shows, as JSON-able data: figures, trend, skills, coaching points, deals."""
+    from ..deals import deal_health
+    from ..scoring.objective import assess_objective
+    from ..scoring.plan import Rubric, score_plan
+    from ..scoring.value import assess_customer_value
+
+    start, end = resolve_period(since, until, None)
+    process = ws.process
+    rubric = Rubric.for_workspace(ws)
+    rep = ws.rep(rep_id)
+    history = ws.calls(rep_id=rep_id, until=end)  # earlier calls too: deal health needs the whole story
+    calls = [c for c in history if c.date >= start]
+    deals = {d.deal_id: d for d in ws.deals(rep_id=rep_id)}
+
+    planned = [c for c in calls if c.plan is not None]
+    debriefed = [c for c in calls if c.debrief is not None]
+    advanced = [c for c in debriefed if c.outcome in ADVANCES]
+    scores = {c.call_id: score_plan(c.plan, process=process, rubric=rubric, stage=_plan_stage(c.plan, process))
+              for c in planned}
+    value_ok = {c.call_id: bool(assess_customer_value(c.plan.customer_value).is_customer_centric)
+                for c in planned if c.plan.customer_value.strip()}
+
+    figures = {
+        "calls": len(calls),
+        "plan_share": _share(len(planned), len(calls)),
+        "plan_score": _mean([scores[c.call_id].total for c in planned]),
+        "advance_objectives": _share(sum(bool(scores[c.call_id].objective.is_advance) for c in planned), len(planned)),
+        "advance_outcomes": _share(len(advanced), len(debriefed)),
+        "agenda_agreed": _share(sum(c.plan.agenda_agreed for c in planned), len(planned)),
+        "customer_value": _share(sum(value_ok.get(c.call_id, False) for c in planned), len(planned)),
+        "compression": _mean([scores[c.call_id].compression for c in planned]),
+        "calls_per_advance": len(debriefed) / len(advanced) if advanced else None,
+    }
+
+    criteria: dict[str, list[float]] = defaultdict(list)
+    for score in scores.values():
+        for crit in score.criteria:
+            if crit.checks:
+                criteria[crit.id].append(crit.score)
+    skills = [{"id": cid, "label": rule.label, "weight": rule.weight, "score": _mean(criteria.get(cid, []))}
+              for cid, rule in rubric.plan.items()]
+
+    weeks = week_starts(start, end)
+    trend = [{"week": w.isoformat(), "calls": 0, "plan_scores": [], "debriefed": 0, "advances": 0} for w in weeks]
+    for c in calls:
+        bucket = trend[week_index(c.date, start)]
+        bucket["calls"] += 1
+        if c.call_id in scores:
+            bucket["plan_scores"].append(scores[c.call_id].total)
+        if c.debrief is not None:
+            bucket["debriefed"] += 1
+            bucket["advances"] += c.outcome in ADVANCES
+    for bucket in trend:
+        bucket["plan_score"] = _mean(bucket.pop("plan_scores"))
+        bucket["advance_rate"] = _share(bucket["advances"], bucket["debriefed"])
+
+    points = _coaching_points(calls, planned, scores, deals, rubric, assess_objective)
+    deal_rows = _deal_rows(deals, history, calls, start, end, process, deal_health)
+    return {
+        "rep": {"rep_id": rep.rep_id, "name": rep.name, "team": rep.team, "manager": rep.manager,
+                "slug": report_slug(rep.rep_id)},
+        "period": {"since": start.isoformat(), "until": end.isoformat()},
+        "counts": {"calls": len(calls), "planned": len(planned), "debriefed": len(debriefed), "advances": len(advanced)},
+        "figures": figures,
+        "skills": skills,
+        "trend": trend,
+        "points": points,
+        "deals": deal_rows,
+        "exercises": _exercise_rows(ws, rep_id),
+        "stalled_deals": sum(1 for d in deal_rows if d["stalled"]),
+        "slipping_deals": sum(1 for d in deal_rows if d["slips"] and not d["stalled"]),
+    }
+
+
+def _coaching_points(calls: list["Call"], planned: list["Call"], scores: dict[str, Any], deals: dict[str, Any],
+                     rubric: Any, assess_objective: Any) -> list[dict[str, Any]]:
+    """The findings that cost this rep most points over the period, each with the rep's own worst example."""
+    cost: dict[str, float] = defaultdict(float)
+    count: dict[str, int] = defaultdict(int)
+    worst: dict[str, tuple[float, date, Any, Any]] = {}
+    for call in planned:
+        score = scores[call.call_id]
+        counted = [c for c in score.criteria if c.checks]
+        total_weight = sum(c.weight for c in counted) or 1.0
+        for crit in counted:
+            if not crit.findings:
+                continue
+            each = 100 * crit.weight * (1 - crit.score) / total_weight / len(crit.findings)
+            for finding in crit.findings:
+                if finding.code == READY_CODE:
+                    continue
+                cost[finding.code] += each
+                count[finding.code] += 1
+                key = (each, call.date)
+                if finding.code not in worst or key > worst[finding.code][:2]:
+                    worst[finding.code] = (each, call.date, call, finding)
+
+    unplanned = [c for c in calls if c.plan is None]
+    if unplanned:
+        cost[NO_PLAN_CODE] = 100.0 * len(unplanned)
+        count[NO_PLAN_CODE] = len(unplanned)
+
+    points: list[dict[str, Any]] = []
+    for code in sorted(cost, key=lambda k: (-cost[k], k))[:TOP_POINTS]:
+        if code == NO_PLAN_CODE:
+            example = unplanned[-1]
+            points.append({
+                "code": code, "title": NO_PLAN_TEXT["title"], "criterion": None, "count": len(unplanned),
+                "out_of": len(calls), "cost": round(cost[code], 1),
+                "message": NO_PLAN_TEXT["message"].format(count=len(unplanned), calls=len(calls)),
+                "quote": None, "quote_label": None, "suggestion": None, "tip": NO_PLAN_TEXT["tip"],
+                "example": _example(example, deals),
+            })
+            continue
+        _, _, call, finding = worst[code]
+        criterion = code.split(".")[1] if code.count(".") >= 2 else ""
+        quote, quote_label = _quoted(call.plan, criterion)
+        suggestion = None
+        if criterion == "objective":
+            suggestion = scores[call.call_id].objective.suggestion
+        elif code == "plan.fallback.client_action":
+            suggestion = assess_objective(call.plan.fallback).suggestion
+        rule = rubric.plan.get(criterion)
+        check = rule.checks.get(code.split(".")[-1]) if rule else None
+        title = f"{rule.label}: {check.label}" if rule and check else finding.message
+        points.append({
+            "code": code, "title": title, "criterion": criterion, "count": count[code], "out_of": len(planned),
+            "cost": round(cost[code], 1), "message": finding.message, "quote": quote, "quote_label": quote_label,
+            "suggestion": _clip(suggestion) if suggestion else None, "tip": finding.tip,
+            "example": _example(call, deals),
+        })
+    return points
+
+
+def _example(call: "Call", deals: dict[str, Any]) -> dict[str, Any]:
+    deal = deals.get(call.deal_id)
+    return {"call_id": call.call_id, "date": call.date.isoformat(), "deal_id": call.deal_id,
+            "account": deal.account if deal else "", "deal": deal.name if deal else ""}
+
+
+def _deal_rows(deals: dict[str, Any], history: list["Call"], calls: list["Call"], start: date, end: date,
+               process: "SalesProcess", deal_health: Any) -> list[dict[str, Any]]:
+    """Deals worked or re-forecast in the period that are slipping or stalled, stalled first."""
+    by_deal: dict[str, list[Any]] = defaultdict(list)
+    for c in history:
+        by_deal[c.deal_id].append(c)
+    active = {c.deal_id for c in calls}
+    rows = []
+    for deal_id, deal in deals.items():
+        health = deal_health(deal, by_deal.get(deal_id, []), process=process, today=end)
+        moved = any(start <= m.changed_on <= end for m in health.close_date_moves)
+        if not (health.stalled or health.slips) or not (deal_id in active or moved):
+            continue
+        stage = process.stage(deal.stage).name if process.has_stage(deal.stage) else deal.stage
+        rows.append({"deal_id": deal_id, "account": deal.account, "name": deal.name, "stage": stage,
+                     "close_date": deal.close_date.isoformat(), "stalled": health.stalled, "slips": health.slips,
+                     "slip_days": health.slip_days, "reasons": list(health.reasons)})
+    rows.sort(key=lambda r: (not r["stalled"], -r["slip_days"], r["account"]))
+    return rows
+
+
+def _exercise_rows(ws: "Workspace", rep_id: str) -> list[dict[str, Any]]:
+    """Per workbook: items tried, items whose latest answer passed, average latest score, last activity."""
+    latest: dict[str, dict[str, Any]] = defaultdict(dict)
+    last_seen: dict[str, str] = {}
+    for result in ws.exercise_results(rep_id=rep_id):  # oldest first: later attempts replace earlier ones
+        latest[result.workbook][result.item_id] = result
+        if result.answered_at is not None:
+            last_seen[result.workbook] = max(last_seen.get(result.workbook, ""), result.answered_at.date().isoformat())
+    rows = []
+    for workbook, items in sorted(latest.items()):
+        rows.append({"workbook": workbook, "title": _workbook_title(workbook), "tried": len(items),
+                     "passed": sum(1 for r in items.values() if r.passed),
+                     "score": _mean([r.score for r in items.values()]), "last": last_seen.get(workbook)})
+    return rows
+
+
+def _workbook_title(workbook: str) -> str:
+    """'02_sharpen_the_objective' -> 'Sharpen the objective' (the workbook's own title when it can be read)."""
+    try:
+        from ..exercises.items import load_workbook
+
+        title = getattr(load_workbook(workbook), "title", None)
+        if title:
+            return str(title)
+    except Exception:  # a coach's custom workbook name, or the exercises module not installed
+        pass
+    words = workbook.split("_")
+    if words and words[0].isdigit():
+        words = words[1:]
+    text = " ".join(words).strip() or workbook
+    return text[:1].upper() + text[1:]
+
+
+# -- the team --------------------------------------------------------------------------------------
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def team_data(reps: list[dict[str, Any]], since: date, until: date) -> dict[str, Any]:
+    """Team medians of every headline figure and skill, over the reps with calls in the period."""
+    active = [r for r in reps if r["counts"]["calls"]]
+    skills: dict[str, dict[str, Any]] = {}
+    for rep in active:
+        for skill in rep["skills"]:
+            skills.setdefault(skill["id"], {"label": skill["label"], "values": []})["values"].append(skill["score"])
+    return {
+        "period": {"since": since.isoformat(), "until": until.isoformat()},
+        "reps": len(reps),
+        "active_reps": len(active),
+        "medians": {key: _median(r["figures"][key] for r in active) for key in FIGURES},
+        "skills": {cid: _median(s["values"]) for cid, s in skills.items()},
+    }
+
+
+def compute_team(ws: "Workspace", since: date, until: date) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Every rep's data and the team medians, in one process (the notebook's path when run on its own)."""
+    reps = {r.rep_id: compute_rep_data(ws, r.rep_id, since, until) for r in ws.reps()}
+    return team_data(list(reps.values()), since, until), reps
+
+
+# -- what the notebook loads -----------------------------------------------------------------------
+
+
+def team_cache_path(cache_dir: str | os.PathLike[str]) -> Path:
+    """Where the batch runner leaves the team's medians for the report kernels."""
+    return Path(cache_dir) / "team.json"
+
+
+def rep_cache_path(cache_dir: str | os.PathLike[str], rep_id: str) -> Path:
+    """Where the batch runner leaves one rep's report data for that rep's kernel."""
+    return Path(cache_dir) / "reps" / f"{report_slug(rep_id)}.json"
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (a kernel never reads half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_report(workspace_path: str | None, rep_id: str | None, since: str | None, until: str | None,
+                cache_dir: str | None = None) -> dict[str, Any]:
+    """What rep_report.ipynb shows: {'rep': ..., 'team': ..., 'note': ...}.
+
+    With `cache_dir` (a batch run), read the data the runner computed; otherwise open the workspace
+    (`workspace_path`, else $CALLKIT_WORKSPACE, else a fresh sample team) and compute it here.
+    """
+    team = rep = None
+    if cache_dir:
+        team = _read_json(team_cache_path(cache_dir))
+        if rep_id is not None:
+            rep = _read_json(rep_cache_path(cache_dir, rep_id))
+            if rep is not None and rep["rep"]["rep_id"] != rep_id:
+                rep = None
+    if team is not None and rep is not None:
+        return {"rep": rep, "team": team, "note": None}
+    ws, note = _workspace_for(workspace_path)
+    start, end = default_period(ws, since, until)
+    if rep_id is None:
+        reps = ws.reps()
+        if not reps:
+            from ..exceptions import WorkspaceError
+
+            raise WorkspaceError(ws.path, f"The workspace {ws.path} has no reps yet: import your team first.")
+        rep_id = reps[0].rep_id
+    if team is None:
+        team, all_reps = compute_team(ws, start, end)
+        if rep_id not in all_reps:
+            ws.rep(rep_id)  # raises RecordNotFoundError naming the id
+        return {"rep": all_reps[rep_id], "team": team, "note": note}
+    return {"rep": compute_rep_data(ws, rep_id, start, end), "team": team, "note": note}
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _workspace_for(workspace_path: str | None) -> tuple["Workspace", str | None]:
+    path = workspace_path or os.environ.get("CALLKIT_WORKSPACE")
+    if path:
+        return open_cached_workspace(path), None
+    import tempfile
+
+    from ..workspace import Workspace
+
+    folder = Path(tempfile.mkdtemp(prefix="callkit-sample-")) / "workspace"
+    ws = Workspace.create(folder, sample=True)
+    _workspaces[str(folder.resolve())] = ws
+    return ws, ("No workspace was given (workspace_path or the CALLKIT_WORKSPACE variable), "
+                "so this report shows the sample team.")

@@ -1,0 +1,49 @@
+"""The report period: by default the 12 weeks ending at the latest call date in the workspace."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from ..exceptions import InvalidInputError
+
+DEFAULT_WEEKS = 12
+
+
+def parse_day(value: Any, what: str) -> date | None:
+    """A date from a `date`, an ISO text like 2026-03-14, or None; anything else is an InvalidInputError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInputError({what: f"The {what} date must be a date like 2026-03-14 (got {str(value)!r})."},
+                                what="report period") from None
+
+
+def resolve_period(since: Any, until: Any, latest_call: date | None, weeks: int = DEFAULT_WEEKS) -> tuple[date, date]:
+    """(since, until) inclusive. Missing ends default to the `weeks` weeks ending at the latest call (or today)."""
+    start = parse_day(since, "since")
+    end = parse_day(until, "until")
+    span = timedelta(days=7 * weeks - 1)
+    if end is None:
+        end = start + span if start is not None else (latest_call or date.today())
+    if start is None:
+        start = end - span
+    if start > end:
+        raise InvalidInputError({"since": f"The period starts ({start}) after it ends ({end}): swap the dates."},
+                                what="report period")
+    return start, end
+
+
+def week_starts(since: date, until: date) -> list[date]:
+    """The first day of each 7-day week of the period, counted from `since` (the last week may be shorter)."""
+    days = (until - since).days + 1
+    return [since + timedelta(days=7 * k) for k in range((days + 6) // 7)]
+
+
+def week_index(day: date, since: date) -> int:
+    """Which week of the period (0-based, counted from `since`) a day falls in."""
+    return (day - since).days // 7

@@ -1,0 +1,58 @@
+"""Progress of a report run: a tqdm bar on a terminal, plain log lines otherwise (a scheduler, a pipe)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+def terminal_text(text: str) -> str:
+    """Workspace text made safe to print: control characters (terminal escapes) become '?'."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def stderr_is_terminal() -> bool:
+    """True when stderr is an interactive terminal."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Progress:
+    """Counts steps of one phase; a bar on a terminal, one line per message otherwise, nothing when disabled."""
+
+    def __init__(self, total: int, label: str, enabled: bool = True):
+        self.total = total
+        self.label = label
+        self.enabled = enabled
+        self.count = 0
+        self._bar: Any = None
+        if enabled and total and stderr_is_terminal():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=label, unit="rep", file=sys.stderr, leave=False, dynamic_ncols=True)
+        elif enabled and total:
+            print(f"{label}: {total} reps", file=sys.stderr, flush=True)
+
+    def say(self, message: str, quiet_on_terminal: bool = False) -> None:
+        """A message about the step being finished: above the bar on a terminal, a log line otherwise."""
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            if not quiet_on_terminal:
+                self._bar.write(message, file=sys.stderr)
+        else:
+            print(f"[{self.count + 1}/{self.total}] {message}", file=sys.stderr, flush=True)
+
+    def step(self) -> None:
+        """One more step done."""
+        self.count += 1
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def close(self) -> None:
+        """Remove the bar (a terminal keeps only the messages)."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

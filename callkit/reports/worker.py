@@ -1,0 +1,177 @@
+"""What one report worker process does: compute a rep's figures, run the notebook with papermill, export HTML.
+
+Each worker imports papermill and nbconvert once (pool initializer), keeps one HTMLExporter, and sends its
+own and its kernels' terminal output to a log file so ipykernel's start-up and shutdown chatter never
+reaches the user's terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+EXECUTION_TIMEOUT = 600  # seconds one notebook cell may run before the rep is reported as failed
+KERNEL_ENGINE_OPTIONS: dict[str, Any] = {"shutdown_kernel": "immediate"}
+
+_state: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One rep's notebook run: where the notebook is, its parameters, and where the results go."""
+
+    rep_id: str
+    title: str
+    slug: str
+    notebook: str
+    parameters: dict[str, Any]
+    out_dir: str
+    failed_dir: str
+    work_dir: str
+
+
+@dataclass
+class RenderOutcome:
+    """What happened to one rep's report: the HTML file, or a one-line error and the kept notebook."""
+
+    rep_id: str
+    slug: str
+    html_path: str | None = None
+    error: str | None = None
+    failed_notebook: str | None = None
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def init_worker(log_path: str | None) -> None:
+    """Pool initializer: quiet the terminal, import papermill and nbconvert once, build one exporter."""
+    if log_path:
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(fd, 1)  # kernels inherit these: their "running over TCP" notices land in the log
+        os.dup2(fd, 2)
+        os.close(fd)
+    import papermill  # noqa: F401  (import cost paid once per worker, not per report)
+
+    from .export import make_exporter
+
+    _state["exporter"] = make_exporter()
+
+
+def _exporter() -> Any:
+    if "exporter" not in _state:
+        from .export import make_exporter
+
+        _state["exporter"] = make_exporter()
+    return _state["exporter"]
+
+
+def compute_rep(workspace_path: str, rep_id: str, since: str, until: str) -> tuple[str, dict | None, str | None]:
+    """Phase one, in a worker: this rep's report data as plain JSON-able data, or a one-line error."""
+    from .metrics import compute_rep_data, open_cached_workspace
+
+    try:
+        ws = open_cached_workspace(workspace_path)
+        return rep_id, compute_rep_data(ws, rep_id, since, until), None
+    except Exception as exc:  # one rep's bad data must not stop the others
+        return rep_id, None, one_line(exc)
+
+
+def render_rep(task: RenderTask) -> RenderOutcome:
+    """Execute the report notebook for one rep and write `<slug>.html`; never raises."""
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from ..exceptions import ReportError
+    from .export import export_html
+
+    start = time.perf_counter()
+    outcome = RenderOutcome(rep_id=task.rep_id, slug=task.slug)
+    html_path = Path(task.out_dir) / f"{task.slug}.html"
+    run_path = Path(task.work_dir) / f"{task.slug}.ipynb"
+    failed_path = Path(task.failed_dir) / f"{task.slug}.ipynb"
+    nb = None
+    try:
+        nb = papermill.execute_notebook(
+            task.notebook,
+            str(run_path),
+            parameters=task.parameters,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=EXECUTION_TIMEOUT,
+            **KERNEL_ENGINE_OPTIONS,
+        )
+        outcome.timings["execute"] = time.perf_counter() - start
+        mark = time.perf_counter()
+        html = export_html(_exporter(), nb, task.rep_id, task.title)
+        _write_atomic(html_path, html)
+        outcome.timings["export"] = time.perf_counter() - mark
+        outcome.html_path = str(html_path)
+        run_path.unlink(missing_ok=True)
+        failed_path.unlink(missing_ok=True)
+    except PapermillExecutionError as exc:
+        outcome.error = _cell_error(exc)
+    except DeadKernelError:
+        outcome.error = "the notebook's kernel stopped unexpectedly (it may have run out of memory)"
+    except CellTimeoutError:
+        outcome.error = f"a notebook cell ran for more than {EXECUTION_TIMEOUT} seconds"
+    except ReportError as exc:
+        outcome.error = exc.problem
+    except Exception as exc:  # a kernel that fails to start, a disk that is full: still just this rep
+        outcome.error = one_line(exc)
+    if outcome.error is not None:
+        html_path.unlink(missing_ok=True)  # never leave last period's page looking current
+        outcome.failed_notebook = _keep_failed(task, run_path, failed_path)
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def _keep_failed(task: RenderTask, run_path: Path, failed_path: Path) -> str | None:
+    """Move the executed notebook to the failures folder; if the kernel died before papermill saved it, keep
+    the notebook with its injected parameters so it can be rerun in Jupyter."""
+    try:
+        failed_path.parent.mkdir(parents=True, exist_ok=True)
+        if run_path.exists():
+            shutil.move(str(run_path), failed_path)
+        else:
+            import papermill
+
+            papermill.execute_notebook(task.notebook, str(failed_path), parameters=task.parameters,
+                                       prepare_only=True, progress_bar=False)
+        return str(failed_path)
+    except Exception:  # keeping the notebook is a courtesy; the error line is what matters
+        return None
+
+
+def _cell_error(exc: Any) -> str:
+    value = " ".join(str(exc.evalue).split())
+    line = f"{exc.ename}: {value}" if value else str(exc.ename)
+    return _clip(line + (f" (notebook cell {exc.exec_count})" if exc.exec_count else ""))
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line a manager can read: the message of a CallkitError, else `Type: message`."""
+    from ..exceptions import CallkitError
+
+    text = " ".join(str(exc).split())
+    if isinstance(exc, CallkitError):
+        return _clip(text or type(exc).__name__)
+    return _clip(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

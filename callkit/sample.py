@@ -1,0 +1,679 @@
+"""A deterministic sample team: reps with the call-planning habits the seed articles describe.
+
+`make_sample_team()` simulates each deal call by call (stage, completed process activities, forecast
+close date) and writes plans and debriefs from the phrase banks in callkit/data/sample_phrases.yaml.
+Only `random.Random(seed)` is used, so the same arguments always give the same team.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .exceptions import InvalidInputError
+from .models import Attendee, Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief, Learned, Rep, Research
+from .process import SalesProcess
+
+SAMPLE_END = date(2026, 11, 20)
+SAMPLE_SEED = 7
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_OTHER_SLIPS = (14, 21, 45, 60)  # how far most reps push a close date that is about to pass (never ~a month)
+_DEALS_PER_12_WEEKS = 5
+_LEARNED_FIELDS = ("urgency", "consequence", "attitude", "competition", "decision_process", "budget")
+
+
+@dataclass(frozen=True)
+class Habit:
+    """How one kind of rep plans, runs and debriefs calls; every number is a probability or a range."""
+
+    key: str
+    label: str
+    description: str
+    plan_rate: float  # share of calls with a plan
+    steps: tuple[int, int]  # planned process activities per call
+    objective: str  # advance | seller | followup | overreach | vague | oneline
+    objective_rate: float  # share of plans in that style (the rest are advances)
+    value_good: float  # share of customer-centric "what's in it for them"
+    value_bad: str  # us | vague | none
+    agenda: str  # agreed | private | script | generic | none
+    agenda_shared: float
+    agenda_agreed: float
+    research: float  # share of plans with full homework (goals, obstacles, industry, notes)
+    questions: str  # business | leading | generic | none
+    advance_rate: float  # share of calls ending in an advance
+    learned: tuple[int, int]  # learned fields filled in per debrief
+    dated_follow_ups: float  # share of debriefs whose follow-ups have an owner and a date
+    cadence: tuple[int, int]  # days between calls on a deal
+    monthly_slips: bool  # pushes the close date a month whenever it gets close
+    horizon: tuple[int, int]  # first forecast: days after the deal is created
+    lose_rate: float  # chance a deal is lost after three continuations in a row
+
+
+HABITS: tuple[Habit, ...] = (
+    Habit("wings", "wings it", "Seed 000/001, the voice of experience: most calls have no plan or a one-line plan, "
+          "debriefs are thin and most calls end in a continuation.",
+          0.3, (0, 0), "oneline", 1.0, 0.0, "none", "none", 0.0, 0.0, 0.0, "none", 0.25, (0, 1), 0.0, (5, 9), False,
+          (30, 60), 0.12),
+    Habit("script", "the script", "Seed 001: plans exist but are all about us - objectives are what we present or "
+          "demo, and the customer's value is hearing about our product.",
+          0.95, (1, 2), "seller", 0.95, 0.05, "us", "script", 0.5, 0.25, 0.2, "leading", 0.3, (1, 3), 0.4, (8, 13),
+          False, (45, 75), 0.1),
+    Habit("slipper", "the slipper", "Seed 002: deals wander - the forecast close date is pushed back a month again "
+          "and again, calls are follow-ups and 'they'll get back to us'.",
+          0.9, (1, 2), "followup", 0.5, 0.5, "vague", "agreed", 0.5, 0.3, 0.5, "generic", 0.25, (2, 4), 0.5, (9, 14),
+          True, (25, 40), 0.03),
+    Habit("compressor", "the compressor", "Seed 002: plans cover 3-5 next process activities per call, the agenda is "
+          "agreed beforehand, the customer's value is clear, and deals advance steadily.",
+          1.0, (3, 5), "advance", 1.0, 0.95, "vague", "agreed", 1.0, 0.92, 0.95, "business", 0.8, (4, 6), 0.95,
+          (7, 11), False, (80, 120), 0.1),
+    Habit("overreacher", "the over-reacher", "Seed 004: objectives are unrealistic for the stage - a signature, a "
+          "contract or a site visit while the deal is still in prospect, qualify or discover.",
+          0.95, (1, 2), "overreach", 0.85, 0.7, "us", "agreed", 0.5, 0.35, 0.6, "business", 0.3, (2, 4), 0.6,
+          (8, 13), False, (40, 70), 0.2),
+    Habit("vague", "vague", "Seed 004: objectives too general to check - 'keep the momentum going', 'touch base', "
+          "'build rapport with the CIO'.",
+          0.9, (0, 1), "vague", 0.9, 0.1, "vague", "generic", 0.4, 0.2, 0.2, "generic", 0.2, (1, 2), 0.2, (8, 13),
+          False, (45, 75), 0.12),
+    Habit("no_agenda", "no agenda", "Seed 000/003: good client-centred objectives, but the agenda is never shared "
+          "with or agreed by the customer and there is little homework.",
+          0.95, (1, 3), "advance", 1.0, 0.8, "vague", "private", 0.0, 0.0, 0.1, "generic", 0.45, (3, 5), 0.7,
+          (8, 12), False, (60, 100), 0.1),
+    Habit("allrounder", "the all-rounder", "Good habits in a realistic mix: plans most calls, agrees most agendas, "
+          "2-3 process steps per call, mostly advances.",
+          0.95, (2, 3), "followup", 0.1, 0.85, "vague", "agreed", 0.85, 0.7, 0.8, "business", 0.6, (3, 6), 0.85,
+          (8, 12), False, (70, 110), 0.1),
+)
+
+
+@dataclass(frozen=True)
+class SampleTeam:
+    """A generated team: reps, their deals (with close-date history) and calls, plus each rep's habit label."""
+
+    reps: list[Rep]
+    deals: list[Deal]
+    calls: list[Call]
+    habits: dict[str, str] = field(default_factory=dict)  # rep_id -> habit label, e.g. "r01": "wings it"
+    start: date | None = None
+    end: date | None = None
+
+
+def habit_of(index: int) -> Habit:
+    """The habit of the rep at position `index` (0-based): the eight habits repeat in order."""
+    return HABITS[index % len(HABITS)]
+
+
+def make_sample_team(reps: int = 8, weeks: int = 12, seed: int | None = SAMPLE_SEED, end: date = SAMPLE_END
+                     ) -> SampleTeam:
+    """Build a deterministic team of `reps` reps with `weeks` weeks of calls ending on `end`.
+
+    The same arguments always give the same team; `seed=None` means the default seed (7), never a random one.
+    """
+    errors: dict[str, str] = {}
+    if not isinstance(reps, int) or isinstance(reps, bool) or reps < 1:
+        errors["reps"] = "The sample team needs at least 1 rep."
+    if not isinstance(weeks, int) or isinstance(weeks, bool) or weeks < 1:
+        errors["weeks"] = "The sample period must be at least 1 week."
+    if not isinstance(end, date):
+        errors["end"] = "The end of the sample period must be a date like 2026-11-20."
+    if errors:
+        raise InvalidInputError(errors, what="sample team")
+    if isinstance(end, datetime):
+        end = end.date()
+    return _Generator(reps, weeks, SAMPLE_SEED if seed is None else seed, end).run()
+
+
+# -- phrase banks ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def load_phrases() -> dict[str, Any]:
+    """The phrase banks of callkit/data/sample_phrases.yaml (cached; treat as read-only)."""
+    text = resources.files("callkit").joinpath("data/sample_phrases.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _weekday_on_or_after(day: date) -> date:
+    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
+def _weekday_on_or_before(day: date) -> date:
+    return day - timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else day
+
+
+def _add_month(day: date) -> date:
+    """The same day next month (the last day when the month is shorter): a forecast 'pushed a month'."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")
+
+
+def _when(call_day: date, due: date) -> str:
+    """'by Friday', 'by next Wednesday' or 'by 14 October', as a rep would write it."""
+    weekday = _WEEKDAYS[due.weekday()]
+    monday = call_day - timedelta(days=call_day.weekday())
+    weeks_ahead = (due - monday).days // 7
+    if weeks_ahead == 0:
+        return f"by {weekday}"
+    if weeks_ahead == 1:
+        return f"by next {weekday}"
+    return f"by {due.day} {_MONTHS[due.month - 1]}"
+
+
+# -- the simulation ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A call before it has an id: its plan and debrief as keyword dicts for the models."""
+
+    deal_id: str
+    rep_id: str
+    day: date
+    plan: dict[str, Any] | None
+    debrief: dict[str, Any] | None
+
+
+@dataclass
+class _RepState:
+    """Per-rep running balance that keeps the advance share close to the habit's rate."""
+
+    habit: Habit
+    rep: Rep
+    first_name: str
+    balance: float
+
+    def draw_advance(self, rng: random.Random) -> bool:
+        self.balance += self.habit.advance_rate
+        if rng.random() < min(1.0, max(0.0, self.balance)):
+            self.balance -= 1.0
+            return True
+        return False
+
+
+@dataclass
+class _Objective:
+    """A plan's objective, and - when it is a client action - who commits to what by when."""
+
+    text: str
+    kind: str  # advance | overreach | seller | vague | followup | oneline
+    who: str = ""
+    action: str = ""
+    due: date | None = None
+
+
+class _Generator:
+    """Simulates every deal of every rep with one random.Random, then numbers the calls by date."""
+
+    def __init__(self, reps: int, weeks: int, seed: int, end: date):
+        self.n_reps = reps
+        self.weeks = weeks
+        self.end = end
+        self.start = end - timedelta(weeks=weeks) + timedelta(days=1)
+        self.rng = random.Random(seed)
+        self.ph = load_phrases()
+        self.process = SalesProcess.default()
+        self.stage_ids = self.process.stage_ids
+        self.last = len(self.stage_ids) - 1
+        self.order_step = self.process.stages[-1].activities[0]
+        self.stage_of = {a: i for i, s in enumerate(self.process.stages) for a in s.activities}
+
+    # -- team, reps, deals -----------------------------------------------------------------------
+    def run(self) -> SampleTeam:
+        rng = self.rng
+        rep_width = max(2, len(str(self.n_reps)))
+        base = max(1, round(_DEALS_PER_12_WEEKS * self.weeks / 12))
+        states: list[_RepState] = []
+        for i in range(self.n_reps):
+            habit = habit_of(i) if i < len(HABITS) else self._vary(habit_of(i))
+            states.append(self._make_rep(i, habit, rep_width))
+        deal_counts = [max(1, base + rng.choice((-1, 0, 0, 1))) for _ in states]
+        deal_width = max(3, len(str(sum(deal_counts))))
+        deals: list[Deal] = []
+        drafts: list[_Draft] = []
+        number = 0
+        for state, count in zip(states, deal_counts):
+            for _ in range(count):
+                number += 1
+                deal, deal_drafts = self._simulate_deal(state, f"d{number:0{deal_width}d}")
+                deals.append(deal)
+                drafts.extend(deal_drafts)
+        drafts.sort(key=lambda d: (d.day, d.deal_id))
+        call_width = max(4, len(str(len(drafts))))
+        calls = []
+        for n, d in enumerate(drafts, start=1):
+            call_id = f"c{n:0{call_width}d}"
+            plan = (CallPlan(call_id=call_id, deal_id=d.deal_id, rep_id=d.rep_id, call_date=d.day, **d.plan)
+                    if d.plan is not None else None)
+            debrief = Debrief(call_id=call_id, **d.debrief) if d.debrief is not None else None
+            calls.append(Call(call_id=call_id, deal_id=d.deal_id, rep_id=d.rep_id, date=d.day, plan=plan,
+                              debrief=debrief))
+        return SampleTeam(
+            reps=[s.rep for s in states],
+            deals=deals,
+            calls=calls,
+            habits={s.rep.rep_id: s.habit.label for s in states},
+            start=self.start,
+            end=self.end,
+        )
+
+    def _vary(self, habit: Habit) -> Habit:
+        """The same habit with a little personal variation, for teams larger than eight."""
+        rng = self.rng
+
+        def nudge(p: float) -> float:
+            return p if p in (0.0, 1.0) else min(0.98, max(0.02, p + rng.uniform(-0.08, 0.08)))
+
+        lo, hi = habit.cadence
+        shift = rng.choice((-1, 0, 1))
+        return replace(
+            habit,
+            plan_rate=nudge(habit.plan_rate),
+            agenda_shared=nudge(habit.agenda_shared),
+            agenda_agreed=min(nudge(habit.agenda_agreed), nudge(habit.agenda_shared)),
+            advance_rate=nudge(habit.advance_rate),
+            research=nudge(habit.research),
+            cadence=(max(3, lo + shift), max(4, hi + shift)),
+        )
+
+    def _make_rep(self, i: int, habit: Habit, width: int) -> _RepState:
+        ph = self.ph
+        firsts, lasts = ph["rep_first_names"], ph["rep_last_names"]
+        first = firsts[i % len(firsts)]
+        last = lasts[(i + i // len(firsts)) % len(lasts)]
+        group = i // len(HABITS)
+        rep = Rep(
+            rep_id=f"r{i + 1:0{width}d}",
+            name=f"{first} {last}",
+            email=f"{first}.{last}@{ph['company']}.example".lower(),
+            team=ph["teams"][group % len(ph["teams"])],
+            manager=ph["managers"][group % len(ph["managers"])],
+        )
+        return _RepState(habit=habit, rep=rep, first_name=first, balance=self.rng.random() - 0.5)
+
+    def _deal_context(self, state: _RepState) -> tuple[dict[str, str], dict[str, Any]]:
+        """Names, roles, account and industry facts shared by every call of one deal."""
+        rng, ph = self.rng, self.ph
+        ind = rng.choice(ph["industries"])
+        firsts = rng.sample(ph["first_names"], 4)
+        surnames = [rng.choice(ph["last_names"]) for _ in range(4)]
+        product = rng.choice(ph["products"])
+        amount = rng.randrange(24, 481) * 500
+        ctx = {
+            "champ": firsts[0], "champ_role": rng.choice(ind["champion_roles"]),
+            "buyer": firsts[1], "buyer_role": rng.choice(ph["buyer_roles"]),
+            "tech": firsts[2], "tech_role": rng.choice(ph["tech_roles"]),
+            "proc": firsts[3], "proc_role": rng.choice(ph["proc_roles"]),
+            "account": rng.choice(ind["accounts"]), "industry": ind["name"], "peers": ind["peers"],
+            "site": rng.choice(ind["sites"]), "sites": ind["site_plural"], "team": rng.choice(ind["teams"]),
+            "data": rng.choice(ind["data"]), "metric": rng.choice(ind["metrics"]), "goal": rng.choice(ind["goals"]),
+            "obstacle": rng.choice(ind["obstacles"]), "trend": rng.choice(ind["trends"]),
+            "season": rng.choice(ind["seasons"]), "competitor": rng.choice(ph["competitors"]),
+            "amount": f"${amount:,}", "n": str(rng.randint(2, 4)), "weeks": str(rng.randint(2, 6)),
+            "company": ph["company"], "product": product, "rep": state.first_name,
+            "when": "", "date_text": "", "month": "", "quarter": "",
+        }
+        extra = {
+            "industry": ind,
+            "amount": float(amount),
+            "surnames": dict(zip(("champ", "buyer", "tech", "proc"), surnames)),
+            "deal_name": f"{ctx['account']} - {_cap(product)} ({ctx['n']} {ctx['sites']})",
+        }
+        return ctx, extra
+
+    def _simulate_deal(self, state: _RepState, deal_id: str) -> tuple[Deal, list[_Draft]]:
+        rng, habit = self.rng, state.habit
+        window = (self.end - self.start).days + 1
+        created = _weekday_on_or_after(self.start + timedelta(days=rng.randint(0, max(0, int(window * 0.5)))))
+        if created > self.end:
+            created = _weekday_on_or_before(self.end)
+        ctx, extra = self._deal_context(state)
+        stage = rng.choices((0, 1, 2, 3, 4), weights=(3, 4, 3, 2, 1))[0]
+        completed: list[str] = []
+        forecast = created + timedelta(days=rng.randint(*habit.horizon))
+        history = [CloseDateChange(changed_on=created, close_date=forecast)]
+        drafts: list[_Draft] = []
+        streak = 0
+        day = created
+        while day <= self.end:
+            next_day = _weekday_on_or_after(day + timedelta(days=rng.randint(*habit.cadence)))
+            call_ctx = self._call_context(ctx, extra, day)
+            available = self.process.activities_after(self.stage_ids[stage], completed, lookahead=1)
+            final_week = (self.end - day).days < 5
+            planned_only = final_week and habit.plan_rate >= 0.5 and rng.random() < 0.5
+            has_plan = planned_only or rng.random() < habit.plan_rate
+            plan, objective = (self._plan(state, call_ctx, extra, day, stage, available) if has_plan
+                               else (None, None))
+            if planned_only:
+                drafts.append(_Draft(deal_id, state.rep.rep_id, day, plan, None))
+                break
+            # what happened in the call
+            steps: list[str] = []
+            if state.draw_advance(rng):
+                streak = 0
+                outcome = "advance"
+                if not (habit.key == "wings" and rng.random() < 0.3):  # "it went well" with nothing agreed
+                    steps = list(plan["planned_steps"]) if plan and plan["planned_steps"] else available[:1]
+                    if len(steps) > 2 and rng.random() < 0.3:
+                        steps = steps[:-1]
+                    if self.order_step in steps:
+                        outcome = "order"
+                    completed.extend(steps)
+                    stage = self._stage_after(stage, steps, completed)
+            else:
+                streak += 1
+                outcome = "no_sale" if streak >= 3 and rng.random() < habit.lose_rate else "continuation"
+            # the forecast close date after the call
+            new_forecast = self._forecast_after(habit, day, forecast, outcome)
+            if new_forecast != forecast:
+                history.append(CloseDateChange(changed_on=day, close_date=new_forecast))
+                forecast = new_forecast
+            ended = outcome in ("order", "no_sale")
+            debrief = self._debrief(state, call_ctx, extra, day, plan, objective, outcome, steps, forecast,
+                                    None if ended else next_day, changed=len(history) > 1 and
+                                    history[-1].changed_on == day)
+            drafts.append(_Draft(deal_id, state.rep.rep_id, day, plan, debrief))
+            if ended:
+                break
+            day = next_day
+        deal = Deal(
+            deal_id=deal_id,
+            rep_id=state.rep.rep_id,
+            account=ctx["account"],
+            name=extra["deal_name"],
+            stage=self.stage_ids[stage],
+            close_date=forecast,
+            amount=extra["amount"],
+            created=created,
+            close_date_history=history,
+        )
+        return deal, drafts
+
+    def _stage_after(self, stage: int, steps: list[str], completed: list[str]) -> int:
+        """Move to the furthest stage touched, then on while at least half of a stage's activities are done."""
+        if self.order_step in steps:
+            return self.last
+        idx = max([stage] + [self.stage_of[s] for s in steps])
+        done = set(completed)
+        while idx < self.last:
+            count = sum(1 for a in self.process.stages[idx].activities if a in done)
+            if count * 2 < len(self.process.stages[idx].activities):
+                break
+            idx += 1
+        return idx
+
+    def _forecast_after(self, habit: Habit, day: date, forecast: date, outcome: str) -> date:
+        if outcome == "order":
+            return day
+        if outcome == "no_sale":
+            return forecast
+        left = (forecast - day).days
+        new = forecast
+        if habit.monthly_slips:  # seed 002: "pushed back 30 days, then another 30 days, then another"
+            if left < 7 or (outcome == "continuation" and left <= 21):
+                new = _add_month(forecast)
+                while (new - day).days < 7:
+                    new = _add_month(new)
+            return new
+        if left < 7:
+            new = forecast + timedelta(days=self.rng.choice(_OTHER_SLIPS))
+            while (new - day).days < 7:
+                new += timedelta(days=14)
+        return new
+
+    def _call_context(self, ctx: dict[str, str], extra: dict[str, Any], day: date) -> dict[str, str]:
+        rng = self.rng
+        due = _weekday_on_or_after(day + timedelta(days=rng.randint(2, 9)))
+        nxt = 1 if day.month == 12 else day.month + 1
+        quarter = (day.month - 1) // 3 + 1
+        call_ctx = dict(ctx)
+        call_ctx.update(
+            when=_when(day, due),
+            date_text=f"{due.day} {_MONTHS[due.month - 1]}",
+            month=_MONTHS[nxt - 1],
+            quarter=f"Q{quarter % 4 + 1}",
+            data=rng.choice(extra["industry"]["data"]),
+            due=due.isoformat(),
+        )
+        return call_ctx
+
+    # -- text ----------------------------------------------------------------------------------------
+    def _fill(self, template: str, ctx: dict[str, str]) -> str:
+        return _cap(template.format_map(ctx))
+
+    def _pick(self, key: str, ctx: dict[str, str]) -> str:
+        return self._fill(self.rng.choice(self.ph[key]), ctx)
+
+    def _who(self, key: str, ctx: dict[str, str]) -> str:
+        return f"{ctx[key]} ({ctx[key + '_role']})" if self.rng.random() < 0.5 else ctx[key]
+
+    def _client_action(self, stage: int, ctx: dict[str, str], bank: list[dict[str, str]] | None = None
+                       ) -> _Objective:
+        rng = self.rng
+        item = rng.choice(bank if bank is not None else self.ph["advances"][self.stage_ids[stage]])
+        who = self._who(item["who"], ctx)
+        action = item["do"].format_map(ctx)
+        forms = self.ph["advance_forms"]
+        if action.startswith("agree "):  # not "agrees to agree ..."
+            forms = [f for f in forms if "agrees" not in f]
+        form = rng.choice(forms)
+        text = _cap(form.format_map({"who": who, "action": action, "when": ctx["when"]}))
+        return _Objective(text=text, kind="advance", who=who, action=action, due=date.fromisoformat(ctx["due"]))
+
+    def _objective(self, habit: Habit, ctx: dict[str, str], stage: int, planned: list[str]) -> _Objective:
+        rng = self.rng
+        styled = rng.random() < habit.objective_rate
+        style = habit.objective if styled else "advance"
+        target = max([stage] + [self.stage_of[s] for s in planned])
+        if style == "overreach":
+            if stage <= 2:
+                if rng.random() < 0.25:
+                    return _Objective(self._pick("overreach_objectives", ctx), "overreach")
+                obj = self._client_action(stage, ctx, self.ph["overreach_actions"])
+                obj.kind = "overreach"
+                return obj
+            style = "advance"
+        if style == "advance":
+            return self._client_action(min(target, self.last), ctx)
+        if style == "followup":
+            return _Objective(self._fill(rng.choice(self.ph["followup_objectives"][self._tier(stage)]), ctx), style)
+        bank = {"seller": "seller_objectives", "vague": "vague_objectives", "oneline": "oneline_objectives"}[style]
+        return _Objective(self._pick(bank, ctx), style)
+
+    def _tier(self, stage: int) -> str:
+        """early (prospect..discover), middle (solution, validate) or late (propose..close)."""
+        return "early" if stage <= 2 else ("middle" if stage <= 4 else "late")
+
+    def _plan(self, state: _RepState, ctx: dict[str, str], extra: dict[str, Any], day: date, stage: int,
+              available: list[str]) -> tuple[dict[str, Any], _Objective]:
+        rng, ph, habit = self.rng, self.ph, state.habit
+        planned = available[: rng.randint(*habit.steps)]
+        objective = self._objective(habit, ctx, stage, planned)
+        if habit.key == "wings":  # a one-line plan: the objective and nothing else
+            return {"objective": objective.text,
+                    "updated_at": datetime.combine(day, time(rng.randint(7, 9), rng.choice((0, 15, 30, 45)))),
+                    "planned_steps": planned}, objective
+        early = stage <= 2
+        fallback = ""
+        if habit.objective in ("advance", "overreach", "followup") or rng.random() < 0.3:
+            fallback = self._fill(rng.choice(ph["fallbacks"][self._tier(stage)]),
+                                  {**ctx, "who": self._who("champ", ctx)})
+        elif rng.random() < 0.6:
+            fallback = self._pick("weak_fallbacks", ctx)
+        if rng.random() < habit.value_good:
+            value = self._pick("customer_value", ctx)
+        else:
+            value = {"us": lambda: self._pick("us_value", ctx), "vague": lambda: self._pick("vague_value", ctx)
+                     if rng.random() < 0.7 else "", "none": lambda: ""}[habit.value_bad]()
+        agenda = self._agenda(habit, ctx)
+        shared = bool(agenda) and rng.random() < habit.agenda_shared
+        agreed = shared and rng.random() < habit.agenda_agreed / max(habit.agenda_shared, 1e-9)
+        agreed_on = max(self.start, day - timedelta(days=rng.randint(1, 4))) if agreed else None
+        plan = {
+            "attendees": self._attendees(state, ctx, extra, stage, objective),
+            "objective": objective.text,
+            "fallback": fallback,
+            "customer_value": value,
+            "agenda": agenda,
+            "agenda_shared": shared,
+            "agenda_agreed": agreed,
+            "agenda_agreed_on": agreed_on,
+            "planned_steps": planned,
+            "questions": self._questions(habit, ctx),
+            "research": self._research(habit, ctx),
+            "concerns": [self._fill(c, ctx) for c in rng.sample(ph["concerns"], rng.randint(1, 2) if
+                                                                  habit.research >= 0.5 else rng.randint(0, 1))],
+            "updated_at": datetime.combine(max(self.start, day - timedelta(days=rng.randint(0, 3 if early else 2))),
+                                           time(rng.randint(7, 18), rng.choice((0, 15, 30, 45)))),
+        }
+        return plan, objective
+
+    def _agenda(self, habit: Habit, ctx: dict[str, str]) -> list[str]:
+        rng, ph = self.rng, self.ph
+        if habit.agenda in ("agreed", "private"):
+            items = [self._fill(t, ctx) for t in rng.sample(ph["agenda_items"], rng.randint(2, 4))]
+            return items + [rng.choice(ph["agenda_close"])]
+        if habit.agenda == "script":
+            items = ph["script_agenda"]
+            chosen = sorted(rng.sample(range(len(items)), rng.randint(3, 5)))
+            return [self._fill(items[i], ctx) for i in chosen]
+        if habit.agenda == "generic":
+            items = ph["generic_agenda"]
+            return [items[i] for i in sorted(rng.sample(range(len(items)), rng.randint(1, 3)))]
+        return []
+
+    def _questions(self, habit: Habit, ctx: dict[str, str]) -> list[str]:
+        rng, ph = self.rng, self.ph
+        if habit.questions == "business":
+            return [self._fill(q, ctx) for q in rng.sample(ph["business_questions"], rng.randint(3, 5))]
+        if habit.questions == "leading":
+            return ([self._fill(q, ctx) for q in rng.sample(ph["leading_questions"], rng.randint(2, 3))]
+                    + rng.sample(ph["generic_questions"], 1))
+        if habit.questions == "generic":
+            return rng.sample(ph["generic_questions"], rng.randint(0, 3))
+        return []
+
+    def _research(self, habit: Habit, ctx: dict[str, str]) -> Research:
+        rng = self.rng
+        if rng.random() < habit.research:
+            return Research(
+                goals=_cap(ctx["goal"]),
+                obstacles=_cap(ctx["obstacle"]),
+                industry=f"{_cap(ctx['industry'])}: {ctx['trend']}",
+                notes=self._pick("research_notes", ctx),
+            )
+        if rng.random() < 0.4:
+            return Research(industry=_cap(ctx["industry"]))
+        return Research()
+
+    def _attendees(self, state: _RepState, ctx: dict[str, str], extra: dict[str, Any], stage: int,
+                   objective: _Objective) -> list[Attendee]:
+        rng, habit = self.rng, state.habit
+        keys = ["champ"]
+        if stage >= 3 or (habit.research >= 0.8 and rng.random() < 0.5) or ctx["buyer"] in objective.who:
+            keys.append("buyer")
+        if stage in (3, 4) or ctx["tech"] in objective.who:
+            keys.append("tech")
+        if stage >= 5 or ctx["proc"] in objective.who:
+            keys.append("proc")
+        people = [Attendee(name=f"{ctx[k]} {extra['surnames'][k]}", role=ctx[k + "_role"], side="client")
+                  for k in keys]
+        people.append(Attendee(name=state.rep.name, role="account executive", side="us"))
+        if stage in (3, 4) and (habit.key == "script" or rng.random() < 0.5):
+            people.append(Attendee(name=f"{rng.choice(self.ph['rep_first_names'])} {rng.choice(self.ph['rep_last_names'])}",
+                                   role=self.ph["our_roles"]["se"], side="us"))
+        return people
+
+    def _debrief(self, state: _RepState, ctx: dict[str, str], extra: dict[str, Any], day: date,
+                 plan: dict[str, Any] | None, objective: _Objective | None, outcome: str, steps: list[str],
+                 forecast: date, next_day: date | None, changed: bool) -> dict[str, Any]:
+        rng, ph, habit = self.rng, self.ph, state.habit
+        won = outcome in ("advance", "order")
+        # best / fallback commitment met
+        if plan is None or objective is None:
+            best = fallback = False
+        elif outcome == "order":
+            best = fallback = True
+        elif objective.kind in ("advance", "overreach"):
+            best = won and objective.kind == "advance" and bool(steps) and rng.random() < 0.8
+            fallback = won and bool(steps)
+        else:  # we did what we set out to do (presented, touched base) - which is not a client commitment
+            best = rng.random() < 0.7
+            fallback = best or won
+        # the client's commitments
+        commitments: list[Commitment] = []
+        if won and steps:
+            if best and objective is not None and objective.due is not None:
+                commitments.append(Commitment(who=objective.who, what=_cap(objective.action), by=objective.due))
+            else:
+                act = self._client_action(self.stage_of[steps[0]], ctx)
+                commitments.append(Commitment(who=act.who, what=_cap(act.action), by=act.due))
+            if habit.key == "compressor" and len(steps) > 1:
+                for _ in range(rng.randint(1, 2)):
+                    act = self._client_action(self.stage_of[rng.choice(steps[1:])], ctx)
+                    if all(c.what != _cap(act.action) for c in commitments):
+                        commitments.append(Commitment(who=act.who, what=_cap(act.action), by=act.due))
+        elif outcome == "continuation" and (habit.monthly_slips or rng.random() < 0.2):
+            commitments.append(Commitment(who=ctx["champ"], what=self._pick("vague_commitments", ctx)))
+        # what we learned
+        learned: dict[str, str] = {}
+        for name in rng.sample(_LEARNED_FIELDS, rng.randint(*habit.learned)):
+            if habit.key == "wings" and name in ph["thin_learned"]:
+                learned[name] = self._fill(rng.choice(ph["thin_learned"][name]), ctx)
+            else:
+                learned[name] = self._fill(rng.choice(ph["learned"][name]), ctx)
+        # our follow-ups
+        if rng.random() < habit.dated_follow_ups:
+            follow_ups = [
+                Commitment(who=state.first_name, what=self._fill(t, ctx),
+                           by=_weekday_on_or_after(day + timedelta(days=rng.randint(1, 3))))
+                for t in rng.sample(ph["follow_ups"], rng.randint(1, 2))
+            ]
+        else:
+            follow_ups = [Commitment(who=state.first_name if rng.random() < 0.5 else "", what=t)
+                          for t in rng.sample(ph["weak_follow_ups"], rng.randint(0, 1 if habit.key == "wings" else 2))]
+        # notes
+        if outcome == "order":
+            notes = self._pick("order_notes", ctx)
+        elif outcome == "no_sale":
+            notes = self._pick("no_sale_notes", ctx)
+        elif habit.key == "wings":
+            notes = self._pick("wings_notes", ctx)
+        elif outcome == "advance":
+            notes = self._pick("advance_notes", ctx) if steps else self._pick("continuation_notes", ctx)
+        elif habit.monthly_slips:
+            notes = self._pick("slipper_notes", ctx)
+        else:
+            notes = self._pick("continuation_notes", ctx)
+        books_next = habit.dated_follow_ups >= 0.5 or rng.random() < 0.3
+        late = habit.key == "wings" and rng.random() < 0.5
+        return {
+            "outcome": outcome,
+            "best_met": best,
+            "fallback_met": fallback,
+            "commitments": commitments,
+            "learned": Learned(**learned),
+            "completed_steps": steps,
+            "follow_ups": follow_ups,
+            "next_call": next_day if next_day is not None and books_next else None,
+            "close_date_after": forecast if (changed or habit.key != "wings" or rng.random() < 0.4) else None,
+            "notes": notes,
+            "updated_at": datetime.combine(min(self.end, day + timedelta(days=rng.randint(1, 3) if late else 0)),
+                                           time(rng.randint(15, 19), rng.choice((0, 10, 25, 40, 55)))),
+        }

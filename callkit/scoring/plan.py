@@ -1,0 +1,569 @@
+"""Score a call plan with the coaching rubric: weighted criteria made of yes/no checks, each failure explained.
+
+The rubric (weights, messages, word lists) is data: callkit/data/rubric.yaml, which a workspace may override
+with its own rubric.yaml. The rules come from the seed articles (000-004); see the `source:` keys in the file.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from ..exceptions import RubricError
+from ..models import SEVERITY_RANK, CallPlan, Finding, Severity, sort_findings
+from ..process import SalesProcess
+from .objective import ObjectiveAssessment, assess_objective
+from .value import assess_customer_value
+
+RUBRIC_FILE = "rubric.yaml"
+
+# The shape of rubric.yaml: criteria and check ids the code knows how to evaluate, in display order.
+PLAN_CHECKS: dict[str, tuple[str, ...]] = {
+    "objective": ("advance", "specific", "realistic"),
+    "fallback": ("present", "client_action"),
+    "customer_value": ("answered", "their_terms"),
+    "agenda": ("has_items", "shared", "agreed"),
+    "compression": ("purpose", "good", "excellent"),
+    "homework": ("goals", "obstacles", "industry"),
+    "questions": ("has_questions", "business_context"),
+}
+DEBRIEF_CHECKS: dict[str, tuple[str, ...]] = {
+    "outcome": ("consistent", "fallback_met", "best_met"),
+    "learned": ("urgency", "consequence", "attitude", "competition", "decision_process", "budget"),
+    "follow_up": ("recorded", "dated"),
+    "next_call": ("set",),
+    "close_date": ("held",),
+}
+DEAL_MESSAGES = ("slips", "monthly_slips", "continuations", "no_advance", "never_advanced", "stalled")
+
+# Names a message may quote with {name}; anything else is a typo a coach should hear about.
+PLACEHOLDERS = frozenset(
+    "objective fallback value count times steps questions date agreed_on call_date stage implied suggestion next "
+    "missing unknown before after days path dates since why".split()
+)
+_TEXT_KEYS_NOT_TEMPLATES = {"label", "severity", "source"}
+QUOTE_LIMIT = 80
+
+
+# -- the rubric ------------------------------------------------------------------------------------
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def fill(template: str, **values: Any) -> str:
+    """A rubric message with its {placeholders} filled in; names not given become blank."""
+    return template.format_map(_Blank(values))
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """The rep's words on one line, cut to `limit` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    """One yes/no check of the rubric: its label, severity and the message shown when it fails."""
+
+    code: str
+    label: str
+    severity: Severity
+    message: str
+    tip: str | None
+    source: str | None
+    variants: Mapping[str, str]
+
+    def finding(self, variant: str | None = None, hint: str | None = None, **values: Any) -> Finding:
+        """The Finding for a failure; `variant` picks another message, `hint` appends a variant to the tip."""
+        text = self.variants.get(variant, self.message) if variant else self.message
+        tip = self.tip
+        if hint and hint in self.variants:
+            extra = fill(self.variants[hint], **values)
+            tip = f"{tip} {extra}" if tip else extra
+        return Finding(code=self.code, severity=self.severity, message=fill(text, **values), tip=tip)
+
+
+@dataclass(frozen=True)
+class CriterionRule:
+    """A weighted criterion of the rubric and its checks."""
+
+    id: str
+    label: str
+    weight: float
+    checks: Mapping[str, CheckRule]
+    extra: Mapping[str, Any]
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """`override` laid over `base`: mappings merge key by key, anything else is replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = _merge(base.get(key), value) if key in base else value
+        return out
+    return override
+
+
+class Rubric:
+    """The coaching rubric: criterion weights, check messages and word lists, read from YAML once."""
+
+    def __init__(self, data: Mapping[str, Any], source: str | None = None):
+        self.source = source
+        self.data = data
+        self.placeholders = frozenset(self._words(data, "placeholders"))
+        plan = self._section(data, "plan")
+        self.plan: dict[str, CriterionRule] = self._criteria(plan, "plan", PLAN_CHECKS)
+        self.debrief: dict[str, CriterionRule] = self._criteria(self._section(data, "debrief"), "debrief", DEBRIEF_CHECKS)
+        ready = self._section(plan, "ready", "plan.")
+        self.ready = self._rule("plan.not_ready", {k: v for k, v in ready.items() if k != "missing"}, "plan.ready")
+        missing = ready.get("missing")
+        if not isinstance(missing, dict) or set(missing) != {"advance", "customer_value", "agenda"}:
+            raise RubricError(source, "plan.ready.missing needs the phrases advance, customer_value and agenda.")
+        self.ready_missing: dict[str, str] = {k: str(v) for k, v in missing.items()}
+        health = self._section(data, "deal_health")
+        messages = self._section(health, "messages", "deal_health.")
+        self.deal_messages: dict[str, CheckRule] = {}
+        for name in DEAL_MESSAGES:
+            node = messages.get(name)
+            if not isinstance(node, dict):
+                raise RubricError(source, f"deal_health.messages needs a {name!r} message.")
+            self.deal_messages[name] = self._rule(f"deal.{name}", node, f"deal_health.messages.{name}")
+        self.deal_settings = {k: v for k, v in health.items() if k != "messages"}
+        self._check_deal_settings()
+        compression = self.plan["compression"].extra
+        questions = self.plan["questions"].extra
+        self.follow_up_re = _phrases_re(self._words(compression, "follow_up_words", "plan.criteria.compression."))
+        self.business_re = _prefix_re(self._words(questions, "business_cues", "plan.criteria.questions."))
+        self.filler_re = _phrases_re(self._words(questions, "filler_questions", "plan.criteria.questions."))
+
+    # -- loading ---------------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> "Rubric":
+        """The rubric shipped with callkit (callkit/data/rubric.yaml), loaded once."""
+        return _default_rubric()
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Rubric":
+        """A rubric file laid over the default one (it may hold only the parts it changes); cached per file version."""
+        path = Path(path)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise RubricError(path, "the rubric file does not exist.") from None
+        except OSError as exc:
+            raise RubricError(path, f"the rubric file cannot be read ({exc.strerror}).") from None
+        return _load_rubric(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+    @classmethod
+    def for_workspace(cls, workspace: Any) -> "Rubric":
+        """The workspace's rubric.yaml when it has one, else the default; accepts a path or a Workspace."""
+        folder = Path(getattr(workspace, "path", workspace))
+        own = folder / RUBRIC_FILE
+        return cls.load(own) if own.is_file() else cls.default()
+
+    @classmethod
+    def from_text(cls, text: str, source: str | None = None) -> "Rubric":
+        """Parse rubric YAML text laid over the default rubric; `source` names it in error messages."""
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f" at line {mark.line + 1}" if mark is not None else ""
+            raise RubricError(source, f"the rubric is not valid YAML{line}.") from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise RubricError(source, "the rubric must be a mapping with 'plan:', 'debrief:' or 'deal_health:'.")
+        return cls(_merge(_default_data(), data), source=source)
+
+    # -- queries ---------------------------------------------------------------------------------
+    def weights(self, section: str = "plan") -> dict[str, float]:
+        """Criterion id -> weight, for 'plan' or 'debrief'."""
+        return {c.id: c.weight for c in getattr(self, section).values()}
+
+    def is_answered(self, text: str) -> bool:
+        """True when a text field says something: not blank, not a placeholder like 'TBD', not only symbols."""
+        key = text.strip().lower().strip(" .!:;")
+        return bool(key) and key not in self.placeholders and any(ch.isalnum() for ch in key)
+
+    def is_follow_up(self, text: str) -> bool:
+        """True when a text is about following up (seed 002: never a call's sole purpose)."""
+        return bool(self.follow_up_re.search(text))
+
+    def has_business_context(self, question: str) -> bool:
+        """True when a question is about the customer's business (goals, costs, impact, timeline, decision)."""
+        return not self.filler_re.search(question) and bool(self.business_re.search(question))
+
+    def __repr__(self) -> str:
+        return f"Rubric(source={self.source!r}, plan weights={self.weights('plan')})"
+
+    # -- parsing ---------------------------------------------------------------------------------
+    def _section(self, data: Mapping[str, Any], key: str, prefix: str = "") -> dict[str, Any]:
+        node = data.get(key)
+        if not isinstance(node, dict):
+            raise RubricError(self.source, f"the rubric needs a '{prefix}{key}:' section.")
+        return node
+
+    def _words(self, data: Mapping[str, Any], key: str, prefix: str = "") -> list[str]:
+        words = data.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise RubricError(self.source, f"'{prefix}{key}' must be a list of words or phrases.")
+        return [w.strip().lower() for w in words]
+
+    def _criteria(self, section: dict[str, Any], name: str, shape: dict[str, tuple[str, ...]]) -> dict[str, CriterionRule]:
+        criteria = self._section(section, "criteria", f"{name}.")
+        unknown = sorted(set(criteria) - set(shape))
+        if unknown:
+            raise RubricError(self.source, f"{name} criterion {unknown[0]!r} is unknown: use {', '.join(shape)}.")
+        out: dict[str, CriterionRule] = {}
+        for cid, check_ids in shape.items():
+            where = f"{name}.criteria.{cid}"
+            node = criteria.get(cid)
+            if not isinstance(node, dict):
+                raise RubricError(self.source, f"the rubric needs the criterion '{where}'.")
+            weight = node.get("weight")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+                raise RubricError(self.source, f"{where}: the weight must be a number, 0 or more (found {weight!r}).")
+            checks = node.get("checks")
+            if not isinstance(checks, dict):
+                raise RubricError(self.source, f"{where} needs a 'checks:' mapping.")
+            extra_checks = sorted(set(checks) - set(check_ids))
+            if extra_checks:
+                raise RubricError(self.source, f"{where}: check {extra_checks[0]!r} is unknown: use {', '.join(check_ids)}.")
+            rules: dict[str, CheckRule] = {}
+            for check_id in check_ids:
+                check = checks.get(check_id)
+                if not isinstance(check, dict):
+                    raise RubricError(self.source, f"{where} needs the check {check_id!r}.")
+                rules[check_id] = self._rule(f"{name}.{cid}.{check_id}", check, f"{where}.checks.{check_id}")
+            extra = {k: v for k, v in node.items() if k not in ("label", "weight", "checks")}
+            for key, value in extra.items():
+                if isinstance(value, str):
+                    self._template(value, f"{where}.{key}")
+            out[cid] = CriterionRule(cid, str(node.get("label") or cid), float(weight), rules, extra)
+        if sum(c.weight for c in out.values()) <= 0:
+            raise RubricError(self.source, f"the {name} weights add up to 0: give at least one criterion a weight.")
+        return out
+
+    def _rule(self, code: str, node: dict[str, Any], where: str) -> CheckRule:
+        severity = node.get("severity", "warning")
+        if severity not in SEVERITY_RANK:
+            raise RubricError(self.source, f"{where}: severity must be problem, warning or tip (found {severity!r}).")
+        templates = {k: v for k, v in node.items() if k not in _TEXT_KEYS_NOT_TEMPLATES}
+        for key, value in templates.items():
+            if not isinstance(value, str):
+                raise RubricError(self.source, f"{where}.{key} must be a text.")
+            self._template(value, f"{where}.{key}")
+        message = templates.pop("message", "")
+        tip = templates.pop("tip", None)
+        if not message and "question" not in templates:
+            raise RubricError(self.source, f"{where} needs a 'message:'.")
+        return CheckRule(
+            code=code,
+            label=str(node.get("label") or code.rsplit(".", 1)[-1]),
+            severity=severity,
+            message=message,
+            tip=tip or None,
+            source=str(node["source"]) if node.get("source") is not None else None,
+            variants=templates,
+        )
+
+    def _template(self, text: str, where: str) -> None:
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError:
+            raise RubricError(self.source, f"{where}: unbalanced {{ }} in the message.") from None
+        bad = sorted(n for n in names if n not in PLACEHOLDERS)
+        if bad:
+            raise RubricError(
+                self.source, f"{where}: {{{bad[0]}}} is not a name callkit fills in: use {', '.join(sorted(PLACEHOLDERS))}."
+            )
+
+    def _check_deal_settings(self) -> None:
+        s = self.deal_settings
+        window = s.get("monthly_slip_days")
+        ok = isinstance(window, list) and len(window) == 2 and all(isinstance(d, int) and d > 0 for d in window)
+        if not ok or window[0] > window[1]:
+            raise RubricError(self.source, "deal_health.monthly_slip_days must be two day counts, like [21, 45].")
+        for key in ("stalled_monthly_slips", "stalled_continuations", "days_without_advance"):
+            if isinstance(s.get(key), bool) or not isinstance(s.get(key), int) or s[key] < 1:
+                raise RubricError(self.source, f"deal_health.{key} must be a whole number, 1 or more.")
+
+
+def _phrases_re(words: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _prefix_re(words: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _default_data() -> dict[str, Any]:
+    text = resources.files("callkit").joinpath(f"data/{RUBRIC_FILE}").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise RubricError("callkit/data/rubric.yaml", "the default rubric is not a mapping.")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _default_rubric() -> Rubric:
+    return Rubric(_default_data(), source="callkit/data/rubric.yaml")
+
+
+@lru_cache(maxsize=32)
+def _load_rubric(path: str, mtime_ns: int, size: int) -> Rubric:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RubricError(path, f"the rubric file cannot be read ({exc.strerror}).") from None
+    return Rubric.from_text(text, source=path)
+
+
+# -- scores ----------------------------------------------------------------------------------------
+
+
+class CriterionScore(BaseModel):
+    """One criterion of a score: its weight, the share of its checks passed, and a finding per failure."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    id: str
+    label: str
+    weight: float
+    score: float  # 0..1, the share of checks passed
+    checks: list[tuple[str, bool]]  # (check id, passed); a skipped check is not listed
+    findings: list[Finding]
+
+
+class PlanScore(BaseModel):
+    """A plan's score: total 0..100, per-criterion scores, findings worst first and the ready flag."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    total: int
+    criteria: list[CriterionScore]
+    findings: list[Finding]
+    ready: bool
+    objective: ObjectiveAssessment
+    compression: int  # distinct process steps the call is planned to accomplish, follow-ups excluded
+
+    def criterion(self, criterion_id: str) -> CriterionScore:
+        """The score of one criterion by id (e.g. 'agenda')."""
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+
+class CriterionBuilder:
+    """Collects a criterion's check results and findings, then scores it (shared by plan and debrief)."""
+
+    __slots__ = ("rule", "checks", "findings")
+
+    def __init__(self, rule: CriterionRule):
+        self.rule = rule
+        self.checks: list[tuple[str, bool]] = []
+        self.findings: list[Finding] = []
+
+    def check(self, check_id: str, passed: bool, variant: str | None = None, hint: str | None = None, **values: Any) -> bool:
+        """Record a check; a failure adds the rubric's finding for it."""
+        self.checks.append((check_id, passed))
+        if not passed:
+            self.findings.append(self.rule.checks[check_id].finding(variant, hint, **values))
+        return passed
+
+    def covered(self, check_id: str) -> None:
+        """Record a failed check already explained by a sibling's finding (e.g. a blank field fails both)."""
+        self.checks.append((check_id, False))
+
+    def build(self) -> CriterionScore:
+        passed = sum(1 for _, ok in self.checks if ok)
+        score = passed / len(self.checks) if self.checks else 1.0
+        return CriterionScore.model_construct(
+            id=self.rule.id, label=self.rule.label, weight=self.rule.weight, score=score,
+            checks=self.checks, findings=sort_findings(self.findings),
+        )
+
+
+def weighted_total(criteria: list[CriterionScore]) -> int:
+    """The weighted average of criterion scores, times 100, rounded (0..100); criteria with no checks don't count."""
+    counted = [c for c in criteria if c.checks]
+    weight = sum(c.weight for c in counted)
+    if weight <= 0:
+        return 0
+    return round(100 * sum(c.weight * c.score for c in counted) / weight)
+
+
+# -- cached per-text assessments -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16384)
+def cached_objective(text: str, stage: str | None, process: SalesProcess) -> ObjectiveAssessment:
+    """assess_objective, cached per (text, stage, process): plans of a team repeat their wording."""
+    return assess_objective(text, stage=stage, process=process)
+
+
+@lru_cache(maxsize=16384)
+def _customer_centric(text: str) -> bool:
+    return bool(assess_customer_value(text).is_customer_centric)
+
+
+# -- the criteria ------------------------------------------------------------------------------------
+
+
+def _objective(c: CriterionBuilder, plan: CallPlan, a: ObjectiveAssessment, stage: str | None,
+               process: SalesProcess, rubric: Rubric) -> None:
+    text = plan.objective
+    if not rubric.is_answered(text):
+        c.check("advance", False, "blank")
+        c.covered("specific")
+        return
+    words = quote(text)
+    hint = "suggestion" if a.suggestion else None
+    c.check("advance", bool(a.is_advance), hint=hint, objective=words, suggestion=a.suggestion or "")
+    c.check("specific", bool(a.is_specific), hint=hint, objective=words, suggestion=a.suggestion or "")
+    if stage is not None and a.is_realistic is not None:
+        implied = a.implied_stage
+        implied_name = process.stage(implied).name if implied and process.has_stage(implied) else ""
+        c.check("realistic", bool(a.is_realistic), None if implied_name else "unknown_implied",
+                objective=words, stage=process.stage(stage).name, implied=implied_name)
+
+
+def _fallback(c: CriterionBuilder, plan: CallPlan, stage: str | None, process: SalesProcess, rubric: Rubric) -> None:
+    if not c.check("present", rubric.is_answered(plan.fallback)):
+        c.covered("client_action")
+        return
+    c.check("client_action", bool(cached_objective(plan.fallback, None, process).is_advance), fallback=quote(plan.fallback))
+
+
+def _customer_value(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> bool:
+    if not c.check("answered", rubric.is_answered(plan.customer_value)):
+        c.covered("their_terms")
+        return False
+    return c.check("their_terms", _customer_centric(plan.customer_value), value=quote(plan.customer_value))
+
+
+def _agenda(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> bool:
+    has_items = c.check("has_items", any(rubric.is_answered(item) for item in plan.agenda))
+    c.check("shared", plan.agenda_shared)
+    on = plan.agenda_agreed_on
+    if plan.agenda_agreed and on is not None and on > plan.call_date:
+        c.check("agreed", False, "late", agreed_on=on.isoformat(), call_date=plan.call_date.isoformat())
+        return False
+    return c.check("agreed", plan.agenda_agreed) and has_items
+
+
+def _steps(plan: CallPlan, process: SalesProcess, rubric: Rubric) -> tuple[list[str], list[str]]:
+    """The plan's distinct process steps and its follow-up steps (a process activity is never a follow-up)."""
+    steps: list[str] = []
+    follow_ups: list[str] = []
+    seen: set[str] = set()
+    for step in plan.planned_steps:
+        key = " ".join(step.lower().split())
+        if key in seen or not rubric.is_answered(step):
+            continue
+        seen.add(key)
+        if process.stage_of_activity(step) is None and rubric.is_follow_up(step):
+            follow_ups.append(step)
+        else:
+            steps.append(step)
+    return steps, follow_ups
+
+
+def quote_list(texts: Iterable[str], limit: int = 3) -> str:
+    """Up to `limit` of the rep's texts, quoted and joined: '"a", "b" and 2 more'."""
+    items = [f'"{quote(t, 60)}"' for t in texts]
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+def _compression(c: CriterionBuilder, plan: CallPlan, stage: str | None, process: SalesProcess,
+                 rubric: Rubric) -> int:
+    steps, follow_ups = _steps(plan, process, rubric)
+    count = len(steps)
+    nxt = ""
+    if stage is not None:
+        nxt = "; ".join(process.activities_after(stage, completed=plan.planned_steps)[:5])
+    hint = "next_hint" if nxt else None
+    if count == 0:
+        purposes = [t for t in [plan.objective, *plan.agenda] if rubric.is_answered(t)] + follow_ups
+        if follow_ups or (purposes and all(rubric.is_follow_up(t) for t in purposes)):
+            shown = follow_ups or purposes
+            c.check("purpose", False, "follow_up_only", hint, steps=quote_list(shown), next=nxt)
+        else:
+            c.check("purpose", False, hint=hint, next=nxt)
+    else:
+        c.check("purpose", True)
+    if count == 0:  # the purpose finding explains the missing levels
+        c.covered("good")
+        c.covered("excellent")
+    elif c.check("good", count >= 3, hint=hint, count=count, steps=quote_list(steps), next=nxt):
+        c.check("excellent", count >= 5, hint=hint, count=count, next=nxt)
+    else:
+        c.covered("excellent")
+    return count
+
+
+def _homework(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> None:
+    research = plan.research
+    c.check("goals", rubric.is_answered(research.goals))
+    c.check("obstacles", rubric.is_answered(research.obstacles))
+    c.check("industry", rubric.is_answered(research.industry))
+
+
+def _questions(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> None:
+    questions = [q for q in plan.questions if rubric.is_answered(q)]
+    if not c.check("has_questions", bool(questions)):
+        c.covered("business_context")
+        return
+    c.check("business_context", any(rubric.has_business_context(q) for q in questions), questions=quote_list(questions))
+
+
+def score_plan(plan: CallPlan, process: SalesProcess | None = None, rubric: Rubric | None = None,
+               *, stage: str | None = None) -> PlanScore:
+    """Score a call plan 0..100 with the rubric; `stage` (the deal's stage) enables the 'realistic' check."""
+    process = process or SalesProcess.default()
+    rubric = rubric or Rubric.default()
+    if stage is not None:
+        process.index(stage)  # unknown stage ids raise UnknownStageError naming the valid ones
+    assessment = cached_objective(plan.objective, stage, process)
+    rules = rubric.plan
+    builders = {cid: CriterionBuilder(rule) for cid, rule in rules.items()}
+    _objective(builders["objective"], plan, assessment, stage, process, rubric)
+    _fallback(builders["fallback"], plan, stage, process, rubric)
+    value_ok = _customer_value(builders["customer_value"], plan, rubric)
+    agenda_ok = _agenda(builders["agenda"], plan, rubric)
+    compression = _compression(builders["compression"], plan, stage, process, rubric)
+    _homework(builders["homework"], plan, rubric)
+    _questions(builders["questions"], plan, rubric)
+    criteria = [b.build() for b in builders.values()]
+
+    missing = [key for key, ok in (("advance", bool(assessment.is_advance) and rubric.is_answered(plan.objective)),
+                                   ("customer_value", value_ok), ("agenda", agenda_ok)) if not ok]
+    findings: list[Finding] = []
+    if missing:
+        phrases = [rubric.ready_missing[m] for m in missing]
+        joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+        findings.append(rubric.ready.finding(missing=joined))
+    for crit in criteria:
+        findings.extend(crit.findings)
+    return PlanScore.model_construct(
+        total=weighted_total(criteria), criteria=criteria, findings=sort_findings(findings),
+        ready=not missing, objective=assessment, compression=compression,
+    )
+

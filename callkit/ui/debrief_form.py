@@ -1,0 +1,462 @@
+"""The debrief form: outcome, the client's commitments, what was learned, follow-ups, next call, new close date.
+
+On save it writes the debrief (and the new close date when it moved) and pre-fills the next plan's
+questions with what is still unknown (seed 000's debrief questions).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Callable, Mapping, Protocol, Sequence
+
+import ipywidgets as widgets
+
+from ..exceptions import InvalidInputError
+from ..models import Call, Debrief, Deal, build
+from ..process import SalesProcess
+from .draft import DraftKeeper, as_date, debrief_draft_key, plan_draft_key, to_jsonable
+from .events import Debouncer, guarded
+from .fields import LabeledField, textarea
+from .markup import esc, findings_html, long_date, status_html
+from .plan_form import new_plan_values, step_options
+from .rows import Column, RowsEditor
+from .scorecard import total_band
+from .timeline import OUTCOME_LABELS
+
+NEW_CALL = "__new__"
+LEARNED_FIELDS = ("urgency", "consequence", "attitude", "competition", "decision_process", "budget")
+LEARNED_LABELS = {
+    "urgency": "Their sense of urgency: why do they need to buy, and why now?",
+    "consequence": "What happens if they don't buy and implement by the date they told you?",
+    "attitude": "Their attitude toward us",
+    "competition": "The competition, and their attitude toward it",
+    "decision_process": "How they decide: who, how, by when",
+    "budget": "Budget",
+}
+LEARNED_QUESTIONS = {  # asked in the next call when the debrief left the topic blank
+    "urgency": "Why do you need to solve this, and why now?",
+    "consequence": "What happens if this is not in place by your date?",
+    "attitude": "How do you see us so far, and what would you need from us?",
+    "competition": "Who else are you looking at, and what do you think of them?",
+    "decision_process": "Who decides, how, and by when?",
+    "budget": "What budget is set aside for this?",
+}
+OUTCOME_HELP = {
+    "order": "They bought.",
+    "advance": "The client committed to an action, with a date, that moves the sale toward a decision.",
+    "continuation": "A pleasant call with no client commitment ('let's keep in touch').",
+    "no_sale": "They said no.",
+}
+COMMITMENT_COLUMNS = (
+    Column("who", "Who", placeholder="Priya", width="160px"),
+    Column("what", "What", placeholder="introduces us to the CFO", width="300px"),
+    Column("by", "By when", kind="date", width="170px"),
+)
+
+
+class DebriefStore(Protocol):
+    """The part of Workspace the debrief form uses."""
+
+    process: SalesProcess
+
+    def save_debrief(self, debrief: Debrief) -> None: ...
+    def save_call(self, call: Call) -> None: ...
+    def new_call_id(self, deal_id: str) -> str: ...
+    def record_close_date(self, deal_id: str, close_date: date, changed_on: date) -> None: ...
+    def save_draft(self, key: str, data: dict) -> None: ...
+    def load_draft(self, key: str) -> dict | None: ...
+    def delete_draft(self, key: str) -> None: ...
+
+
+# -- plain functions ---------------------------------------------------------------------------------
+def new_debrief_values(deal: Deal, call_date: date | None = None) -> dict[str, Any]:
+    """An empty debrief: no outcome yet, the close date as the deal has it."""
+    return {
+        "outcome": None, "best_met": False, "fallback_met": False, "commitments": [], "follow_ups": [],
+        **{f"learned_{k}": "" for k in LEARNED_FIELDS},
+        "completed_steps": [], "next_call": None, "close_date_after": deal.close_date, "notes": "",
+        "call_date": call_date,
+    }
+
+
+def debrief_to_values(debrief: Debrief, call_date: date | None = None) -> dict[str, Any]:
+    """A saved debrief as form values."""
+    return {
+        "outcome": debrief.outcome, "best_met": debrief.best_met, "fallback_met": debrief.fallback_met,
+        "commitments": [c.model_dump() for c in debrief.commitments],
+        "follow_ups": [c.model_dump() for c in debrief.follow_ups],
+        **{f"learned_{k}": getattr(debrief.learned, k) for k in LEARNED_FIELDS},
+        "completed_steps": list(debrief.completed_steps), "next_call": debrief.next_call,
+        "close_date_after": debrief.close_date_after, "notes": debrief.notes, "call_date": call_date,
+    }
+
+
+def debrief_data(values: Mapping[str, Any], call_id: str) -> dict[str, Any]:
+    """Form values as the data of a Debrief (no outcome chosen is left out, so it is 'required')."""
+    data: dict[str, Any] = {
+        "call_id": call_id,
+        "best_met": bool(values.get("best_met")),
+        "fallback_met": bool(values.get("fallback_met")),
+        "commitments": [dict(c, by=as_date(c.get("by"))) for c in values.get("commitments") or []],
+        "follow_ups": [dict(c, by=as_date(c.get("by"))) for c in values.get("follow_ups") or []],
+        "learned": {k: values.get(f"learned_{k}") or "" for k in LEARNED_FIELDS},
+        "completed_steps": list(values.get("completed_steps") or []),
+        "next_call": as_date(values.get("next_call")),
+        "close_date_after": as_date(values.get("close_date_after")),
+        "notes": values.get("notes") or "",
+    }
+    if values.get("outcome"):
+        data["outcome"] = values["outcome"]
+    return data
+
+
+def build_debrief(values: Mapping[str, Any], call_id: str) -> Debrief:
+    """A Debrief from form values; InvalidInputError (one sentence per field) when something is wrong."""
+    return build(Debrief, debrief_data(values, call_id), what="debrief")
+
+
+def scoring_debrief(values: Mapping[str, Any], call_id: str) -> Debrief | None:
+    """A debrief to score while the form is half-filled (rows without a 'what' left out); None without an outcome."""
+    if not values.get("outcome"):
+        return None
+    data = debrief_data(values, call_id)
+    for key in ("commitments", "follow_ups"):
+        data[key] = [c for c in data[key] if (c.get("what") or "").strip()]
+    return build(Debrief, data, what="debrief")
+
+
+def advance_flag(debrief: Debrief) -> str | None:
+    """The warning when an 'advance' has no client commitment with a who and a date, else None."""
+    if debrief.outcome != "advance" or any(c.is_dated for c in debrief.commitments):
+        return None
+    return ("You marked this call an advance, but no client commitment says who does it and by when: "
+            "without one it is a continuation. Add the commitment with its date, or change the outcome.")
+
+
+def debrief_form_errors(errors: Mapping[str, str], row_numbers: Mapping[str, Sequence[int]]) -> dict[str, str]:
+    """InvalidInputError.errors as {form field: sentence}, naming the row of a commitment or follow-up."""
+    out: dict[str, str] = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        field = parts[0]
+        if field == "learned" and len(parts) > 1:
+            field = f"learned_{parts[1]}"
+        elif field in ("commitments", "follow_ups") and len(parts) > 1 and parts[1].isdigit():
+            index, numbers = int(parts[1]), row_numbers.get(field, ())
+            row = numbers[index] if index < len(numbers) else index + 1
+            if parts[-1] == "what":
+                message = "say what will be done."
+            message = f"Row {row}: {message}"
+        out.setdefault(field, message)
+    return out
+
+
+def next_plan_questions(debrief: Debrief, score: Any = None) -> list[str]:
+    """Questions for the next call: the scorer's suggestions, else one per topic the debrief left blank."""
+    suggested = list(getattr(score, "suggested_questions", None) or [])
+    if suggested:
+        return suggested
+    return [LEARNED_QUESTIONS[name] for name in debrief.learned.unanswered() if name in LEARNED_QUESTIONS]
+
+
+def prefill_next_plan(store: DebriefStore, deal: Deal, questions: Sequence[str], call_date: date | None = None,
+                      today: date | None = None) -> dict[str, Any]:
+    """Save the next plan's draft with these questions (added to a draft already started); returns its values."""
+    key = plan_draft_key(deal.deal_id)
+    existing = store.load_draft(key) or {}
+    values = dict(existing.get("values") or new_plan_values(call_date or today or date.today()))
+    if not existing:
+        values["call_date"] = call_date or today or date.today()
+    have = [q.strip() for q in str(values.get("questions") or "").splitlines() if q.strip()]
+    values["questions"] = "\n".join(have + [q for q in questions if q not in have])
+    store.save_draft(key, to_jsonable({"values": values, "saved_at": datetime.now().isoformat(timespec="seconds")}))
+    return values
+
+
+def call_label(call: Call) -> str:
+    """'Call on Tue 24 Nov 2026 - objective' for the call chooser."""
+    objective = call.objective or "no plan"
+    if len(objective) > 60:
+        objective = objective[:57] + "..."
+    done = " (debriefed)" if call.debrief else ""
+    return f"Call on {long_date(call.date)} - {objective}{done}"
+
+
+def call_choices(calls: Sequence[Call]) -> list[tuple[str, str]]:
+    """Calls to debrief, newest first (those without a debrief first), then 'a call that was not planned'."""
+    ordered = sorted(calls, key=lambda c: (c.debrief is None, c.date, c.call_id), reverse=True)
+    return [(call_label(c), c.call_id) for c in ordered] + [("A call that was not planned", NEW_CALL)]
+
+
+def default_call(calls: Sequence[Call]) -> str:
+    """The latest call without a debrief, or NEW_CALL."""
+    open_calls = [c for c in calls if c.debrief is None]
+    return max(open_calls, key=lambda c: (c.date, c.call_id)).call_id if open_calls else NEW_CALL
+
+
+# -- the widget ------------------------------------------------------------------------------------
+class DebriefForm(widgets.VBox):
+    """Debrief one call of a deal, with its score and the advance flag; drafts kept as the coach types."""
+
+    def __init__(self, store: DebriefStore, deal: Deal, calls: Sequence[Call], today: date | None = None,
+                 score_delay: float = 0.3, draft_delay: float = 1.0):
+        self.store = store
+        self.deal = deal
+        self.process = store.process
+        self.today = today or date.today()
+        self.calls = {c.call_id: c for c in calls}
+        self.score: Any = None
+        self.flag: str | None = None
+        self._loading = False
+        self._save_listeners: list[Callable[[Debrief, dict], None]] = []
+        self.draft: DraftKeeper | None = None
+        self._draft_delay = draft_delay
+        self.scorer = Debouncer(guarded(self.update_score, self.report), score_delay)
+        self._build_widgets()
+        self.choose_call(default_call(list(self.calls.values())))
+
+    def _build_widgets(self) -> None:
+        self.call_dropdown = widgets.Dropdown(options=call_choices(list(self.calls.values())),
+                                              layout=widgets.Layout(width="640px"))
+        self.call_dropdown.add_class("ck-debrief-call")
+        self.call_dropdown.observe(guarded(lambda ch: self.choose_call(ch["new"]), self.report), names="value")
+        self.plan_info = widgets.HTML("")
+        self.controls: dict[str, widgets.Widget] = {
+            "call_date": widgets.DatePicker(layout=widgets.Layout(width="200px")),
+            "outcome": widgets.ToggleButtons(options=[(OUTCOME_LABELS[o], o) for o in OUTCOME_HELP], value=None,
+                                             tooltips=list(OUTCOME_HELP.values())),
+            "best_met": widgets.Checkbox(description="The objective was met", indent=False),
+            "fallback_met": widgets.Checkbox(description="At least the fallback was met", indent=False),
+            "commitments": RowsEditor(COMMITMENT_COLUMNS, add_label="Add a commitment"),
+            "follow_ups": RowsEditor(COMMITMENT_COLUMNS, add_label="Add a follow-up"),
+            "next_call": widgets.DatePicker(layout=widgets.Layout(width="200px")),
+            "close_date_after": widgets.DatePicker(layout=widgets.Layout(width="200px")),
+            "notes": textarea(rows=3),
+        }
+        for name in LEARNED_FIELDS:
+            self.controls[f"learned_{name}"] = textarea(rows=1)
+        self.steps_box = widgets.VBox()
+        self.step_checks: dict[str, widgets.Checkbox] = {}
+
+        labels = {
+            "call_date": ("Date of the call", ""),
+            "outcome": ("How did it end?", "An advance needs an action by the client, with a date; a pleasant "
+                        "call with no commitment is a continuation."),
+            "commitments": ("What the client committed to (who, what, by when)", ""),
+            "follow_ups": ("Our follow-ups (who, what, by when)", "Executives expect follow-up: date each one."),
+            "next_call": ("Next call", ""),
+            "close_date_after": ("Forecast close date now", "Change it only if it really moved."),
+            "notes": ("Notes", ""),
+        }
+        labels.update({f"learned_{k}": (v, "") for k, v in LEARNED_LABELS.items()})
+        self.fields: dict[str, LabeledField] = {}
+        for name, (label, hint) in labels.items():
+            self.fields[name] = LabeledField(label, self.controls[name], hint,
+                                             css=f"ck-debrief-{name.replace('_', '-')}")
+        self.fields["met"] = LabeledField("Did the call achieve its objective?", widgets.HBox(
+            [self.controls["best_met"], self.controls["fallback_met"]]))
+        self.fields["completed_steps"] = LabeledField("Process steps done in this call", self.steps_box)
+
+        for control in self.controls.values():
+            if isinstance(control, RowsEditor):
+                control.on_change(guarded(self._edited, self.report))
+            else:
+                control.observe(guarded(self._edited, self.report), names="value")
+
+        self.score_total = widgets.HTML("")
+        self.score_total.add_class("ck-debrief-total")
+        self.flag_box = widgets.HTML("")
+        self.flag_box.add_class("ck-advance-flag")
+        self.score_body = widgets.HTML("")
+        self.save_button = widgets.Button(description="Save the debrief", button_style="primary",
+                                          layout=widgets.Layout(width="auto"))
+        self.save_button.add_class("ck-save-debrief")
+        self.save_button.on_click(guarded(lambda _b: self.save(), self.report))
+        self.status = widgets.HTML("")
+        self.status.add_class("ck-debrief-status")
+
+        f = self.fields
+        left = widgets.VBox(
+            [
+                widgets.HTML("<h2>Debrief a call</h2>"), self.call_dropdown, f["call_date"], self.plan_info,
+                f["outcome"], f["met"], f["commitments"],
+                widgets.HTML('<h3 class="ck-section">What did you learn?</h3>'),
+                *[f[f"learned_{k}"] for k in LEARNED_FIELDS],
+                f["completed_steps"], f["follow_ups"], f["next_call"], f["close_date_after"], f["notes"],
+                widgets.HBox([self.save_button]), self.status,
+            ],
+            layout=widgets.Layout(width="58%", padding="0 16px 0 0"),
+        )
+        right = widgets.VBox([widgets.HTML("<h2>Debrief score</h2>"), self.score_total, self.flag_box,
+                              self.score_body], layout=widgets.Layout(width="42%"))
+        right.add_class("ck-scorecard")
+        super().__init__([widgets.HBox([left, right], layout=widgets.Layout(width="100%"))])
+        self.add_class("ck-debrief-form")
+
+    # -- which call ----------------------------------------------------------------------------------
+    @property
+    def call(self) -> Call | None:
+        """The call being debriefed, or None for a call that was not planned."""
+        return self.calls.get(self.call_dropdown.value)
+
+    def choose_call(self, call_id: str) -> None:
+        """Show the debrief of this call (its saved debrief, its draft, or an empty one)."""
+        if self.call_dropdown.value != call_id:
+            self.call_dropdown.value = call_id  # observing calls back here
+            return
+        call = self.calls.get(call_id)
+        key = debrief_draft_key(call_id if call else f"{NEW_CALL}:{self.deal.deal_id}")
+        if self.draft is not None:
+            self.draft.debouncer.flush()
+        self.draft = DraftKeeper(self.store, key, lambda: {"values": self.values}, self._draft_delay)
+        draft = self.draft.load()
+        note = ""
+        if draft:
+            values, note = draft.get("values", draft), "Restored what was typed before; it is not saved yet."
+        elif call and call.debrief:
+            values = debrief_to_values(call.debrief, call.date)
+        else:
+            values = new_debrief_values(self.deal, call.date if call else self.today)
+        self.fields["call_date"].layout.display = "none" if call else ""
+        plan = call.plan if call else None
+        info = ""
+        if plan is not None:
+            info = (f"<div class='ck-card'><b>Objective:</b> {esc(plan.objective) or '<i>none written</i>'}<br>"
+                    f"<b>Fallback:</b> {esc(plan.fallback) or '<i>none written</i>'}</div>")
+        self.plan_info.value = info + (status_html(note, "info") if note else "")
+        self.set_values(values)
+        self.update_score()
+
+    # -- values ------------------------------------------------------------------------------------
+    @property
+    def values(self) -> dict[str, Any]:
+        """What the form holds now, as plain values."""
+        out = {name: control.value for name, control in self.controls.items()}
+        out["completed_steps"] = [s for s, box in self.step_checks.items() if box.value]
+        return out
+
+    def set_values(self, values: Mapping[str, Any]) -> None:
+        """Fill the form without saving a draft."""
+        self._loading = True
+        try:
+            for name, control in self.controls.items():
+                value = values.get(name)
+                if isinstance(control, RowsEditor):
+                    control.set_value(value or [])
+                elif isinstance(control, widgets.DatePicker):
+                    control.value = as_date(value)
+                elif isinstance(control, widgets.Checkbox):
+                    control.value = bool(value)
+                elif name == "outcome":
+                    control.value = value if value in OUTCOME_HELP else None
+                else:
+                    control.value = str(value or "")
+            self._set_steps(list(values.get("completed_steps") or []))
+        finally:
+            self._loading = False
+        for field in self.fields.values():
+            field.clear_error()
+
+    def _set_steps(self, chosen: list[str]) -> None:
+        call = self.call
+        planned = list(call.plan.planned_steps) if call and call.plan else []
+        options = planned or step_options(self.process, self.deal, [], ())
+        options += [s for s in chosen if s not in options]
+        self.step_checks = {}
+        for step in options:
+            box = widgets.Checkbox(value=step in chosen, description=step, indent=False,
+                                   layout=widgets.Layout(width="auto"))
+            box.observe(guarded(self._edited, self.report), names="value")
+            self.step_checks[step] = box
+        self.steps_box.children = list(self.step_checks.values())
+
+    def _edited(self, *_: Any) -> None:
+        if self._loading:
+            return
+        self.status.value = ""
+        if self.draft is not None:
+            self.draft.changed()
+        self.scorer.trigger()
+
+    def report(self, message: str) -> None:
+        """Show a problem under the Save button."""
+        self.status.value = status_html(message, "error")
+
+    def on_save(self, callback: Callable[[Debrief, dict], None]) -> None:
+        """Call `callback(debrief, next_plan_values)` after a successful save."""
+        self._save_listeners.append(callback)
+
+    # -- actions -----------------------------------------------------------------------------------
+    def update_score(self) -> Any:
+        """Score the debrief as it stands and show the score and the advance flag."""
+        from ..scoring.debrief import score_debrief
+
+        call = self.call
+        try:
+            debrief = scoring_debrief(self.values, call.call_id if call else "new")
+        except InvalidInputError:
+            debrief = None
+        if debrief is None:
+            self.score, self.flag = None, None
+            self.score_total.value = '<p class="ck-muted">Choose how the call ended to see the score.</p>'
+            self.flag_box.value = ""
+            self.score_body.value = ""
+            return None
+        self.score = score_debrief(debrief, plan=call.plan if call else None, deal=self.deal)
+        self.flag = advance_flag(debrief)
+        self.score_total.value = (f'<div class="ck-total ck-total-{total_band(self.score.total)}" '
+                                  f'data-total="{int(self.score.total)}">{int(self.score.total)}'
+                                  f'<span class="ck-muted" style="font-size:18px"> / 100</span></div>')
+        self.flag_box.value = status_html(self.flag, "error") if self.flag else ""
+        unknown = [LEARNED_LABELS[u] for u in debrief.learned.unanswered() if u in LEARNED_LABELS]
+        gaps = ("<h3>Still unknown (goes into the next plan)</h3><ul>"
+                + "".join(f"<li>{esc(u)}</li>" for u in unknown) + "</ul>") if unknown else ""
+        self.score_body.value = findings_html(self.score.findings, empty="A complete debrief.") + gaps
+        return self.score
+
+    def save(self) -> Debrief | None:
+        """Validate and save; record a moved close date; pre-fill the next plan. None (and errors shown) on a problem."""
+        call = self.call
+        values = self.values
+        call_id = call.call_id if call else self.store.new_call_id(self.deal.deal_id)
+        call_date = call.date if call else as_date(values.get("call_date"))
+        try:
+            debrief = build_debrief(values, call_id)
+            if call_date is None:
+                raise InvalidInputError({"call_date": "The call date is required."}, what="debrief")
+        except InvalidInputError as exc:
+            for field in self.fields.values():
+                field.clear_error()
+            rows = {k: self.controls[k].row_numbers() for k in ("commitments", "follow_ups")}
+            for name, message in debrief_form_errors(exc.errors, rows).items():
+                self.fields.get(name, self.fields["outcome"]).show_error(message)
+            self.status.value = status_html("Not saved yet: fix what is marked in red.", "error")
+            return None
+        debrief = debrief.model_copy(update={"updated_at": datetime.now().replace(microsecond=0)})
+        if call is None:
+            self.store.save_call(Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id,
+                                      date=call_date, debrief=debrief))
+        else:
+            self.store.save_debrief(debrief)
+        moved = debrief.close_date_after is not None and debrief.close_date_after != self.deal.close_date
+        if moved:
+            self.store.record_close_date(self.deal.deal_id, debrief.close_date_after, changed_on=call_date)
+            self.deal = self.deal.model_copy(update={"close_date": debrief.close_date_after})
+        from ..scoring.debrief import score_debrief
+
+        plan = call.plan if call else None
+        questions = next_plan_questions(debrief, score_debrief(debrief, plan=plan, deal=self.deal))
+        next_values = prefill_next_plan(self.store, self.deal, questions, call_date=debrief.next_call, today=self.today)
+        self.draft.discard()
+        saved = Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id, date=call_date,
+                     plan=plan, debrief=debrief)
+        self.calls[call_id] = saved
+        self.call_dropdown.options = call_choices(list(self.calls.values()))
+        self.choose_call(call_id)
+        moved_note = f" The forecast close date is now {long_date(debrief.close_date_after)}." if moved else ""
+        asked = f" {len(questions)} open question{'s' if len(questions) != 1 else ''} went into the next plan." \
+            if questions else ""
+        self.status.value = status_html(f"Saved the debrief.{moved_note}{asked}", "ok")
+        for callback in self._save_listeners:
+            callback(debrief, next_values)
+        return debrief

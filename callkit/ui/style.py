@@ -1,0 +1,59 @@
+"""The page's look: one <style> block, readable on a projector (large type, strong contrast)."""
+
+from __future__ import annotations
+
+CSS = """
+<style>
+.ck-page { font-size: 15px; color: #1d2939; max-width: 1280px; }
+.ck-page .widget-html-content, .ck-page .widget-label { font-size: 15px; line-height: 1.45; }
+.ck-page h1 { font-size: 28px; margin: 4px 0 2px 0; }
+.ck-page h2 { font-size: 20px; margin: 8px 0 4px 0; }
+.ck-page h3 { font-size: 16px; margin: 10px 0 2px 0; }
+.ck-muted { color: #667085; }
+.ck-hint { color: #475467; font-size: 13px; margin: 0 0 2px 0; }
+.ck-hint q { font-style: italic; }
+.ck-error { color: #b42318; font-weight: 600; }
+.ck-card { border: 1px solid #d0d5dd; border-radius: 8px; padding: 10px 14px; background: #f9fafb; }
+.ck-card table { border-collapse: collapse; }
+.ck-card td { padding: 2px 14px 2px 0; }
+.ck-status { padding: 6px 10px; border-radius: 6px; margin: 4px 0; }
+.ck-status-ok { background: #ecfdf3; color: #067647; }
+.ck-status-error { background: #fef3f2; color: #b42318; }
+.ck-status-info { background: #eff8ff; color: #175cd3; }
+.ck-findings { list-style: none; padding-left: 0; margin: 4px 0; }
+.ck-finding { margin: 4px 0; padding: 4px 8px; border-left: 4px solid #d0d5dd; background: #fff; }
+.ck-sev { font-weight: 700; margin-right: 4px; }
+.ck-sev-problem { border-left-color: #d92d20; } .ck-sev-problem .ck-sev { color: #b42318; }
+.ck-sev-warning { border-left-color: #f79009; } .ck-sev-warning .ck-sev { color: #b54708; }
+.ck-sev-tip { border-left-color: #2e90fa; } .ck-sev-tip .ck-sev { color: #175cd3; }
+.ck-tip { color: #475467; }
+.ck-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; font-weight: 600; }
+.ck-badge-order, .ck-badge-advance, .ck-badge-done { background: #dcfae6; color: #067647; }
+.ck-badge-continuation { background: #fef0c7; color: #93370d; }
+.ck-badge-no_sale { background: #fee4e2; color: #b42318; }
+.ck-badge-planned, .ck-badge-current { background: #d1e9ff; color: #175cd3; }
+.ck-badge-none, .ck-badge-todo { background: #f2f4f7; color: #475467; }
+.ck-stages { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0; }
+.ck-stages .ck-badge { font-size: 14px; padding: 3px 10px; }
+.ck-table { border-collapse: collapse; width: 100%; }
+.ck-table th { text-align: left; border-bottom: 2px solid #d0d5dd; padding: 4px 8px; }
+.ck-table td { border-bottom: 1px solid #eaecf0; padding: 4px 8px; vertical-align: top; }
+.ck-total { font-size: 40px; font-weight: 700; line-height: 1.1; }
+.ck-total-good { color: #067647; } .ck-total-fair { color: #b54708; } .ck-total-poor { color: #b42318; }
+.ck-criteria td { padding: 2px 6px; }
+.ck-bar { display: inline-block; height: 10px; background: #eaecf0; width: 110px; border-radius: 5px; vertical-align: middle; }
+.ck-bar > span { display: block; height: 10px; border-radius: 5px; background: #2e90fa; }
+.ck-checks { color: #475467; font-size: 13px; }
+.ck-suggestion-text { background: #ecfdf3; border: 1px solid #abefc6; border-radius: 6px; padding: 6px 10px; }
+.ck-scorecard { position: sticky; top: 8px; }
+.ck-section { margin-top: 10px; }
+.ck-compression { font-weight: 600; color: #175cd3; }
+.ck-page .widget-textarea textarea, .ck-page .widget-text input { font-size: 15px; }
+.ck-page .jupyter-button { font-size: 15px; }
+</style>
+"""
+
+
+def style_html() -> str:
+    """The <style> block; put it once at the top of the page."""
+    return CSS

@@ -1,0 +1,697 @@
+"""The workspace: a folder holding callkit.sqlite (reps, deals, calls, exercise results, drafts) and process.yaml.
+
+SQLite in WAL mode with a busy timeout, so a notebook, a report run and an import can use the same
+workspace at once; every write is one `BEGIN IMMEDIATE` transaction, so two processes writing at the
+same time wait for each other and lose nothing. The schema version lives in PRAGMA user_version and is
+checked on open. pandas is imported only inside the *_frame methods.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+
+from pydantic_core import to_json
+
+from .csv_io import ImportSummary, KnownIds, parse_team, write_team
+from .exceptions import InvalidInputError, NotAWorkspaceError, RecordNotFoundError, SchemaVersionError, WorkspaceError
+from .models import Call, CallPlan, CloseDateChange, Deal, Debrief, ExerciseResult, Rep, build
+from .process import SalesProcess
+from .schema import REQUIRED_TABLES, SCHEMA_SQL, SCHEMA_VERSION
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+DB_NAME = "callkit.sqlite"
+PROCESS_NAME = "process.yaml"
+BUSY_TIMEOUT_MS = 30_000
+
+__all__ = ["Workspace", "ImportSummary", "DB_NAME", "PROCESS_NAME"]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _connect(db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+@dataclass(frozen=True)
+class _CallRow:
+    call_id: str
+    deal_id: str
+    rep_id: str
+    date: str
+
+
+class Workspace:
+    """A callkit workspace folder; use Workspace.create(path) or Workspace.open(path), ideally in a `with` block."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        """Use Workspace.create or Workspace.open; this wraps an already checked connection."""
+        self.path = path
+        self._conn: sqlite3.Connection | None = conn
+        self._process: SalesProcess | None = None
+
+    # -- opening and closing ------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, sample: bool = False, reps: int = 8, seed: int | None = None) -> "Workspace":
+        """Create a new workspace folder (a process.yaml already there is kept); with sample=True, load the sample team."""
+        path = Path(path)
+        db = path / DB_NAME
+        if sample and reps < 1:
+            raise InvalidInputError({"reps": "The sample team needs at least 1 rep."}, what="sample team")
+        if path.exists() and not path.is_dir():
+            raise WorkspaceError(path, f"{path} is a file, not a folder: choose a folder for the new workspace.")
+        if db.exists():
+            raise WorkspaceError(path, f"{path} is already a callkit workspace: open it, or choose a new folder.")
+        made_dir = not path.exists()
+        process_file = path / PROCESS_NAME
+        made_process = not process_file.exists()
+        ws: Workspace | None = None
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            if made_process:
+                text = resources.files("callkit").joinpath("data/process.yaml").read_text(encoding="utf-8")
+                process_file.write_text(text, encoding="utf-8")
+            conn = _connect(db)
+            ws = cls(path, conn)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA_SQL}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+            _ = ws.process  # a malformed process.yaml left in the folder fails here, before any data goes in
+            if sample:
+                from .sample import make_sample_team
+
+                team = make_sample_team(reps=reps) if seed is None else make_sample_team(reps=reps, seed=seed)
+                ws.load_team(team.reps, team.deals, team.calls)
+        except BaseException:
+            if ws is not None:
+                ws._close_connection()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            if made_process:
+                process_file.unlink(missing_ok=True)
+            if made_dir and path.is_dir() and not any(path.iterdir()):
+                shutil.rmtree(path, ignore_errors=True)
+            raise
+        return ws
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Workspace":
+        """Open an existing workspace; a folder without callkit.sqlite raises NotAWorkspaceError."""
+        path = Path(path)
+        db = path / DB_NAME
+        if not path.is_dir() or not db.is_file():
+            raise NotAWorkspaceError(path)
+        conn = _connect(db)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version > SCHEMA_VERSION:
+                raise SchemaVersionError(path, version, SCHEMA_VERSION)
+            if version == 0 or not REQUIRED_TABLES <= tables:
+                raise NotAWorkspaceError(path)
+            if version < SCHEMA_VERSION:  # no older schema exists yet; a future version upgrades here
+                raise WorkspaceError(path, f"{path} has an unknown old schema ({version}): it cannot be opened.")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise WorkspaceError(path, f"{db} is damaged or is not a callkit database ({exc}).") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn)
+
+    def close(self) -> None:
+        """Write everything into callkit.sqlite (WAL checkpoint) and close; a copied folder then has all data."""
+        if self._conn is None:
+            return
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:
+            pass  # another process holds the database: it checkpoints when it closes
+        self._close_connection()
+
+    def _close_connection(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    @property
+    def process(self) -> SalesProcess:
+        """The workspace's sales process, from its process.yaml (loaded once)."""
+        if self._process is None:
+            self._process = SalesProcess.from_yaml(self.path / PROCESS_NAME)
+        return self._process
+
+    # -- plumbing ----------------------------------------------------------------------------------
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise WorkspaceError(self.path, f"the workspace {self.path} is closed: open it again.")
+        return self._conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy timeout)."""
+        conn = self._db
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: several queries see one consistent snapshot."""
+        conn = self._db
+        if conn.in_transaction:  # already inside a read or write transaction: share its snapshot
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def _require(self, conn: sqlite3.Connection, kind: str, record_id: str) -> None:
+        table, column = {"rep": ("reps", "rep_id"), "deal": ("deals", "deal_id"), "call": ("calls", "call_id")}[kind]
+        if conn.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (record_id,)).fetchone() is None:
+            raise RecordNotFoundError(kind, record_id)
+
+    def _check_stage(self, stage: str) -> None:
+        self.process.index(stage)  # UnknownStageError names the valid stage ids
+
+    # -- reads: reps and deals ----------------------------------------------------------------------
+    def reps(self) -> list[Rep]:
+        """Every rep, in the order they were added."""
+        rows = self._db.execute("SELECT rep_id, name, email, team, manager FROM reps ORDER BY rowid").fetchall()
+        return [Rep.model_validate(dict(r)) for r in rows]
+
+    def rep(self, rep_id: str) -> Rep:
+        """One rep; RecordNotFoundError if the id is unknown."""
+        row = self._db.execute("SELECT rep_id, name, email, team, manager FROM reps WHERE rep_id = ?", (rep_id,)).fetchone()
+        if row is None:
+            raise RecordNotFoundError("rep", rep_id)
+        return Rep.model_validate(dict(row))
+
+    _DEAL_SQL = "SELECT deal_id, rep_id, account, name, stage, close_date, amount, created FROM deals"
+
+    def deals(self, rep_id: str | None = None) -> list[Deal]:
+        """Every deal (or one rep's), with its close-date history, in the order they were added."""
+        where, params = ("WHERE rep_id = ?", (rep_id,)) if rep_id is not None else ("", ())
+        with self._read() as conn:
+            rows = conn.execute(f"{self._DEAL_SQL} {where} ORDER BY rowid", params).fetchall()
+            hist_sql = "SELECT deal_id, changed_on, close_date FROM close_dates"
+            if rep_id is not None:
+                hist_sql += " WHERE deal_id IN (SELECT deal_id FROM deals WHERE rep_id = ?)"
+            history = conn.execute(hist_sql + " ORDER BY id", params).fetchall()
+        changes: dict[str, list[dict[str, str]]] = {}
+        for h in history:
+            changes.setdefault(h["deal_id"], []).append({"changed_on": h["changed_on"], "close_date": h["close_date"]})
+        return [Deal.model_validate({**dict(r), "close_date_history": changes.get(r["deal_id"], [])}) for r in rows]
+
+    def deal(self, deal_id: str) -> Deal:
+        """One deal with its close-date history; RecordNotFoundError if the id is unknown."""
+        with self._read() as conn:
+            row = conn.execute(f"{self._DEAL_SQL} WHERE deal_id = ?", (deal_id,)).fetchone()
+            history = conn.execute(
+                "SELECT changed_on, close_date FROM close_dates WHERE deal_id = ? ORDER BY id", (deal_id,)
+            ).fetchall()
+        if row is None:
+            raise RecordNotFoundError("deal", deal_id)
+        return Deal.model_validate({**dict(row), "close_date_history": [dict(h) for h in history]})
+
+    # -- reads: calls, plans, debriefs --------------------------------------------------------------
+    _CALL_SQL = (
+        "SELECT c.call_id, c.deal_id, c.rep_id, c.date, p.json AS plan, d.json AS debrief FROM calls c "
+        "LEFT JOIN plans p ON p.call_id = c.call_id LEFT JOIN debriefs d ON d.call_id = c.call_id"
+    )
+
+    @staticmethod
+    def _call(row: sqlite3.Row) -> Call:
+        return Call(
+            call_id=row["call_id"],
+            deal_id=row["deal_id"],
+            rep_id=row["rep_id"],
+            date=row["date"],
+            plan=CallPlan.model_validate_json(row["plan"]) if row["plan"] else None,
+            debrief=Debrief.model_validate_json(row["debrief"]) if row["debrief"] else None,
+        )
+
+    def calls(
+        self, deal_id: str | None = None, rep_id: str | None = None, since: date | None = None, until: date | None = None
+    ) -> list[Call]:
+        """Calls sorted by date (then id), optionally for one deal and/or rep, between since and until (inclusive)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for clause, value in (
+            ("c.deal_id = ?", deal_id),
+            ("c.rep_id = ?", rep_id),
+            ("c.date >= ?", _iso(since)),
+            ("c.date <= ?", _iso(until)),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self._db.execute(f"{self._CALL_SQL}{where} ORDER BY c.date, c.call_id", params).fetchall()
+        return [self._call(r) for r in rows]
+
+    def call(self, call_id: str) -> Call:
+        """One call with its plan and debrief; RecordNotFoundError if the id is unknown."""
+        row = self._db.execute(f"{self._CALL_SQL} WHERE c.call_id = ?", (call_id,)).fetchone()
+        if row is None:
+            raise RecordNotFoundError("call", call_id)
+        return self._call(row)
+
+    def plan(self, call_id: str) -> CallPlan | None:
+        """The call's plan, or None (no plan, or no such call)."""
+        row = self._db.execute("SELECT json FROM plans WHERE call_id = ?", (call_id,)).fetchone()
+        return CallPlan.model_validate_json(row[0]) if row else None
+
+    def debrief(self, call_id: str) -> Debrief | None:
+        """The call's debrief, or None (not debriefed, or no such call)."""
+        row = self._db.execute("SELECT json FROM debriefs WHERE call_id = ?", (call_id,)).fetchone()
+        return Debrief.model_validate_json(row[0]) if row else None
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the workspace holds."""
+        tables = ("reps", "deals", "calls", "plans", "debriefs", "close_dates", "exercise_results")
+        with self._read() as conn:
+            return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+    # -- reads: exercises and drafts -----------------------------------------------------------------
+    def exercise_results(self, rep_id: str | None = None, workbook: str | None = None) -> list[ExerciseResult]:
+        """Every saved exercise answer (all attempts, oldest first), optionally for one rep and/or workbook."""
+        clauses, params = [], []
+        if rep_id is not None:
+            clauses.append("rep_id = ?")
+            params.append(rep_id)
+        if workbook is not None:
+            clauses.append("workbook = ?")
+            params.append(workbook)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self._db.execute(f"SELECT json FROM exercise_results{where} ORDER BY id", params).fetchall()
+        return [ExerciseResult.model_validate_json(r[0]) for r in rows]
+
+    def load_draft(self, key: str) -> dict | None:
+        """A form's saved draft (dates come back as ISO text), or None."""
+        row = self._db.execute("SELECT json FROM drafts WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    # -- writes: one transaction each ---------------------------------------------------------------
+    def add_rep(self, rep: Rep) -> None:
+        """Add a new rep; an id already in the workspace raises InvalidInputError."""
+        self.load_team([rep], [], [])
+
+    def add_deal(self, deal: Deal) -> None:
+        """Add a new deal (with its close-date history); its rep must exist and its stage be in the process."""
+        self.load_team([], [deal], [])
+
+    def save_call(self, call: Call) -> None:
+        """Store a call as given: its plan and debrief are replaced (None removes them)."""
+        _check_call(call)
+        with self._write() as conn:
+            self._require(conn, "deal", call.deal_id)
+            self._require(conn, "rep", call.rep_id)
+            self._upsert_call(conn, _CallRow(call.call_id, call.deal_id, call.rep_id, call.date.isoformat()))
+            if call.plan is None:
+                conn.execute("DELETE FROM plans WHERE call_id = ?", (call.call_id,))
+            else:
+                self._upsert_plans(conn, [call.plan])
+            if call.debrief is None:
+                conn.execute("DELETE FROM debriefs WHERE call_id = ?", (call.call_id,))
+            else:
+                self._upsert_debriefs(conn, [call.debrief])
+
+    def save_plan(self, plan: CallPlan) -> None:
+        """Insert or replace a plan; creates (or moves) its call from the plan's call id, deal, rep and date."""
+        with self._write() as conn:
+            self._require(conn, "deal", plan.deal_id)
+            self._require(conn, "rep", plan.rep_id)
+            self._upsert_call(conn, _CallRow(plan.call_id, plan.deal_id, plan.rep_id, plan.call_date.isoformat()))
+            self._upsert_plans(conn, [plan])
+
+    def save_debrief(self, debrief: Debrief) -> None:
+        """Insert or replace a debrief; its call must exist (RecordNotFoundError otherwise)."""
+        with self._write() as conn:
+            self._require(conn, "call", debrief.call_id)
+            self._upsert_debriefs(conn, [debrief])
+
+    def record_close_date(self, deal_id: str, close_date: date | str, changed_on: date | str | None = None) -> None:
+        """A new forecast close date: appended to the deal's history and made its current close date."""
+        change = build(CloseDateChange, {"changed_on": changed_on or date.today(), "close_date": close_date})
+        with self._write() as conn:
+            self._require(conn, "deal", deal_id)
+            self._append_history(conn, {deal_id: [change]})
+
+    def set_stage(self, deal_id: str, stage: str) -> None:
+        """Move a deal to another stage of the process (UnknownStageError lists the valid ids)."""
+        self._check_stage(stage)
+        with self._write() as conn:
+            self._require(conn, "deal", deal_id)
+            conn.execute("UPDATE deals SET stage = ? WHERE deal_id = ?", (stage, deal_id))
+
+    def load_team(
+        self,
+        reps: Sequence[Rep],
+        deals: Sequence[Deal],
+        calls: Sequence[Call],
+        history: Mapping[str, Sequence[CloseDateChange]] | None = None,
+    ) -> None:
+        """Add reps, deals and calls in one transaction (all or nothing); `history` appends close-date
+        changes to deals already in the workspace. Ids must be new; references must resolve."""
+        for deal in deals:
+            self._check_stage(deal.stage)
+        for call in calls:
+            _check_call(call)
+        with self._write() as conn:
+            self._check_team(conn, reps, deals, calls, history or {})
+            self._insert_reps(conn, reps)
+            self._insert_deals(conn, deals)
+            conn.executemany(
+                "INSERT INTO calls (call_id, deal_id, rep_id, date) VALUES (?, ?, ?, ?)",
+                [(c.call_id, c.deal_id, c.rep_id, c.date.isoformat()) for c in calls],
+            )
+            self._upsert_plans(conn, [c.plan for c in calls if c.plan is not None])
+            self._upsert_debriefs(conn, [c.debrief for c in calls if c.debrief is not None])
+            if history:
+                self._append_history(conn, history)
+
+    def save_exercise_result(self, result: ExerciseResult) -> None:
+        """Append one exercise answer (earlier attempts are kept)."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO exercise_results (rep_id, workbook, item_id, passed, score, answered_at, json) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    result.rep_id, result.workbook, result.item_id, int(result.passed), result.score,
+                    result.answered_at.isoformat() if result.answered_at else None, result.model_dump_json(),
+                ),
+            )
+
+    def save_draft(self, key: str, data: dict) -> None:
+        """Keep a half-filled form under `key` (replacing any earlier draft); dates are stored as ISO text."""
+        if not isinstance(data, dict):
+            raise InvalidInputError({"data": "A draft must be the form's fields as a dict."}, what="draft")
+        payload = to_json(data, fallback=str).decode()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO drafts (key, json, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+                (key, payload, _now()),
+            )
+
+    def delete_draft(self, key: str) -> None:
+        """Forget a draft (nothing happens if there is none)."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    def new_call_id(self, deal_id: str) -> str:
+        """A call id not used yet in this workspace ('c0251' after 'c0250'); the deal must exist."""
+        with self._read() as conn:
+            self._require(conn, "deal", deal_id)
+            ids = [r[0] for r in conn.execute("SELECT call_id FROM calls WHERE call_id GLOB 'c[0-9]*'")]
+            used = {r[0] for r in conn.execute("SELECT call_id FROM calls")}
+        numbers = [int(i[1:]) for i in ids if i[1:].isdigit()]
+        n = max(numbers, default=0) + 1
+        while f"c{n:04d}" in used:
+            n += 1
+        return f"c{n:04d}"
+
+    # -- write helpers (run inside a transaction) ------------------------------------------------------
+    def _check_team(
+        self,
+        conn: sqlite3.Connection,
+        reps: Sequence[Rep],
+        deals: Sequence[Deal],
+        calls: Sequence[Call],
+        history: Mapping[str, Sequence[CloseDateChange]],
+    ) -> None:
+        rep_ids = {r[0] for r in conn.execute("SELECT rep_id FROM reps")}
+        deal_ids = {r[0] for r in conn.execute("SELECT deal_id FROM deals")}
+        call_ids = {r[0] for r in conn.execute("SELECT call_id FROM calls")}
+        for deal_id in history:
+            if deal_id not in deal_ids:
+                raise RecordNotFoundError("deal", deal_id)
+        for kind, ids, existing in (
+            ("rep", [r.rep_id for r in reps], rep_ids),
+            ("deal", [d.deal_id for d in deals], deal_ids),
+            ("call", [c.call_id for c in calls], call_ids),
+        ):
+            for record_id in ids:
+                if record_id in existing:
+                    raise _duplicate(kind, record_id)
+                existing.add(record_id)
+        for deal in deals:
+            if deal.rep_id not in rep_ids:
+                raise RecordNotFoundError("rep", deal.rep_id)
+        for call in calls:
+            if call.deal_id not in deal_ids:
+                raise RecordNotFoundError("deal", call.deal_id)
+            if call.rep_id not in rep_ids:
+                raise RecordNotFoundError("rep", call.rep_id)
+
+    @staticmethod
+    def _insert_reps(conn: sqlite3.Connection, reps: Iterable[Rep]) -> None:
+        conn.executemany(
+            "INSERT INTO reps (rep_id, name, email, team, manager) VALUES (?, ?, ?, ?, ?)",
+            [(r.rep_id, r.name, r.email, r.team, r.manager) for r in reps],
+        )
+
+    @staticmethod
+    def _insert_deals(conn: sqlite3.Connection, deals: Sequence[Deal]) -> None:
+        conn.executemany(
+            "INSERT INTO deals (deal_id, rep_id, account, name, stage, close_date, amount, created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (d.deal_id, d.rep_id, d.account, d.name, d.stage, d.close_date.isoformat(), d.amount, _iso(d.created))
+                for d in deals
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO close_dates (deal_id, changed_on, close_date) VALUES (?, ?, ?)",
+            [(d.deal_id, h.changed_on.isoformat(), h.close_date.isoformat()) for d in deals for h in d.close_date_history],
+        )
+
+    @staticmethod
+    def _append_history(conn: sqlite3.Connection, history: Mapping[str, Sequence[CloseDateChange]]) -> None:
+        for deal_id, changes in history.items():
+            conn.executemany(
+                "INSERT INTO close_dates (deal_id, changed_on, close_date) VALUES (?, ?, ?)",
+                [(deal_id, h.changed_on.isoformat(), h.close_date.isoformat()) for h in changes],
+            )
+            if changes:
+                conn.execute(
+                    "UPDATE deals SET close_date = ? WHERE deal_id = ?", (changes[-1].close_date.isoformat(), deal_id)
+                )
+
+    @staticmethod
+    def _upsert_call(conn: sqlite3.Connection, row: _CallRow) -> None:
+        conn.execute(
+            "INSERT INTO calls (call_id, deal_id, rep_id, date) VALUES (?, ?, ?, ?) ON CONFLICT(call_id) DO UPDATE "
+            "SET deal_id = excluded.deal_id, rep_id = excluded.rep_id, date = excluded.date",
+            (row.call_id, row.deal_id, row.rep_id, row.date),
+        )
+
+    @staticmethod
+    def _upsert_plans(conn: sqlite3.Connection, plans: Sequence[CallPlan]) -> None:
+        saved_at = _now()
+        conn.executemany(
+            "INSERT INTO plans (call_id, objective, json, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT(call_id) "
+            "DO UPDATE SET objective = excluded.objective, json = excluded.json, saved_at = excluded.saved_at",
+            [(p.call_id, p.objective, p.model_dump_json(), saved_at) for p in plans],
+        )
+
+    @staticmethod
+    def _upsert_debriefs(conn: sqlite3.Connection, debriefs: Sequence[Debrief]) -> None:
+        saved_at = _now()
+        conn.executemany(
+            "INSERT INTO debriefs (call_id, outcome, json, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT(call_id) "
+            "DO UPDATE SET outcome = excluded.outcome, json = excluded.json, saved_at = excluded.saved_at",
+            [(d.call_id, d.outcome, d.model_dump_json(), saved_at) for d in debriefs],
+        )
+
+    # -- CSV ----------------------------------------------------------------------------------------
+    def _known_ids(self) -> KnownIds:
+        with self._read() as conn:
+            return KnownIds(
+                reps={r[0] for r in conn.execute("SELECT rep_id FROM reps")},
+                deal_reps={r[0]: r[1] for r in conn.execute("SELECT deal_id, rep_id FROM deals")},
+                calls={r[0] for r in conn.execute("SELECT call_id FROM calls")},
+            )
+
+    def import_csv(
+        self,
+        reps: str | Path,
+        deals: str | Path,
+        calls: str | Path,
+        close_dates: str | Path | None = None,
+    ) -> ImportSummary:
+        """Import CSV files all or nothing: every row is checked first (CsvImportError names file, row and
+        column), then everything is written in one transaction. Ids must be new to the workspace."""
+        team = parse_team(reps, deals, calls, close_dates, process=self.process, known=self._known_ids())
+        self.load_team(team.reps, team.deals, team.calls, history=team.history)
+        return ImportSummary(counts=team.counts(), warnings=team.warnings)
+
+    def export_csv(self, out_dir: str | Path) -> list[Path]:
+        """Write reps.csv, deals.csv, calls.csv and close_dates.csv (the import format) into out_dir."""
+        with self._read():
+            reps, deals, calls = self.reps(), self.deals(), self.calls()
+        return write_team(out_dir, reps, deals, calls)
+
+    # -- DataFrames (pandas imported here only) ---------------------------------------------------------
+    def reps_frame(self) -> "pd.DataFrame":
+        """One row per rep: rep_id, name, email, team, manager."""
+        import pandas as pd
+
+        return pd.read_sql_query("SELECT rep_id, name, email, team, manager FROM reps ORDER BY rowid", self._db)
+
+    def deals_frame(self, rep_id: str | None = None) -> "pd.DataFrame":
+        """One row per deal: ids, account, name, stage, close_date, amount, created, close_date_changes (count)."""
+        import pandas as pd
+
+        sql = (
+            "SELECT d.deal_id, d.rep_id, d.account, d.name, d.stage, d.close_date, d.amount, d.created, "
+            "(SELECT COUNT(*) FROM close_dates h WHERE h.deal_id = d.deal_id) AS close_date_changes FROM deals d"
+        )
+        params: tuple = ()
+        if rep_id is not None:
+            sql, params = sql + " WHERE d.rep_id = ?", (rep_id,)
+        frame = pd.read_sql_query(sql + " ORDER BY d.rowid", self._db, params=params)
+        frame["amount"] = pd.to_numeric(frame["amount"])
+        return _dates(frame, ("close_date", "created"))
+
+    def calls_frame(
+        self, deal_id: str | None = None, rep_id: str | None = None, since: date | None = None, until: date | None = None
+    ) -> "pd.DataFrame":
+        """One row per call (filters as in calls()): plan and debrief facts as flags, texts and counts."""
+        import pandas as pd
+
+        rows = [_call_facts(c) for c in self.calls(deal_id=deal_id, rep_id=rep_id, since=since, until=until)]
+        frame = pd.DataFrame(rows, columns=list(_CALL_FACT_COLUMNS))
+        return _dates(frame, ("date", "next_call", "close_date_after"))
+
+    def close_dates_frame(self) -> "pd.DataFrame":
+        """One row per close-date change: deal_id, rep_id, changed_on, close_date (history order)."""
+        import pandas as pd
+
+        frame = pd.read_sql_query(
+            "SELECT h.deal_id, d.rep_id, h.changed_on, h.close_date FROM close_dates h "
+            "JOIN deals d ON d.deal_id = h.deal_id ORDER BY d.rowid, h.id",
+            self._db,
+        )
+        return _dates(frame, ("changed_on", "close_date"))
+
+    def exercise_results_frame(self, rep_id: str | None = None, workbook: str | None = None) -> "pd.DataFrame":
+        """One row per saved exercise answer: rep_id, workbook, item_id, answer, score, passed, feedback, answered_at."""
+        import pandas as pd
+
+        columns = list(ExerciseResult.model_fields)
+        results = self.exercise_results(rep_id=rep_id, workbook=workbook)
+        frame = pd.DataFrame([r.model_dump() for r in results], columns=columns)
+        frame["answered_at"] = pd.to_datetime(frame["answered_at"], utc=True)
+        return frame
+
+
+# -- module helpers ----------------------------------------------------------------------------------------
+
+def _duplicate(kind: str, record_id: str) -> InvalidInputError:
+    return InvalidInputError({f"{kind}_id": f"The {kind} id {record_id!r} is already in this workspace."}, what=kind)
+
+
+def _check_call(call: Call) -> None:
+    """A call's plan and debrief must belong to it (same call id; the plan's deal, rep and date match)."""
+    plan, debrief = call.plan, call.debrief
+    if plan is not None and (plan.call_id, plan.deal_id, plan.rep_id, plan.call_date) != (
+        call.call_id, call.deal_id, call.rep_id, call.date
+    ):
+        raise InvalidInputError(
+            {"plan": f"The plan of call {call.call_id!r} has another call id, deal, rep or date than the call."},
+            what="call",
+        )
+    if debrief is not None and debrief.call_id != call.call_id:
+        raise InvalidInputError(
+            {"debrief": f"The debrief of call {call.call_id!r} belongs to call {debrief.call_id!r}."}, what="call"
+        )
+
+
+_CALL_FACT_COLUMNS = (
+    "call_id", "deal_id", "rep_id", "date", "has_plan", "objective", "fallback", "customer_value", "attendees",
+    "agenda_items", "agenda_shared", "agenda_agreed", "planned_steps", "questions", "has_research", "concerns",
+    "has_debrief", "outcome", "best_met", "fallback_met", "commitments", "dated_commitments", "unanswered",
+    "completed_steps", "follow_ups", "next_call", "close_date_after", "notes",
+)
+
+
+def _call_facts(call: Call) -> dict[str, Any]:
+    """The calls_frame row of one call: texts, yes/no flags and counts (lists become their length)."""
+    p, d = call.plan, call.debrief
+    return {
+        "call_id": call.call_id,
+        "deal_id": call.deal_id,
+        "rep_id": call.rep_id,
+        "date": call.date,
+        "has_plan": p is not None,
+        "objective": p.objective if p else "",
+        "fallback": p.fallback if p else "",
+        "customer_value": p.customer_value if p else "",
+        "attendees": len(p.attendees) if p else 0,
+        "agenda_items": len(p.agenda) if p else 0,
+        "agenda_shared": bool(p and p.agenda_shared),
+        "agenda_agreed": bool(p and p.agenda_agreed),
+        "planned_steps": len(p.planned_steps) if p else 0,
+        "questions": len(p.questions) if p else 0,
+        "has_research": bool(p and not p.research.is_empty()),
+        "concerns": len(p.concerns) if p else 0,
+        "has_debrief": d is not None,
+        "outcome": d.outcome if d else None,
+        "best_met": bool(d and d.best_met),
+        "fallback_met": bool(d and d.fallback_met),
+        "commitments": len(d.commitments) if d else 0,
+        "dated_commitments": sum(c.is_dated for c in d.commitments) if d else 0,
+        "unanswered": len(d.learned.unanswered()) if d else 0,
+        "completed_steps": len(d.completed_steps) if d else 0,
+        "follow_ups": len(d.follow_ups) if d else 0,
+        "next_call": d.next_call if d else None,
+        "close_date_after": d.close_date_after if d else None,
+        "notes": d.notes if d else "",
+    }
+
+
+def _dates(frame: "pd.DataFrame", columns: Iterable[str]) -> "pd.DataFrame":
+    """Turn ISO date columns into pandas datetimes (NaT for blanks)."""
+    import pandas as pd
+
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame

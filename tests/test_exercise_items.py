@@ -1,0 +1,230 @@
+"""Exercise items are data: every shipped file passes its schema, and a broken file names the file and item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from callkit.exceptions import ExerciseItemsError
+from callkit.exercises.items import (
+    COACH_TOPICS,
+    CUSTOM_FOLDER,
+    ITEM_MODELS,
+    WORKBOOKS,
+    ClassifyItem,
+    CompressItem,
+    DebriefItem,
+    ObjectiveItem,
+    ValueItem,
+    compress_options,
+    load_items_file,
+    load_workbook,
+    shipped_items_path,
+)
+from callkit.process import SalesProcess
+
+DATA = Path(__file__).resolve().parent.parent / "callkit" / "data" / "exercises"
+KINDS = {
+    "01_advance_or_continuation": ("classify", ClassifyItem),
+    "02_sharpen_the_objective": ("objective", ObjectiveItem),
+    "03_whats_in_it_for_the_customer": ("value", ValueItem),
+    "04_compress_the_process": ("compress", CompressItem),
+    "05_debrief_the_call": ("debrief", DebriefItem),
+}
+
+
+def raw(workbook: str) -> dict:
+    return yaml.safe_load(shipped_items_path(workbook).read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, data: dict, name: str | None = None) -> Path:
+    path = tmp_path / f"{name or data['workbook']}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# -- the shipped files ----------------------------------------------------------------------------
+
+
+def test_every_data_file_is_a_known_workbook():
+    assert sorted(p.stem for p in DATA.glob("*.yaml")) == sorted(WORKBOOKS)
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.yaml")), ids=lambda p: p.stem)
+def test_item_file_is_valid_against_its_schema(path: Path):
+    book = load_items_file(path)  # pydantic models per kind + checks against the sales process
+    kind, model = KINDS[path.stem]
+    assert book.kind == kind
+    assert len(book.items) >= 8
+    assert all(type(i) is model for i in book.items)
+    assert len(set(book.item_ids)) == len(book.items)
+    for item in raw(path.stem)["items"]:  # the file has no field the schema would silently drop
+        assert set(item) <= set(ITEM_MODELS[kind].model_fields), item["id"]
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS)
+def test_items_are_loaded_from_the_data_file(workbook: str):
+    book = load_workbook(workbook)
+    data = raw(workbook)
+    assert book.id == workbook
+    assert book.title == data["title"]
+    assert book.item_ids == [i["id"] for i in data["items"]]
+    first = data["items"][0]
+    for key, value in first.items():
+        if isinstance(value, str):
+            assert getattr(book.items[0], key) == value.strip()
+
+
+def test_classify_items_cover_all_three_answers_and_both_kinds_of_text():
+    book = load_workbook("01_advance_or_continuation")
+    assert {i.answer for i in book.items} == {"advance", "continuation", "not_client_action"}
+    assert {i.about for i in book.items} == {"objective", "outcome"}
+
+
+def test_value_items_include_reschedule_cases():
+    items = load_workbook("03_whats_in_it_for_the_customer").items
+    assert any(not i.ready for i in items) and any(i.ready for i in items)
+    assert all(i.example for i in items if i.ready)
+
+
+def test_compress_items_leave_room_to_compress():
+    process = SalesProcess.default()
+    for item in load_workbook("04_compress_the_process").items:
+        options = compress_options(item, process)
+        reachable = [a for a in options if a not in {n.activity for n in item.unrealistic}]
+        assert len(reachable) >= 3, item.id
+
+
+def test_debrief_items_commitments_match_outcomes_and_leave_questions():
+    items = load_workbook("05_debrief_the_call").items
+    assert {i.outcome for i in items} == {"order", "advance", "continuation", "no_sale"}
+    for item in items:
+        assert (item.commitment is not None) == (item.outcome in ("advance", "order")), item.id
+        assert set(item.answered) <= set(COACH_TOPICS)
+    assert any(item.still_to_ask for item in items)
+
+
+# -- malformed files ----------------------------------------------------------------------------
+
+
+def broken_copy(tmp_path: Path, workbook: str, index: int, **changes: object) -> Path:
+    data = raw(workbook)
+    item = data["items"][index]
+    for key, value in changes.items():
+        if value is None:
+            item.pop(key, None)
+        else:
+            item[key] = value
+    return write(tmp_path, data)
+
+
+def test_bad_answer_names_file_item_and_field(tmp_path: Path):
+    path = broken_copy(tmp_path, "01_advance_or_continuation", 2, answer="maybe")
+    with pytest.raises(ExerciseItemsError) as err:
+        load_items_file(path)
+    item_id = raw("01_advance_or_continuation")["items"][2]["id"]
+    assert err.value.item == item_id
+    assert str(err.value).startswith(f"01_advance_or_continuation.yaml, item {item_id}:")
+    assert "answer" in str(err.value) and "advance" in str(err.value)
+
+
+def test_missing_field_names_the_field(tmp_path: Path):
+    path = broken_copy(tmp_path, "02_sharpen_the_objective", 0, example=None)
+    with pytest.raises(ExerciseItemsError, match=r"02_sharpen_the_objective\.yaml, item close-at-qualify: example: .*required"):
+        load_items_file(path)
+
+
+def test_item_without_id_is_named_by_position(tmp_path: Path):
+    path = broken_copy(tmp_path, "03_whats_in_it_for_the_customer", 1, id=None)
+    with pytest.raises(ExerciseItemsError, match=r"item 2: id"):
+        load_items_file(path)
+
+
+def test_unknown_stage_lists_the_valid_ones(tmp_path: Path):
+    path = broken_copy(tmp_path, "02_sharpen_the_objective", 3, stage="discovery")
+    with pytest.raises(ExerciseItemsError, match=r"item site-visit-too-early: stage 'discovery' .*prospect, qualify"):
+        load_items_file(path)
+
+
+def test_misspelled_activity_is_named(tmp_path: Path):
+    data = raw("04_compress_the_process")
+    data["items"][0]["unrealistic"][0]["activity"] = "Meet the people affected"
+    path = write(tmp_path, data)
+    with pytest.raises(ExerciseItemsError, match=r"item qualify-with-finance: activity 'Meet the people affected' is not one"):
+        load_items_file(path)
+
+
+def test_advance_without_commitment_is_refused(tmp_path: Path):
+    path = broken_copy(tmp_path, "05_debrief_the_call", 0, commitment=None)
+    with pytest.raises(ExerciseItemsError, match=r"item brightpack-logs: an advance needs the client's commitment"):
+        load_items_file(path)
+
+
+def test_bad_date_in_commitment(tmp_path: Path):
+    path = broken_copy(tmp_path, "05_debrief_the_call", 0, commitment={"who": "Maria", "what": "Send logs", "by": "Friday"})
+    with pytest.raises(ExerciseItemsError, match=r"item brightpack-logs: commitment\.by: .*date like"):
+        load_items_file(path)
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path):
+    data = raw("01_advance_or_continuation")
+    data["items"][5]["id"] = data["items"][1]["id"]
+    with pytest.raises(ExerciseItemsError, match=r"item persuade-dave: this id is used twice"):
+        load_items_file(write(tmp_path, data))
+
+
+def test_unknown_field_is_refused(tmp_path: Path):
+    path = broken_copy(tmp_path, "01_advance_or_continuation", 0, colour="red")
+    with pytest.raises(ExerciseItemsError, match=r"item demo-abc-module: colour"):
+        load_items_file(path)
+
+
+def test_invalid_yaml_gives_the_line(tmp_path: Path):
+    path = tmp_path / "01_advance_or_continuation.yaml"
+    path.write_text("workbook: 01_advance_or_continuation\nkind: classify\nitems:\n  - id: a\n    why: one: two\n", encoding="utf-8")
+    with pytest.raises(ExerciseItemsError, match=r"01_advance_or_continuation\.yaml: the file is not valid YAML at line 5"):
+        load_items_file(path)
+
+
+def test_wrong_kind_and_file_name_mismatch(tmp_path: Path):
+    data = raw("01_advance_or_continuation")
+    data["kind"] = "quiz"
+    with pytest.raises(ExerciseItemsError, match=r"kind"):
+        load_items_file(write(tmp_path, data))
+    data = raw("01_advance_or_continuation")
+    with pytest.raises(ExerciseItemsError, match=r"is named renamed\.yaml"):
+        load_items_file(write(tmp_path, data, name="renamed"))
+
+
+def test_missing_file_and_unknown_workbook(tmp_path: Path):
+    with pytest.raises(ExerciseItemsError, match="does not exist"):
+        load_items_file(tmp_path / "nothing.yaml")
+    with pytest.raises(ExerciseItemsError, match="no workbook called '99_nothing'"):
+        load_workbook("99_nothing")
+
+
+# -- a coach's own items --------------------------------------------------------------------------
+
+
+def custom_file(folder: Path, items: list[dict], kind: str = "classify") -> Path:
+    (folder / CUSTOM_FOLDER).mkdir(parents=True, exist_ok=True)
+    data = {"workbook": "01_advance_or_continuation", "kind": kind, "title": "Our own", "source": "our coach", "items": items}
+    return write(folder / CUSTOM_FOLDER, data)
+
+
+def test_coach_items_in_the_workspace_are_added(tmp_path: Path):
+    custom_file(tmp_path, [{"id": "our-1", "about": "outcome", "text": "They signed the pilot agreement.",
+                            "answer": "advance", "why": "The client acted."}])
+    book = load_workbook("01_advance_or_continuation", workspace=tmp_path)
+    shipped = load_workbook("01_advance_or_continuation")
+    assert book.item_ids == shipped.item_ids + ["our-1"]
+    assert book.item("our-1").why == "The client acted."
+
+
+def test_coach_items_must_not_reuse_an_id(tmp_path: Path):
+    path = custom_file(tmp_path, [{"id": "persuade-dave", "about": "outcome", "text": "x", "answer": "advance", "why": "y"}])
+    with pytest.raises(ExerciseItemsError) as err:
+        load_workbook("01_advance_or_continuation", workspace=tmp_path)
+    assert err.value.file == str(path) and err.value.item == "persuade-dave"
