@@ -98,7 +98,7 @@ def bench_score_plan(n_plans: int) -> None:
     rubric = Rubric.default()
     t_rubric = time.perf_counter() - t0
     plan_module.cached_objective.cache_clear()
-    plan_module._customer_centric.cache_clear()
+    plan_module.cached_customer_centric.cache_clear()
     t0 = time.perf_counter()
     totals = [score_plan(p, process, rubric, stage=s).total for p, s in work]
     t_cold = time.perf_counter() - t0

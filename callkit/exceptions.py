@@ -30,6 +30,16 @@ class RubricError(CallkitError):
         super().__init__(f"{where}{problem}")
 
 
+class LexiconError(CallkitError):
+    """A word-list file (lexicon.yaml) is missing or malformed; names the file and the list."""
+
+    def __init__(self, path: str | Path | None, problem: str):
+        self.path = str(path) if path is not None else None
+        self.problem = problem
+        where = f"{self.path}: " if self.path else ""
+        super().__init__(f"{where}{problem}")
+
+
 class UnknownStageError(CallkitError, KeyError):
     """A stage id that the sales process does not have."""
 

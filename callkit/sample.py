@@ -56,13 +56,14 @@ class Habit:
     monthly_slips: bool  # pushes the close date a month whenever it gets close
     horizon: tuple[int, int]  # first forecast: days after the deal is created
     lose_rate: float  # chance a deal is lost after three continuations in a row
+    entry_weights: tuple[int, ...] = (3, 4, 3, 2, 2, 1)  # how often a deal enters at prospect, qualify, ... propose
 
 
 HABITS: tuple[Habit, ...] = (
     Habit("wings", "wings it", "Seed 000/001, the voice of experience: most calls have no plan or a one-line plan, "
           "debriefs are thin and most calls end in a continuation.",
           0.3, (0, 0), "oneline", 1.0, 0.0, "none", "none", 0.0, 0.0, 0.0, "none", 0.25, (0, 1), 0.0, (5, 9), False,
-          (30, 60), 0.12),
+          (30, 60), 0.15),
     Habit("script", "the script", "Seed 001: plans exist but are all about us - objectives are what we present or "
           "demo, and the customer's value is hearing about our product.",
           0.95, (1, 2), "seller", 0.95, 0.05, "us", "script", 0.5, 0.25, 0.2, "leading", 0.3, (1, 3), 0.4, (8, 13),
@@ -78,11 +79,11 @@ HABITS: tuple[Habit, ...] = (
     Habit("overreacher", "the over-reacher", "Seed 004: objectives are unrealistic for the stage - a signature, a "
           "contract or a site visit while the deal is still in prospect, qualify or discover.",
           0.95, (1, 2), "overreach", 0.85, 0.7, "us", "agreed", 0.5, 0.35, 0.6, "business", 0.3, (2, 4), 0.6,
-          (8, 13), False, (40, 70), 0.2),
+          (8, 13), False, (40, 70), 0.25, (3, 4, 3)),
     Habit("vague", "vague", "Seed 004: objectives too general to check - 'keep the momentum going', 'touch base', "
           "'build rapport with the CIO'.",
           0.9, (0, 1), "vague", 0.9, 0.1, "vague", "generic", 0.4, 0.2, 0.2, "generic", 0.2, (1, 2), 0.2, (8, 13),
-          False, (45, 75), 0.12),
+          False, (45, 75), 0.15),
     Habit("no_agenda", "no agenda", "Seed 000/003: good client-centred objectives, but the agenda is never shared "
           "with or agreed by the customer and there is little homework.",
           0.95, (1, 3), "advance", 1.0, 0.8, "vague", "private", 0.0, 0.0, 0.1, "generic", 0.45, (3, 5), 0.7,
@@ -192,17 +193,20 @@ class _Draft:
 
 @dataclass
 class _RepState:
-    """Per-rep running balance that keeps the advance share close to the habit's rate."""
+    """One rep and running balances that keep their plan and advance shares close to the habit's rates."""
 
     habit: Habit
     rep: Rep
     first_name: str
-    balance: float
+    balances: dict[str, float]
 
-    def draw_advance(self, rng: random.Random) -> bool:
-        self.balance += self.habit.advance_rate
-        if rng.random() < min(1.0, max(0.0, self.balance)):
-            self.balance -= 1.0
+    def draw(self, rng: random.Random, what: str, rate: float) -> bool:
+        """A random yes/no that is more likely the further this rep is behind `rate` so far (0 and 1 are absolute)."""
+        if rate <= 0.0 or rate >= 1.0:
+            return rate >= 1.0
+        self.balances[what] += rate
+        if rng.random() < min(1.0, max(0.0, self.balances[what])):
+            self.balances[what] -= 1.0
             return True
         return False
 
@@ -213,6 +217,7 @@ class _Objective:
 
     text: str
     kind: str  # advance | overreach | seller | vague | followup | oneline
+    who_key: str = ""  # champ | buyer | tech | proc
     who: str = ""
     action: str = ""
     due: date | None = None
@@ -243,7 +248,9 @@ class _Generator:
         for i in range(self.n_reps):
             habit = habit_of(i) if i < len(HABITS) else self._vary(habit_of(i))
             states.append(self._make_rep(i, habit, rep_width))
-        deal_counts = [max(1, base + rng.choice((-1, 0, 0, 1))) for _ in states]
+        offsets = [-1, 0, 0, 1] * (len(states) // 4 + 1)  # some reps carry one deal more or less; the team total holds
+        rng.shuffle(offsets)
+        deal_counts = [max(1, base + offset) for offset in offsets[: len(states)]]
         deal_width = max(3, len(str(sum(deal_counts))))
         deals: list[Deal] = []
         drafts: list[_Draft] = []
@@ -282,11 +289,12 @@ class _Generator:
 
         lo, hi = habit.cadence
         shift = rng.choice((-1, 0, 1))
+        shared = nudge(habit.agenda_shared)
         return replace(
             habit,
             plan_rate=nudge(habit.plan_rate),
-            agenda_shared=nudge(habit.agenda_shared),
-            agenda_agreed=min(nudge(habit.agenda_agreed), nudge(habit.agenda_shared)),
+            agenda_shared=shared,
+            agenda_agreed=min(nudge(habit.agenda_agreed), shared),
             advance_rate=nudge(habit.advance_rate),
             research=nudge(habit.research),
             cadence=(max(3, lo + shift), max(4, hi + shift)),
@@ -305,7 +313,8 @@ class _Generator:
             team=ph["teams"][group % len(ph["teams"])],
             manager=ph["managers"][group % len(ph["managers"])],
         )
-        return _RepState(habit=habit, rep=rep, first_name=first, balance=self.rng.random() - 0.5)
+        balances = {what: self.rng.random() - 0.5 for what in ("plan", "advance", "research", "agreed")}
+        return _RepState(habit=habit, rep=rep, first_name=first, balances=balances)
 
     def _deal_context(self, state: _RepState) -> tuple[dict[str, str], dict[str, Any]]:
         """Names, roles, account and industry facts shared by every call of one deal."""
@@ -333,6 +342,7 @@ class _Generator:
             "industry": ind,
             "amount": float(amount),
             "surnames": dict(zip(("champ", "buyer", "tech", "proc"), surnames)),
+            "engineer": f"{rng.choice(ph['rep_first_names'])} {rng.choice(ph['rep_last_names'])}",
             "deal_name": f"{ctx['account']} - {_cap(product)} ({ctx['n']} {ctx['sites']})",
         }
         return ctx, extra
@@ -340,11 +350,11 @@ class _Generator:
     def _simulate_deal(self, state: _RepState, deal_id: str) -> tuple[Deal, list[_Draft]]:
         rng, habit = self.rng, state.habit
         window = (self.end - self.start).days + 1
-        created = _weekday_on_or_after(self.start + timedelta(days=rng.randint(0, max(0, int(window * 0.5)))))
+        created = _weekday_on_or_after(self.start + timedelta(days=rng.randint(0, max(0, int(window * 0.55)))))
         if created > self.end:
             created = _weekday_on_or_before(self.end)
         ctx, extra = self._deal_context(state)
-        stage = rng.choices((0, 1, 2, 3, 4), weights=(3, 4, 3, 2, 1))[0]
+        stage = rng.choices(range(len(habit.entry_weights)), weights=habit.entry_weights)[0]
         completed: list[str] = []
         forecast = created + timedelta(days=rng.randint(*habit.horizon))
         history = [CloseDateChange(changed_on=created, close_date=forecast)]
@@ -357,7 +367,7 @@ class _Generator:
             available = self.process.activities_after(self.stage_ids[stage], completed, lookahead=1)
             final_week = (self.end - day).days < 5
             planned_only = final_week and habit.plan_rate >= 0.5 and rng.random() < 0.5
-            has_plan = planned_only or rng.random() < habit.plan_rate
+            has_plan = planned_only or state.draw(rng, "plan", habit.plan_rate)
             plan, objective = (self._plan(state, call_ctx, extra, day, stage, available) if has_plan
                                else (None, None))
             if planned_only:
@@ -365,7 +375,7 @@ class _Generator:
                 break
             # what happened in the call
             steps: list[str] = []
-            if state.draw_advance(rng):
+            if state.draw(rng, "advance", habit.advance_rate):
                 streak = 0
                 outcome = "advance"
                 if not (habit.key == "wings" and rng.random() < 0.3):  # "it went well" with nothing agreed
@@ -474,7 +484,8 @@ class _Generator:
             forms = [f for f in forms if "agrees" not in f]
         form = rng.choice(forms)
         text = _cap(form.format_map({"who": who, "action": action, "when": ctx["when"]}))
-        return _Objective(text=text, kind="advance", who=who, action=action, due=date.fromisoformat(ctx["due"]))
+        return _Objective(text=text, kind="advance", who_key=item["who"], who=who, action=action,
+                          due=date.fromisoformat(ctx["due"]))
 
     def _objective(self, habit: Habit, ctx: dict[str, str], stage: int, planned: list[str]) -> _Objective:
         rng = self.rng
@@ -518,12 +529,16 @@ class _Generator:
             fallback = self._pick("weak_fallbacks", ctx)
         if rng.random() < habit.value_good:
             value = self._pick("customer_value", ctx)
-        else:
-            value = {"us": lambda: self._pick("us_value", ctx), "vague": lambda: self._pick("vague_value", ctx)
-                     if rng.random() < 0.7 else "", "none": lambda: ""}[habit.value_bad]()
+        elif habit.value_bad == "us":
+            value = self._pick("us_value", ctx)
+        elif habit.value_bad == "vague" and rng.random() < 0.7:
+            value = self._pick("vague_value", ctx)
+        else:  # seed 001: nothing written for "what's in it for the customer"
+            value = ""
         agenda = self._agenda(habit, ctx)
-        shared = bool(agenda) and rng.random() < habit.agenda_shared
-        agreed = shared and rng.random() < habit.agenda_agreed / max(habit.agenda_shared, 1e-9)
+        agreed = bool(agenda) and state.draw(rng, "agreed", habit.agenda_agreed)
+        shared_only = (habit.agenda_shared - habit.agenda_agreed) / max(1e-9, 1.0 - habit.agenda_agreed)
+        shared = agreed or (bool(agenda) and rng.random() < shared_only)
         agreed_on = max(self.start, day - timedelta(days=rng.randint(1, 4))) if agreed else None
         plan = {
             "attendees": self._attendees(state, ctx, extra, stage, objective),
@@ -536,7 +551,7 @@ class _Generator:
             "agenda_agreed_on": agreed_on,
             "planned_steps": planned,
             "questions": self._questions(habit, ctx),
-            "research": self._research(habit, ctx),
+            "research": self._research(state, ctx),
             "concerns": [self._fill(c, ctx) for c in rng.sample(ph["concerns"], rng.randint(1, 2) if
                                                                   habit.research >= 0.5 else rng.randint(0, 1))],
             "updated_at": datetime.combine(max(self.start, day - timedelta(days=rng.randint(0, 3 if early else 2))),
@@ -569,9 +584,9 @@ class _Generator:
             return rng.sample(ph["generic_questions"], rng.randint(0, 3))
         return []
 
-    def _research(self, habit: Habit, ctx: dict[str, str]) -> Research:
+    def _research(self, state: _RepState, ctx: dict[str, str]) -> Research:
         rng = self.rng
-        if rng.random() < habit.research:
+        if state.draw(rng, "research", state.habit.research):
             return Research(
                 goals=_cap(ctx["goal"]),
                 obstacles=_cap(ctx["obstacle"]),
@@ -586,18 +601,17 @@ class _Generator:
                    objective: _Objective) -> list[Attendee]:
         rng, habit = self.rng, state.habit
         keys = ["champ"]
-        if stage >= 3 or (habit.research >= 0.8 and rng.random() < 0.5) or ctx["buyer"] in objective.who:
+        if stage >= 3 or (habit.research >= 0.8 and rng.random() < 0.5) or objective.who_key == "buyer":
             keys.append("buyer")
-        if stage in (3, 4) or ctx["tech"] in objective.who:
+        if stage in (3, 4) or objective.who_key == "tech":
             keys.append("tech")
-        if stage >= 5 or ctx["proc"] in objective.who:
+        if stage >= 5 or objective.who_key == "proc":
             keys.append("proc")
         people = [Attendee(name=f"{ctx[k]} {extra['surnames'][k]}", role=ctx[k + "_role"], side="client")
                   for k in keys]
         people.append(Attendee(name=state.rep.name, role="account executive", side="us"))
         if stage in (3, 4) and (habit.key == "script" or rng.random() < 0.5):
-            people.append(Attendee(name=f"{rng.choice(self.ph['rep_first_names'])} {rng.choice(self.ph['rep_last_names'])}",
-                                   role=self.ph["our_roles"]["se"], side="us"))
+            people.append(Attendee(name=extra["engineer"], role=self.ph["our_roles"]["se"], side="us"))
         return people
 
     def _debrief(self, state: _RepState, ctx: dict[str, str], extra: dict[str, Any], day: date,

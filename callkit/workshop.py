@@ -90,6 +90,8 @@ def voila_config(host: str, port: int, open_browser: bool) -> "object":
     c.Voila.port_retries = 0
     c.Voila.open_browser = open_browser
     c.Voila.log_level = "ERROR"  # hides Voilà's notices (e.g. "notebook is not trusted") from the coach
+    # jupyter_server's websocket ping timeout (3 x interval) makes tornado 6.5+ log a warning per page load
+    c.Voila.tornado_settings = {"ws_ping_timeout": 30000}
     c.VoilaConfiguration.template = TEMPLATE_NAME
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.show_tracebacks = False

@@ -391,3 +391,16 @@ def test_odd_text_in_every_field_never_raises(text):
     s = score_plan(plan, stage="discover")
     assert 0 <= s.total <= 100
     assert all(len(f.message) < 600 for f in s.findings)  # long texts are quoted short
+
+
+def test_sample_team_plans_score_with_a_finding_for_every_lost_point():
+    from callkit.sample import make_sample_team
+
+    team = make_sample_team(reps=4, weeks=6)
+    stage_of = {d.deal_id: d.stage for d in team.deals}
+    scores = [score_plan(c.plan, PROCESS, stage=stage_of[c.deal_id]) for c in team.calls if c.plan is not None]
+    assert scores
+    for s in scores:
+        for c in s.criteria:
+            assert (c.score < 1) == bool(c.findings)
+    assert len({s.total for s in scores}) > 3  # the reps' habits show in the scores

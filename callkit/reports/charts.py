@@ -20,7 +20,7 @@ def _fmt(value: float) -> str:
 def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
                title: str, y_max: float = 100.0, y_suffix: str = "", width: int = 680, height: int = 240) -> str:
     """A line chart of up to three series over the same x labels; None values leave a gap."""
-    left, right, top, bottom = 44, 12, 30, 44
+    left, right, top, bottom = 44, 28, 30, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(labels), 1)
     step = plot_w / max(n - 1, 1)
@@ -66,7 +66,7 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
 def bar_profile(rows: Sequence[tuple[str, float | None, float | None]], *, title: str,
                 mine: str = "You", theirs: str = "Team median", width: int = 680) -> str:
     """Horizontal bars 0-100% per row (label, value, team value): a bar for the rep, a tick for the team."""
-    label_w, right, top, row_h = 250, 50, 30, 26
+    label_w, right, top, row_h = 300, 50, 30, 26
     plot_w = width - label_w - right
     height = top + row_h * len(rows) + 10
     parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
@@ -77,7 +77,8 @@ def bar_profile(rows: Sequence[tuple[str, float | None, float | None]], *, title
              f'<text x="{label_w + 110}" y="18" fill="#1f2933">{escape(theirs)}</text>']
     for i, (label, value, team) in enumerate(rows):
         y0 = top + i * row_h
-        parts.append(f'<text x="{label_w - 8}" y="{y0 + 15}" text-anchor="end" fill="#1f2933">{escape(label)}</text>')
+        short = label if len(label) <= 44 else label[:43].rstrip() + "…"
+        parts.append(f'<text x="{label_w - 8}" y="{y0 + 15}" text-anchor="end" fill="#1f2933">{escape(short)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y0 + 4}" width="{plot_w}" height="14" fill="#f0f4f8"/>')
         if value is not None:
             parts.append(f'<rect x="{label_w}" y="{y0 + 4}" width="{_fmt(plot_w * max(0.0, min(value, 1.0)))}" '

@@ -26,7 +26,8 @@ def _summary(run: ReportRun, workspace: str | Path, out: str | Path) -> int:
             print(f"  {terminal_text(r.rep_id)} ({terminal_text(r.name)}): {terminal_text(r.error or '')}{kept}",
                   file=sys.stderr)
         print(f"Rerun just these with: {terminal_text(rerun_hint(run, workspace, out))}", file=sys.stderr)
-    print(f"Open the team index: {run.index_path}")
+    print("Open the team index in your browser:")
+    print(run.index_path)
     return run.exit_code
 
 

@@ -27,7 +27,6 @@ ADVANCES = ("advance", "order")
 QUOTE_LIMIT = 280
 TOP_POINTS = 3
 NO_PLAN_CODE = "report.no_plan"
-READY_CODE = "plan.not_ready"  # a summary of other findings: never a coaching point of its own
 
 # Headline figures: key -> (label, unit, higher_is_better). Unit "%" values are shares 0..1.
 FIGURES: dict[str, tuple[str, str, bool | None]] = {
@@ -87,8 +86,13 @@ def default_period(ws: "Workspace", since: Any = None, until: Any = None) -> tup
     """The report period: `since`/`until` when given, else the 12 weeks ending at the latest call date."""
     latest = None
     if since is None or until is None:
-        calls = ws.calls()
-        latest = calls[-1].date if calls else None
+        for rep in ws.reps():  # rep by rep: one rep's unreadable data must not stop the whole team's reports
+            try:
+                calls = ws.calls(rep_id=rep.rep_id)
+            except Exception:
+                continue
+            if calls and (latest is None or calls[-1].date > latest):
+                latest = calls[-1].date
     return resolve_period(since, until, latest)
 
 
@@ -201,26 +205,22 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> di
 
 def _coaching_points(calls: list["Call"], planned: list["Call"], scores: dict[str, Any], deals: dict[str, Any],
                      rubric: Any, assess_objective: Any) -> list[dict[str, Any]]:
-    """The findings that cost this rep most points over the period, each with the rep's own worst example."""
+    """The rubric criteria that cost this rep most points over the period (calls without a plan count as
+    losing every point), each with the rep's own worst example, quoted, and a suggested rewrite."""
     cost: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
-    worst: dict[str, tuple[float, date, Any, Any]] = {}
+    worst: dict[str, tuple[float, date, Any, list[Any]]] = {}
     for call in planned:
-        score = scores[call.call_id]
-        counted = [c for c in score.criteria if c.checks]
+        counted = [c for c in scores[call.call_id].criteria if c.checks]
         total_weight = sum(c.weight for c in counted) or 1.0
         for crit in counted:
-            if not crit.findings:
+            lost = 100 * crit.weight * (1 - crit.score) / total_weight
+            if lost <= 0 or not crit.findings:
                 continue
-            each = 100 * crit.weight * (1 - crit.score) / total_weight / len(crit.findings)
-            for finding in crit.findings:
-                if finding.code == READY_CODE:
-                    continue
-                cost[finding.code] += each
-                count[finding.code] += 1
-                key = (each, call.date)
-                if finding.code not in worst or key > worst[finding.code][:2]:
-                    worst[finding.code] = (each, call.date, call, finding)
+            cost[crit.id] += lost
+            count[crit.id] += 1
+            if crit.id not in worst or (lost, call.date) > worst[crit.id][:2]:
+                worst[crit.id] = (lost, call.date, call, list(crit.findings))
 
     unplanned = [c for c in calls if c.plan is None]
     if unplanned:
@@ -228,32 +228,32 @@ def _coaching_points(calls: list["Call"], planned: list["Call"], scores: dict[st
         count[NO_PLAN_CODE] = len(unplanned)
 
     points: list[dict[str, Any]] = []
-    for code in sorted(cost, key=lambda k: (-cost[k], k))[:TOP_POINTS]:
-        if code == NO_PLAN_CODE:
-            example = unplanned[-1]
+    for key in sorted(cost, key=lambda k: (-cost[k], k))[:TOP_POINTS]:
+        if key == NO_PLAN_CODE:
             points.append({
-                "code": code, "title": NO_PLAN_TEXT["title"], "criterion": None, "count": len(unplanned),
-                "out_of": len(calls), "cost": round(cost[code], 1),
-                "message": NO_PLAN_TEXT["message"].format(count=len(unplanned), calls=len(calls)),
+                "code": key, "title": NO_PLAN_TEXT["title"], "criterion": None, "count": len(unplanned),
+                "out_of": len(calls), "cost": round(cost[key] / len(calls), 1),
+                "messages": [NO_PLAN_TEXT["message"].format(count=len(unplanned), calls=len(calls))],
                 "quote": None, "quote_label": None, "suggestion": None, "tip": NO_PLAN_TEXT["tip"],
-                "example": _example(example, deals),
+                "example": _example(unplanned[-1], deals),
             })
             continue
-        _, _, call, finding = worst[code]
-        criterion = code.split(".")[1] if code.count(".") >= 2 else ""
-        quote, quote_label = _quoted(call.plan, criterion)
+        _, _, call, findings = worst[key]
+        rule = rubric.plan[key]
+        first = findings[0]
+        check = rule.checks.get(first.code.rsplit(".", 1)[-1])
+        quote, quote_label = _quoted(call.plan, key)
         suggestion = None
-        if criterion == "objective":
+        if key == "objective":
             suggestion = scores[call.call_id].objective.suggestion
-        elif code == "plan.fallback.client_action":
+        elif key == "fallback" and call.plan.fallback.strip():
             suggestion = assess_objective(call.plan.fallback).suggestion
-        rule = rubric.plan.get(criterion)
-        check = rule.checks.get(code.split(".")[-1]) if rule else None
-        title = f"{rule.label}: {check.label}" if rule and check else finding.message
         points.append({
-            "code": code, "title": title, "criterion": criterion, "count": count[code], "out_of": len(planned),
-            "cost": round(cost[code], 1), "message": finding.message, "quote": quote, "quote_label": quote_label,
-            "suggestion": _clip(suggestion) if suggestion else None, "tip": finding.tip,
+            "code": first.code, "title": rule.label, "criterion": key, "count": count[key],
+            "out_of": len(planned), "cost": round(cost[key] / len(planned), 1),
+            "messages": [f.message for f in findings[:2]], "quote": quote, "quote_label": quote_label,
+            "suggestion": _clip(suggestion) if suggestion else None,
+            "tip": check.tip if check is not None else first.tip,
             "example": _example(call, deals),
         })
     return points
@@ -411,11 +411,15 @@ def _workspace_for(workspace_path: str | None) -> tuple["Workspace", str | None]
     path = workspace_path or os.environ.get("CALLKIT_WORKSPACE")
     if path:
         return open_cached_workspace(path), None
+    import atexit
+    import shutil
     import tempfile
 
     from ..workspace import Workspace
 
-    folder = Path(tempfile.mkdtemp(prefix="callkit-sample-")) / "workspace"
+    scratch = Path(tempfile.mkdtemp(prefix="callkit-sample-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    folder = scratch / "workspace"
     ws = Workspace.create(folder, sample=True)
     _workspaces[str(folder.resolve())] = ws
     return ws, ("No workspace was given (workspace_path or the CALLKIT_WORKSPACE variable), "

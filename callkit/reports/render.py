@@ -194,9 +194,9 @@ def coaching_points(report: dict[str, Any]) -> Section | None:
         how_often = (f"{point['count']} of your {point['out_of']} planned calls" if point["criterion"]
                      else f"{point['count']} of your {point['out_of']} calls")
         body = [f'<div class="ck-point"><h3>{n}. {_e(point["title"])}</h3>',
-                f"<p>{_e(point['message'])}</p>",
-                f'<p class="ck-note">Seen in {how_often}. Example: the call on {human_date(example["date"])}'
-                f"{f' with {where}' if where else ''}.</p>"]
+                "".join(f"<p>{_e(m)}</p>" for m in point["messages"]),
+                f'<p class="ck-note">Seen in {how_often}{_points_lost(point)}. Your example: '
+                f"the call on {human_date(example['date'])}{f' with {where}' if where else ''}.</p>"]
         if point.get("quote"):
             body.append(f"<p>{_e(point['quote_label'])}:</p><blockquote>“{_e(point['quote'])}”</blockquote>")
         elif point["criterion"]:
@@ -208,6 +208,12 @@ def coaching_points(report: dict[str, Any]) -> Section | None:
         body.append("</div>")
         parts.append("".join(body))
     return Section("".join(parts), "coaching points")
+
+
+def _points_lost(point: dict[str, Any]) -> str:
+    if not point["criterion"] or point["cost"] < 1:
+        return ""
+    return f", costing about {point['cost']:.0f} points per planned call"
 
 
 def deals(report: dict[str, Any]) -> Section | None:

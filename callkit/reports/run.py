@@ -81,6 +81,14 @@ class ReportRun:
         return 1 if self.failed else 0
 
 
+def cpu_count() -> int:
+    """The cores this process may use (respects CPU affinity, e.g. in containers); the default worker count."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
 def default_notebook() -> Path:
     """The report notebook shipped inside the package (a copy of the repository's notebooks/rep_report.ipynb)."""
     return PACKAGED_NOTEBOOK
@@ -117,7 +125,7 @@ def generate_reports(
     (work / "notebooks").mkdir(parents=True)
     cache = work / "cache"
     nb_path = Path(notebook).resolve() if notebook is not None else default_notebook()
-    size = max(1, min(workers or os.cpu_count() or 1, max(len(team), 1)))
+    size = max(1, min(workers or cpu_count(), max(len(team), 1)))
     timings: dict[str, float] = {}
     outcomes: dict[str, RenderOutcome] = {}
 

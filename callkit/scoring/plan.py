@@ -419,7 +419,8 @@ def cached_objective(text: str, stage: str | None, process: SalesProcess) -> Obj
 
 
 @lru_cache(maxsize=16384)
-def _customer_centric(text: str) -> bool:
+def cached_customer_centric(text: str) -> bool:
+    """assess_customer_value(text).is_customer_centric, cached per text."""
     return bool(assess_customer_value(text).is_customer_centric)
 
 
@@ -444,7 +445,7 @@ def _objective(c: CriterionBuilder, plan: CallPlan, a: ObjectiveAssessment, stag
                 objective=words, stage=process.stage(stage).name, implied=implied_name)
 
 
-def _fallback(c: CriterionBuilder, plan: CallPlan, stage: str | None, process: SalesProcess, rubric: Rubric) -> None:
+def _fallback(c: CriterionBuilder, plan: CallPlan, process: SalesProcess, rubric: Rubric) -> None:
     if not c.check("present", rubric.is_answered(plan.fallback)):
         c.covered("client_action")
         return
@@ -455,7 +456,7 @@ def _customer_value(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> bool
     if not c.check("answered", rubric.is_answered(plan.customer_value)):
         c.covered("their_terms")
         return False
-    return c.check("their_terms", _customer_centric(plan.customer_value), value=quote(plan.customer_value))
+    return c.check("their_terms", cached_customer_centric(plan.customer_value), value=quote(plan.customer_value))
 
 
 def _agenda(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> bool:
@@ -545,7 +546,7 @@ def score_plan(plan: CallPlan, process: SalesProcess | None = None, rubric: Rubr
     rules = rubric.plan
     builders = {cid: CriterionBuilder(rule) for cid, rule in rules.items()}
     _objective(builders["objective"], plan, assessment, stage, process, rubric)
-    _fallback(builders["fallback"], plan, stage, process, rubric)
+    _fallback(builders["fallback"], plan, process, rubric)
     value_ok = _customer_value(builders["customer_value"], plan, rubric)
     agenda_ok = _agenda(builders["agenda"], plan, rubric)
     compression = _compression(builders["compression"], plan, stage, process, rubric)

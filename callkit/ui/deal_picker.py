@@ -41,10 +41,17 @@ def rep_options(reps: Sequence[Rep]) -> list[tuple[str, str]]:
     return out
 
 
+def deal_title(deal: Deal) -> str:
+    """'Account - deal name', without repeating the account when the deal name already starts with it."""
+    if deal.name.lower().startswith(deal.account.lower()):
+        return deal.name
+    return f"{deal.account} - {deal.name}"
+
+
 def deal_label(deal: Deal, process: SalesProcess) -> str:
     """One line: account - deal name | stage | amount | closes date."""
     return (
-        f"{deal.account} - {deal.name} | {stage_name(process, deal.stage)} | {money(deal.amount)}"
+        f"{deal_title(deal)} | {stage_name(process, deal.stage)} | {money(deal.amount)}"
         f" | closes {deal.close_date.isoformat()}"
     )
 

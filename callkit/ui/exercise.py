@@ -53,7 +53,9 @@ EXTRA_CSS = """
 <style>
 .ck-ex-item blockquote { border-left: 4px solid #84caff; margin: 6px 0; padding: 4px 12px; background: #f5faff; }
 .ck-ex-pass { color: #067647; font-weight: 600; } .ck-ex-fail { color: #b42318; font-weight: 600; }
+.ck-ex-open { color: #98a2b3; }
 .ck-ex-feedback ul { margin: 4px 0; padding-left: 18px; } .ck-ex-feedback li { margin: 3px 0; }
+.ck-ex-feedback li.ck-ex-check { list-style: none; margin-left: -16px; }
 .ck-ex-box { border: 1px solid #d0d5dd; border-radius: 8px; padding: 8px 12px; margin: 6px 0; }
 .ck-ex-box-pass { background: #ecfdf3; border-color: #abefc6; } .ck-ex-box-fail { background: #fffaeb; border-color: #fedf89; }
 </style>
@@ -114,7 +116,7 @@ def feedback_html(result: CheckResult) -> str:
     verdict = "Passed" if result.passed else "Not yet"
     css = "pass" if result.passed else "fail"
     checks = "".join(
-        f'<li><span class="ck-ex-{"pass" if c.passed else "fail"}">{"✓" if c.passed else "✗"}</span> {esc(c.message)}</li>'
+        f'<li class="ck-ex-check"><span class="ck-ex-{"pass" if c.passed else "fail"}">{"✓" if c.passed else "✗"}</span> {esc(c.message)}</li>'
         for c in result.checks
     )
     notes = "".join(f"<li>{esc(n)}</li>" for n in result.notes)
@@ -168,6 +170,18 @@ def item_title(item: Item, limit: int = 70) -> str:
     }[type(item)](item)
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def progress_strip_html(session: ExerciseSession) -> str:
+    """One mark per item in this round's order: passed, answered but not passed, open; the current one framed."""
+    marks = []
+    passed, done = session.passed_ids, session.done_ids
+    for n, item_id in enumerate(session.order):
+        mark, css, state = ("✓", "pass", "passed") if item_id in passed else (
+            ("✗", "fail", "not passed yet") if item_id in done else ("○", "open", "open"))
+        frame = ' style="outline: 2px solid #2e90fa; border-radius: 3px;"' if n == session.position else ""
+        marks.append(f'<span class="ck-ex-{css}" title="Item {n + 1}: {state}"{frame}>&nbsp;{mark}&nbsp;</span>')
+    return f'<b>{esc(session.progress_text())}</b>&nbsp;&nbsp;' + "".join(marks)
 
 
 def objective_preview_html(item: ObjectiveItem, text: str, process: SalesProcess | None = None) -> str:
@@ -511,7 +525,7 @@ class ExerciseApp:
         self.progress_row.layout.display = ""
         self.progress_bar.max = max(1, session.total)
         self.progress_bar.value = session.done_count
-        self.progress_label.value = f"&nbsp;<b>{esc(session.progress_text())}</b>"
+        self.progress_label.value = "&nbsp;" + progress_strip_html(session)
 
 
 def open_workbook(workbook: str, workspace: str | Path | None = None) -> ExerciseApp:

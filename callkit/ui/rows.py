@@ -52,7 +52,7 @@ class RowsEditor(widgets.VBox):
         header = widgets.HBox(
             [widgets.HTML(f"<small>{c.label}</small>", layout=widgets.Layout(width=c.width)) for c in self.columns]
         )
-        super().__init__([header, self._box, self.add_button])
+        super().__init__([header, self._box, self.add_button], layout=widgets.Layout(align_items="flex-start"))
         self.set_value([])
 
     # -- values ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from .style import style_html
 from .timeline import DealTimeline
 
 WORKSPACE_ENV = "CALLKIT_WORKSPACE"
-TAB_TITLES = ("1. The deal so far", "2. Plan the next call", "3. Agenda for the customer", "4. Debrief")
+TAB_TITLES = ("1. The deal so far", "2. Plan the next call", "3. Agenda for the customer", "4. Debrief the call")
 NO_WORKSPACE = (
     "No workspace chosen: set workspace_path in the first cell, or set the CALLKIT_WORKSPACE environment "
     "variable to the workspace folder (`callkit workshop PATH` does this for you)."

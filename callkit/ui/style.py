@@ -48,7 +48,10 @@ CSS = """
 .ck-scorecard { position: sticky; top: 8px; }
 .ck-section { margin-top: 10px; }
 .ck-compression { font-weight: 600; color: #175cd3; }
-.ck-page .widget-textarea textarea, .ck-page .widget-text input { font-size: 15px; }
+.ck-page .widget-textarea textarea, .ck-page .widget-text input { font-size: 15px; font-family: inherit; }
+.ck-tabs .lm-TabBar-tab, .ck-tabs .p-TabBar-tab { flex: 0 0 auto !important; max-width: none !important;
+  min-width: 160px; font-size: 15px; padding: 0 16px; }
+.ck-tabs .lm-TabBar-tab.lm-mod-current, .ck-tabs .p-TabBar-tab.p-mod-current { font-weight: 700; }
 .ck-page .jupyter-button { font-size: 15px; }
 </style>
 """

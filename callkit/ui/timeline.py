@@ -160,28 +160,28 @@ def png_img_html(png: bytes, alt: str) -> str:
     return f'<img class="ck-chart" alt="{esc(alt)}" src="data:image/png;base64,{data}" style="max-width:100%">'
 
 
-def health_html(health: Any) -> str:
-    """The deal's health (a DealHealth) in plain English: a headline, the reasons, and the findings."""
-    if health.stalled:
-        head = '<p class="ck-error">This deal looks stalled.</p>'
-    else:
-        head = '<p><b>This deal is moving.</b></p>'
+def health_facts(health: Any) -> list[str]:
+    """The deal's key numbers as short sentences."""
     facts = [
-        f"Close date moved later {health.slips} time{'s' if health.slips != 1 else ''}"
-        + (f" ({health.slip_days} days in all)" if health.slips else ""),
-        f"{health.advance_chain} advance{'s' if health.advance_chain != 1 else ''} in a row"
-        if health.advance_chain else "No unbroken chain of advances yet",
+        f"The close date moved later {health.slips} time{'s' if health.slips != 1 else ''}"
+        + (f", {health.slip_days} days in all." if health.slips else "."),
+        f"{health.advance_chain} advance{'s' if health.advance_chain != 1 else ''} in a row at the end."
+        if health.advance_chain else "No advance at the end of the call history.",
     ]
     if health.continuation_streak:
-        facts.append(f"{health.continuation_streak} continuation{'s' if health.continuation_streak != 1 else ''} in a row")
+        n = health.continuation_streak
+        facts.append(f"{n} continuation{'s' if n != 1 else ''} in a row at the end.")
     if health.days_since_last_advance is not None:
-        facts.append(f"{health.days_since_last_advance} days since the last advance")
-    reasons = "".join(f"<li>{esc(r)}</li>" for r in health.reasons)
-    facts_html = "".join(f"<li>{esc(f)}</li>" for f in facts)
-    return (
-        head + f"<ul>{facts_html}{reasons}</ul>"
-        + findings_html(health.findings, empty="No warning signs on this deal.")
-    )
+        facts.append(f"{health.days_since_last_advance} days since the last advance.")
+    return facts
+
+
+def health_html(health: Any) -> str:
+    """The deal's health (a DealHealth) in plain English: a headline, key numbers and the findings worst first."""
+    head = ('<p class="ck-error">This deal looks stalled.</p>' if health.stalled
+            else "<p><b>This deal is moving.</b></p>")
+    facts = "".join(f"<li>{esc(f)}</li>" for f in health_facts(health))
+    return head + f"<ul>{facts}</ul>" + findings_html(health.findings, empty="No warning signs on this deal.")
 
 
 class DealTimeline(widgets.VBox):

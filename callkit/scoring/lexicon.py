@@ -1,0 +1,430 @@
+"""The word lists behind the objective and customer-value checks (callkit/data/lexicon.yaml), read once.
+
+The YAML is what a coach edits; this module turns it into compiled matchers: verb forms, phrase
+regexes (see the file's header for the phrase syntax) and stage cues, plus the canonical reading of
+a text (tokens, lowercase, short forms spelled out) that every matcher works on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+import yaml
+
+from ..exceptions import LexiconError
+
+DEFAULT_SOURCE = "callkit/data/lexicon.yaml"
+_GAP = "..."
+_GAP_WORDS = 3
+_VOWELS = set("aeiou")
+
+# -- reading a text --------------------------------------------------------------------------------
+
+_SHORT_FORMS = re.compile(
+    r"\b(won't|can't|let's|(\w+)'ll|(\w+)n't|(\w+)'re|(\w+)'ve|i'm|(it|that|there|what|he|she|who)'s|(\w+)'d)\b",
+    re.IGNORECASE,
+)
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "`": "'"})
+_TOKEN = re.compile(r"[\w$\u00a3\u20ac][\w$\u00a3\u20ac%&'./]*[\w%]|[\w$\u00a3\u20ac]|[,;:]")
+_SYMBOL = re.compile(r"[^\w\s.,;:!?'\"()\[\]/&%$\u00a3\u20ac#@+*=<>-]")
+
+
+def _spell_out(match: re.Match) -> str:
+    word = match.group(0)
+    low = word.lower()
+    if low == "won't":
+        return "will not"
+    if low == "can't":
+        return "can not"
+    if low == "let's":
+        return word[:3] + " us"
+    if low == "i'm":
+        return word[0] + " am"
+    head, tail = word.rsplit("'", 1) if "n't" not in low else (word[:-3], "not")
+    tail = tail.lower()
+    return head + " " + {"ll": "will", "re": "are", "ve": "have", "s": "is", "d": "would", "not": "not"}[tail]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A text as the matchers see it: original-case tokens, lowercase tokens and their joined form."""
+
+    text: str
+    orig: tuple[str, ...]
+    low: tuple[str, ...]
+    canon: str
+    has_symbols: bool
+
+    def __len__(self) -> int:
+        return len(self.low)
+
+
+def read_text(text: str, max_tokens: int | None = None) -> Reading:
+    """Tokenise a text: curly quotes straightened, short forms spelled out, hyphens as spaces."""
+    clean = (text or "").translate(_QUOTES)
+    has_symbols = bool(_SYMBOL.search(clean))
+    clean = _SHORT_FORMS.sub(_spell_out, clean.replace("-", " "))
+    orig = _TOKEN.findall(clean)
+    if max_tokens is not None:
+        orig = orig[:max_tokens]
+    low = tuple(t.lower() for t in orig)
+    return Reading(text or "", tuple(orig), low, " ".join(t for t in low if t not in ",;:"), has_symbols)
+
+
+# -- verb forms ------------------------------------------------------------------------------------
+
+
+def _cvc(word: str) -> bool:
+    return len(word) >= 3 and word[-1] not in _VOWELS | set("wxy") and word[-2] in _VOWELS and word[-3] not in _VOWELS
+
+
+def verb_forms(base: str, irregular: Iterable[str] = ()) -> dict[str, set[str]]:
+    """Every form of a verb mapped to its kinds: 'base', 'third' (-s), 'past' (-ed / irregular), 'ing'."""
+    forms: dict[str, set[str]] = {}
+
+    def add(form: str, kind: str) -> None:
+        forms.setdefault(form, set()).add(kind)
+
+    consonant_y = base.endswith("y") and len(base) > 1 and base[-2] not in _VOWELS
+    if base.endswith(("s", "x", "z", "ch", "sh", "o")):
+        add(base + "es", "third")
+    else:
+        add(base[:-1] + "ies" if consonant_y else base + "s", "third")
+    if base.endswith("e"):
+        add(base + "d", "past")
+    else:
+        add(base[:-1] + "ied" if consonant_y else base + "ed", "past")
+    if base.endswith("ie"):
+        add(base[:-2] + "ying", "ing")
+    elif base.endswith("e") and not base.endswith("ee"):
+        add(base[:-1] + "ing", "ing")
+    else:
+        add(base + "ing", "ing")
+    if _cvc(base):
+        add(base + base[-1] + "ed", "past")
+        add(base + base[-1] + "ing", "ing")
+    for form in irregular:
+        add(form, "past")
+    add(base, "base")
+    return forms
+
+
+# -- phrases ---------------------------------------------------------------------------------------
+
+
+def _word_pattern(word: str, forms: Iterable[str]) -> str:
+    alts = sorted({word, *forms}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(a) for a in alts) + ")"
+
+
+def phrase_pattern(phrase: str, irregular: Mapping[str, list[str]]) -> str:
+    """Regex source for one phrase: first word in all its verb forms, last word +plural, '...' = a gap."""
+    words = phrase.lower().replace("-", " ").split()
+    if not words:
+        raise ValueError("empty phrase")
+    pieces: list[str | None] = []
+    for i, word in enumerate(words):
+        if word == _GAP:
+            pieces.append(None)
+            continue
+        alts: set[str] = set()
+        if i == 0:
+            alts |= set(verb_forms(word, irregular.get(word, ())))
+        if i == len(words) - 1:
+            alts |= {word + "s", word + "es"}
+        pieces.append(_word_pattern(word, alts))
+    source = ""
+    gap = False
+    for piece in pieces:
+        if piece is None:
+            gap = True
+            continue
+        if source:
+            source += f" (?:\\S+ ){{0,{_GAP_WORDS}}}" if gap else " "
+        source += piece
+        gap = False
+    if not source:
+        raise ValueError("a phrase needs at least one word")
+    return source
+
+
+class Phrases:
+    """One list of phrases from the lexicon, compiled into a single regex over canonical text."""
+
+    def __init__(self, name: str, phrases: Iterable[str], irregular: Mapping[str, list[str]]):
+        self.name = name
+        self.phrases = tuple(phrases)
+        sources = [phrase_pattern(p, irregular) for p in self.phrases]
+        self.regex = re.compile(r"(?<!\S)(?:" + "|".join(sources) + r")(?!\S)") if sources else None
+
+    def search(self, canon: str) -> re.Match | None:
+        """The first match in canonical text, or None."""
+        return self.regex.search(canon) if self.regex is not None else None
+
+    def finditer(self, canon: str) -> Iterator[re.Match]:
+        return self.regex.finditer(canon) if self.regex is not None else iter(())
+
+    def words(self) -> set[str]:
+        return {w for p in self.phrases for w in p.lower().replace("-", " ").split() if w != _GAP}
+
+
+@dataclass(frozen=True)
+class StageCues:
+    """The cues of one stage: plain phrases, plus phrases that do not count when an `unless` word is inside."""
+
+    stage: str
+    plain: Phrases
+    contextual: tuple[tuple[Phrases, Phrases], ...]
+
+    def match(self, canon: str) -> str | None:
+        """The words that show this stage, or None."""
+        m = self.plain.search(canon)
+        if m:
+            return m.group(0)
+        for cue, unless in self.contextual:
+            for m in cue.finditer(canon):
+                if not unless.search(m.group(0)):
+                    return m.group(0)
+        return None
+
+
+# -- the lexicon -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the objective and value checks read from lexicon.yaml, compiled."""
+
+    source: str
+    forms: Mapping[str, str]  # verb form -> base
+    form_kinds: Mapping[str, frozenset[str]]  # verb form -> {'base', 'third', 'past', 'ing'}
+    verb_classes: Mapping[str, frozenset[str]]  # class name -> base verbs
+    passive_client_verbs: frozenset[str]
+    seller_subjects: frozenset[str]
+    seller_things: frozenset[str]
+    client_when_ours: frozenset[str]
+    client_roles: frozenset[str]
+    client_departments: frozenset[str]
+    generic_client_words: frozenset[str]
+    titles: frozenset[str]
+    commitment_nouns: Phrases
+    cues: Mapping[str, Phrases]  # continuation, hedge, vague
+    stage_cues: tuple[StageCues, ...]
+    default_person: Mapping[str, str]
+    default_when: str
+    fallback_action: str
+    counterparts: Mapping[str, str]
+    object_wrappers: tuple[tuple[str, ...], ...]
+    unusable_objects: frozenset[str]
+    activity_rewrites: tuple[tuple[str, str], ...]
+    framing: re.Pattern
+    value: Mapping[str, Any]  # placeholders: frozenset; about_us, seller_gain, gain: Phrases; client_view: frozenset
+    grammar: Mapping[str, frozenset[str]]
+    purpose: re.Pattern
+    known_words: frozenset[str]
+
+    def is_verb(self, word: str, cls: str | None = None) -> bool:
+        """True when `word` is a form of a known verb (of class `cls`, if given)."""
+        base = self.forms.get(word)
+        return base is not None and (cls is None or base in self.verb_classes[cls])
+
+    def base(self, word: str) -> str | None:
+        return self.forms.get(word)
+
+    def kinds(self, word: str) -> frozenset[str]:
+        return self.form_kinds.get(word, frozenset())
+
+    def in_class(self, word: str, cls: str) -> bool:
+        base = self.forms.get(word, word)
+        return base in self.verb_classes[cls]
+
+    def is_known(self, word: str) -> bool:
+        """A word the lexicon knows (its English vocabulary), possessive 's ignored."""
+        w = word[:-2] if word.endswith("'s") else word
+        return w in self.known_words or w in self.forms
+
+    def is_role(self, word: str) -> bool:
+        w = word[:-2] if word.endswith("'s") else word
+        return w in self.client_roles or w in self.client_departments or (w.endswith("s") and w[:-1] in self.client_roles)
+
+
+def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value:
+        raise LexiconError(where, f"'{key}' must be a non-empty list of words or phrases.")
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, bool):
+            raise LexiconError(where, f"'{key}' has a word YAML reads as {item}: write yes, no, on and off in quotes.")
+        if not isinstance(item, str) or not item.strip():
+            raise LexiconError(where, f"'{key}' has {item!r}, which is not a word or phrase.")
+        out.append(" ".join(item.lower().replace("-", " ").split()) if item.strip() not in ("-", "...") else item.strip())
+    return out
+
+
+def _section(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise LexiconError(where, f"the file needs a '{key}:' section.")
+    return value
+
+
+def _phrases(name: str, items: list[str], irregular: Mapping[str, list[str]], where: str) -> Phrases:
+    try:
+        return Phrases(name, items, irregular)
+    except (ValueError, re.error) as exc:  # pragma: no cover - guarded by _strings
+        raise LexiconError(where, f"'{name}' has a phrase callkit cannot read ({exc}).") from None
+
+
+def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
+    """Build a Lexicon from parsed YAML, with plain-English errors naming the file and the key."""
+    if not isinstance(data, dict):
+        raise LexiconError(source, "the file must be a mapping of word lists (see callkit/data/lexicon.yaml).")
+    irregular_raw = data.get("irregular_verbs") or {}
+    if not isinstance(irregular_raw, dict):
+        raise LexiconError(source, "'irregular_verbs' must map a verb to its irregular forms.")
+    irregular = {str(k).lower(): [str(f).lower() for f in (v or [])] for k, v in irregular_raw.items()}
+
+    verbs = _section(data, "verbs", source)
+    classes = {name: frozenset(_strings(verbs, name, source)) for name in
+               ("advance", "low_energy", "seller", "causative", "persuade", "mutual", "arrange", "obtain")}
+    passive_client = frozenset(_strings(data, "passive_client_verbs", source))
+    forms: dict[str, str] = {}
+    kinds: dict[str, set[str]] = {}
+    for base in sorted(set().union(*classes.values(), passive_client)):
+        for form, form_kinds in verb_forms(base, irregular.get(base, ())).items():
+            forms.setdefault(form, base)
+            if forms[form] == base:
+                kinds.setdefault(form, set()).update(form_kinds)
+
+    cues_raw = _section(data, "cues", source)
+    cues = {name: _phrases(name, _strings(cues_raw, name, source), irregular, source)
+            for name in ("continuation", "hedge", "vague")}
+
+    stage_raw = _section(data, "stage_cues", source)
+    stage_cues: list[StageCues] = []
+    for stage, items in stage_raw.items():
+        if not isinstance(items, list) or not items:
+            raise LexiconError(source, f"stage_cues.{stage} must be a list of cues.")
+        plain: list[str] = []
+        contextual: list[tuple[Phrases, Phrases]] = []
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                plain.append(item.strip().lower())
+            elif isinstance(item, dict) and isinstance(item.get("cue"), str):
+                unless = _strings(item, "unless", source) if item.get("unless") else []
+                cue = _phrases(f"stage_cues.{stage}", [item["cue"].lower()], irregular, source)
+                if unless:
+                    contextual.append((cue, _phrases("unless", unless, {}, source)))
+                else:
+                    plain.append(item["cue"].strip().lower())
+            else:
+                raise LexiconError(source, f"stage_cues.{stage} has {item!r}: write a phrase, or 'cue:' with 'unless:'.")
+        stage_cues.append(StageCues(str(stage), _phrases(f"stage_cues.{stage}", plain, irregular, source), tuple(contextual)))
+
+    sugg = _section(data, "suggestion", source)
+    default_person = sugg.get("default_person") or {}
+    counterparts = sugg.get("counterparts") or {}
+    rewrites = sugg.get("activity_rewrites") or []
+    if not isinstance(default_person, dict) or "*" not in default_person:
+        raise LexiconError(source, "suggestion.default_person needs a '*' entry (the person for any other stage).")
+    if not isinstance(counterparts, dict) or not all(isinstance(v, str) and "{object}" in v for v in counterparts.values()):
+        raise LexiconError(source, "suggestion.counterparts must map a verb to a text containing {object}.")
+    if not isinstance(rewrites, list) or not all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in rewrites):
+        raise LexiconError(source, "suggestion.activity_rewrites must be a list of [first words, new words] pairs.")
+    framing_items = _strings(sugg, "framing_prefixes", source)
+    framing = re.compile(
+        r"^(?:(?:my|our|the|main|primary|call|first|this) )*(?:"
+        + "|".join(re.escape(p) for p in sorted(framing_items, key=len, reverse=True))
+        + r")(?: (?:is|was|will be|:|=))?(?: (?:to|that|for))? ?"
+    )
+
+    value_raw = _section(data, "value", source)
+    value = {
+        "placeholders": frozenset(_strings(value_raw, "placeholders", source)),
+        "about_us": _phrases("value.about_us", _strings(value_raw, "about_us", source), irregular, source),
+        "seller_gain": _phrases("value.seller_gain", _strings(value_raw, "seller_gain", source), irregular, source),
+        "gain": _phrases("value.gain", _strings(value_raw, "gain", source), irregular, source),
+        "client_view": frozenset(_strings(value_raw, "client_view", source)),
+    }
+
+    grammar_raw = _section(data, "grammar", source)
+    grammar = {key: frozenset(_strings(grammar_raw, key, source)) for key in
+               ("determiners", "prepositions", "modals", "be", "adverbs", "clause_breaks", "english_words")}
+    purpose_items = _strings(grammar_raw, "purpose_markers", source)
+    purpose = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(p) for p in sorted(purpose_items, key=len, reverse=True)) + r")(?!\S)")
+
+    roles = frozenset(_strings(data, "client_roles", source))
+    departments = frozenset(_strings(data, "client_departments", source))
+    vocabulary: set[str] = set(forms)
+    for group in (roles, departments, *grammar.values()):
+        for item in group:
+            vocabulary.update(item.split())
+    for ph in (*cues.values(), value["about_us"], value["seller_gain"], value["gain"]):
+        vocabulary |= ph.words()
+    for sc in stage_cues:
+        vocabulary |= sc.plain.words()
+        for cue, _ in sc.contextual:
+            vocabulary |= cue.words()
+
+    return Lexicon(
+        source=source,
+        forms=forms,
+        form_kinds={f: frozenset(k) for f, k in kinds.items()},
+        verb_classes=classes,
+        passive_client_verbs=passive_client,
+        seller_subjects=frozenset(_strings(data, "seller_subjects", source)),
+        seller_things=frozenset(_strings(data, "seller_things", source)),
+        client_when_ours=frozenset(_strings(data, "client_when_ours", source)),
+        client_roles=roles,
+        client_departments=departments,
+        generic_client_words=frozenset(_strings(data, "generic_client_words", source)),
+        titles=frozenset(_strings(data, "titles", source)),
+        commitment_nouns=_phrases("commitment_nouns", _strings(data, "commitment_nouns", source), irregular, source),
+        cues=cues,
+        stage_cues=tuple(stage_cues),
+        default_person={str(k): str(v) for k, v in default_person.items()},
+        default_when=str(sugg.get("default_when") or "by the end of next week"),
+        fallback_action=str(sugg.get("fallback_action") or "a meeting with the person who decides"),
+        counterparts={str(k).lower(): v for k, v in counterparts.items()},
+        object_wrappers=tuple(tuple(w.split()) for w in _strings(sugg, "object_wrappers", source)),
+        unusable_objects=frozenset(_strings(sugg, "unusable_objects", source)),
+        activity_rewrites=tuple((a.lower().strip(), b.strip()) for a, b in rewrites),
+        framing=framing,
+        value=value,
+        grammar=grammar,
+        purpose=purpose,
+        known_words=frozenset(vocabulary),
+    )
+
+
+def lexicon_from_yaml(path: str | Path) -> Lexicon:
+    """Read a lexicon file (a coach's extended copy of callkit/data/lexicon.yaml)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise LexiconError(path, f"the word-list file cannot be read ({exc.strerror or exc}).") from None
+    return _from_text(text, str(path))
+
+
+def _from_text(text: str, source: str) -> Lexicon:
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        raise LexiconError(source, f"the file is not valid YAML{line}.") from None
+    return lexicon_from_dict(data, source)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The lexicon shipped with callkit, read and compiled once per process."""
+    text = resources.files("callkit").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    return _from_text(text, DEFAULT_SOURCE)
