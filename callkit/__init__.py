@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "CsvImportError": "callkit.exceptions",
     "ExerciseItemsError": "callkit.exceptions",
     "ReportError": "callkit.exceptions",
+    "WorkshopError": "callkit.exceptions",
     "RubricError": "callkit.exceptions",
     # process
     "SalesProcess": "callkit.process",
@@ -84,7 +85,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .deals import DealHealth, deal_health
     from .exceptions import (
         CallkitError, CsvImportError, ExerciseItemsError, InvalidInputError, NotAWorkspaceError,
-        ProcessError, RecordNotFoundError, ReportError, SchemaVersionError, UnknownStageError, WorkspaceError,
+        ProcessError, RecordNotFoundError, ReportError, SchemaVersionError, UnknownStageError, WorkshopError,
+        WorkspaceError,
     )
     from .models import (
         OUTCOMES, Attendee, Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief, ExerciseResult,

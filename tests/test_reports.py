@@ -73,10 +73,10 @@ def network_references(page: _Page) -> list[str]:
 
 
 def add_rep_with_plan(ws: Workspace, rep_id: str, name: str, n: int, objective: str = "Priya books a demo by Friday",
-                      value: str = "They get a benchmark of their downtime against peers") -> None:
+                      value: str = "They get a benchmark of their downtime against peers", account: str = "Acme") -> None:
     ws.add_rep(Rep(rep_id=rep_id, name=name))
     deal_id = f"dx{n}"
-    ws.add_deal(Deal(deal_id=deal_id, rep_id=rep_id, account=f"Account {name}", name="Line 4 upgrade",
+    ws.add_deal(Deal(deal_id=deal_id, rep_id=rep_id, account=account, name="Line 4 upgrade",
                      stage="discover", close_date=date(2027, 1, 31)))
     for k in range(2):
         call_id = f"cx{n}{k}"
@@ -98,7 +98,7 @@ def odd_ws(sample_ws_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     shutil.copytree(sample_ws_path, path, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
     with Workspace.open(path) as ws:
         add_rep_with_plan(ws, "007", "Bond", 1)
-        add_rep_with_plan(ws, "../evil", "<b>Evil</b> & Co", 2, objective=SCRIPT, value=IMG)
+        add_rep_with_plan(ws, "../evil", "<b>Evil</b> & Co", 2, objective=f"{SCRIPT} {IMG}", value=IMG, account=IMG)
         add_rep_with_plan(ws, "zoë åsa 1", "Zoë Åsa", 3)
         add_rep_with_plan(ws, "broken", "Bea Broken", 4)
         ws.add_rep(Rep(rep_id="quiet", name="Quinn Quiet"))

@@ -116,9 +116,8 @@ def test_plan_a_call_in_the_browser(fresh_ws_path):
             page.wait_for_function(
                 f"() => Number(document.querySelector('.ck-score-total [data-total]').dataset.total) > {seller_total}",
                 timeout=30_000)
-            for i in range(10):
-                print("DEBUG", i, page.locator(".ck-objective textarea").input_value()); time.sleep(0.5)
-            assert page.locator(".ck-objective textarea").input_value() == suggestion
+            page.wait_for_function("s => document.querySelector('.ck-objective textarea').value === s", arg=suggestion,
+                                   timeout=30_000)
 
             page.locator(".ck-save-plan").click()
             page.wait_for_selector(".ck-plan-status:has-text('Saved the plan')", timeout=30_000)
@@ -128,7 +127,9 @@ def test_plan_a_call_in_the_browser(fresh_ws_path):
             page.wait_for_selector(".ck-calls-table :text('Planned')", timeout=30_000)
             page.get_by_text("2. Plan the next call").click()
             page.wait_for_selector(".ck-plan-heading :text('Plan for the call on')", timeout=30_000)
-            assert page.locator(".ck-objective textarea").input_value() == suggestion
+            page.wait_for_function("s => document.querySelector('.ck-objective textarea').value === s", arg=suggestion,
+                                   timeout=30_000)
+            page.locator(".ck-objective").scroll_into_view_if_needed()
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(shot))
             print(f"\nscreenshot: {shot}")

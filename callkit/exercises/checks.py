@@ -30,6 +30,10 @@ LABELS: dict[str, str] = {
     "continuation": "a continuation",
     "not_client_action": "not a client action",
 }
+# assess_objective's finding codes, by the check they explain.
+VAGUE_CODES = frozenset({"objective.vague", "objective.hope", "objective.too_long", "objective.empty", "objective.not_english"})
+ADVANCE_CODES = frozenset({"objective.not_advance", "objective.seller_action", "objective.continuation"})
+REALISM_CODES = frozenset({"objective.unrealistic", "objective.closing_too_early"})
 CHOICES: dict[str, str] = {"advance": "Advance", "continuation": "Continuation", "not_client_action": "Not a client action"}
 OUTCOME_LABELS: dict[str, str] = {"order": "an order", "advance": "an advance", "continuation": "a continuation", "no_sale": "no sale"}
 # What a coach asks after the call (seed 000, Dave Brock's debrief questions).
@@ -175,8 +179,10 @@ def _checker_agreement(item: ClassifyItem) -> str | None:
         return None
     if found.is_advance:
         return "callkit's objective checker agrees: the client is the one who acts."
-    first = next((f for f in sort_findings(found.findings) if "advance" in f.code), None)
-    reason = first.message if first else "it says what we will do, not what the client will do."
+    preferred = (VAGUE_CODES | {"objective.continuation"}) if item.answer == "continuation" else ADVANCE_CODES
+    ranked = sort_findings(found.findings)
+    first = next((f for f in ranked if f.code in preferred), None) or next((f for f in ranked if f.code in ADVANCE_CODES), None)
+    reason = first.message if first else "it is not an action by the client."
     return f"callkit's objective checker agrees: {reason}"
 
 
@@ -211,26 +217,33 @@ def check_objective(item: ObjectiveItem, text: str, process: SalesProcess | None
     proc = process or SalesProcess.default()
     stage_name = proc.stage(item.stage).name
     found = assess_objective(rewrite, stage=item.stage, process=proc)
+    findings = sort_findings(found.findings)
+
+    def reason(codes: frozenset[str]) -> str | None:
+        return next((f.message for f in findings if f.code in codes), None)
+
     realistic_fail = REALISTIC.failure.format(stage=stage_name)
     if found.implied_stage and proc.has_stage(found.implied_stage):
         implied = proc.stage(found.implied_stage).name
         realistic_fail = f"Not realistic for a deal in the {stage_name} stage: it belongs to the {implied} stage."
     checks = (
-        SPECIFIC.run(found.is_specific),
-        ADVANCE.run(found.is_advance),
-        REALISTIC.run(found.is_realistic is True, REALISTIC.success.format(stage=stage_name), realistic_fail),
+        SPECIFIC.run(found.is_specific, failure=reason(VAGUE_CODES)),
+        ADVANCE.run(found.is_advance, failure=reason(ADVANCE_CODES)),
+        REALISTIC.run(found.is_realistic is True, REALISTIC.success.format(stage=stage_name),
+                      reason(REALISM_CODES) or realistic_fail),
     )
     passed = all(c.passed for c in checks)
     notes: list[str] = []
     if passed:
         notes.append(f"One coach's version: {item.example}")
     else:
-        notes.extend(str(f) for f in sort_findings(found.findings) if f.severity != "tip")
-        notes.append(f"Coach's note: {item.problem}")
+        shown = {c.message for c in checks}
+        notes.extend(f.message for f in findings if f.severity != "tip" and f.message not in shown)
+        notes.append(f"What was wrong with the original: {item.problem}")
         if found.suggestion and not _same_words(found.suggestion, rewrite):
             notes.append(f"Try something like: {found.suggestion}")
     score = sum(c.passed for c in checks) / len(checks)
-    return CheckResult(passed, score, checks, tuple(_unique(notes)), rewrite)
+    return CheckResult(passed, round(score, 3), checks, tuple(_unique(notes)), rewrite)
 
 
 # -- 03 what's in it for the customer ------------------------------------------------------------

@@ -213,12 +213,16 @@ class Lexicon:
     generic_client_words: frozenset[str]
     titles: frozenset[str]
     commitment_nouns: Phrases
+    meeting_nouns: Phrases
+    advance_phrases: Phrases
     cues: Mapping[str, Phrases]  # continuation, hedge, vague
     stage_cues: tuple[StageCues, ...]
     default_person: Mapping[str, str]
     default_when: str
     fallback_action: str
     counterparts: Mapping[str, str]
+    question_verbs: frozenset[str]
+    question_action: str
     object_wrappers: tuple[tuple[str, ...], ...]
     unusable_objects: frozenset[str]
     activity_rewrites: tuple[tuple[str, str], ...]
@@ -292,7 +296,8 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
 
     verbs = _section(data, "verbs", source)
     classes = {name: frozenset(_strings(verbs, name, source)) for name in
-               ("advance", "low_energy", "seller", "causative", "persuade", "mutual", "arrange", "obtain")}
+               ("advance", "low_energy", "feeling", "intent", "solo", "seller", "causative", "persuade", "mutual", "arrange",
+                "obtain")}
     passive_client = frozenset(_strings(data, "passive_client_verbs", source))
     forms: dict[str, str] = {}
     kinds: dict[str, set[str]] = {}
@@ -386,12 +391,16 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         generic_client_words=frozenset(_strings(data, "generic_client_words", source)),
         titles=frozenset(_strings(data, "titles", source)),
         commitment_nouns=_phrases("commitment_nouns", _strings(data, "commitment_nouns", source), irregular, source),
+        advance_phrases=_phrases("advance_phrases", _strings(data, "advance_phrases", source), irregular, source),
+        meeting_nouns=_phrases("meeting_nouns", _strings(data, "meeting_nouns", source), irregular, source),
         cues=cues,
         stage_cues=tuple(stage_cues),
         default_person={str(k): str(v) for k, v in default_person.items()},
         default_when=str(sugg.get("default_when") or "by the end of next week"),
         fallback_action=str(sugg.get("fallback_action") or "a meeting with the person who decides"),
         counterparts={str(k).lower(): v for k, v in counterparts.items()},
+        question_verbs=frozenset(_strings(sugg, "question_verbs", source)),
+        question_action=str(sugg.get("question_action") or "tell us {object}"),
         object_wrappers=tuple(tuple(w.split()) for w in _strings(sugg, "object_wrappers", source)),
         unusable_objects=frozenset(_strings(sugg, "unusable_objects", source)),
         activity_rewrites=tuple((a.lower().strip(), b.strip()) for a, b in rewrites),

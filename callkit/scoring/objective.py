@@ -42,7 +42,7 @@ _DATE = re.compile(
     r")(?!\S)",
     re.IGNORECASE,
 )
-_DATE_START = re.compile(rf"^(?:{_WEEKDAY}|{_MONTH}|next|this|end|the end|\d|tomorrow|today|eod|eow|noon)", re.IGNORECASE)
+_DATE_START = re.compile(rf"^(?:(?:{_WEEKDAY}|{_MONTH}|next|this|end|tomorrow|today|tonight|eod|eow|eom|noon)(?:'s)?$|\d)", re.IGNORECASE)
 _NOT_A_DEADLINE = {"starting", "from", "since", "after", "start", "starts"}
 _CLAUSE_PUNCT = {",", ";", ":"}
 _NUMBER = re.compile(r"^[\d$\u00a3\u20ac]")
@@ -130,14 +130,23 @@ class _Reader:
                                     and not self.lex.is_role(word))
 
     def is_name(self, i: int) -> bool:
-        """A capitalised word callkit does not know, not after 'the' (the Austin plant), not an acronym."""
+        """A capitalised word callkit does not know, not after 'the' (the Austin plant), not an acronym.
+
+        The first word of the text is a name only when a verb (or 'and', 'to') follows: "Priya agrees".
+        """
         word = self.orig[i]
         bare = word[:-2] if word.endswith("'s") else word
         if not bare[:1].isupper() or (len(bare) > 1 and bare.isupper()):
             return False
         if i > 0 and self.low[i - 1] in ("the", "a", "an"):
             return False
-        return not self.lex.is_known(self.low[i]) and not _DATE_START.match(bare)
+        if self.lex.is_known(self.low[i]) or _DATE_START.match(bare):
+            return False
+        if i == 0 and not word.endswith("'s"):
+            nxt = self.low[1] if len(self.low) > 1 else ""
+            return self.lex.is_verb(nxt) or nxt in self.modals or nxt in ("and", "to") or (
+                len(self.orig) > 1 and self.orig[1][:1].isupper() and not self.lex.is_known(nxt))
+        return True
 
     def is_party(self, i: int) -> bool:
         word = self.low[i]
@@ -221,7 +230,8 @@ class _Reader:
                 if k + 2 < end and low[k] == "going" and low[k + 1] == "to" and lex.is_verb(low[k + 2]):
                     return k + 2, "finite"
                 return j, "copula"
-            if t == "to" and j > cs and j + 1 < end and "base" in self.kinds(j + 1):
+            if t == "to" and j > cs and j + 1 < end and "base" in self.kinds(j + 1) \
+                    and not any(lex.is_verb(low[i]) and (i == cs or low[i - 1] not in self.det) for i in range(cs, j)):
                 return j + 1, "finite"
             if lex.is_verb(t):
                 kinds = self.kinds(j)
@@ -234,10 +244,15 @@ class _Reader:
                     subject_first = self.orig[j][:1].isupper() and (("third" in lex.kinds(nxt)) or nxt in self.modals)
                     if "base" in kinds and not subject_first:
                         return j, "imperative"
+                    if "past" in kinds and lex.base(t) in lex.passive_client_verbs:
+                        return j, "passive"  # a headline: "Signed NDA by Friday"
                     j += 1
                     continue
                 if kinds == {"ing"}:
                     j += 1
+                    continue
+                if kinds == {"base"} and not self.plural_subject(cs, j):
+                    j += 1  # "Joint account plan agreed ...": a noun after a singular noun, not the verb
                     continue
                 if "past" in kinds and "third" not in kinds and "base" not in kinds:
                     nxt = low[j + 1] if j + 1 < end else ""
@@ -246,6 +261,15 @@ class _Reader:
                 return j, "finite"
             j += 1
         return None
+
+    def plural_subject(self, cs: int, j: int) -> bool:
+        """Whether the words before j can take a verb without -s: they/we/I/you, a plural, 'X and Y'."""
+        words = [w for w in self.low[cs:j] if w not in _CLAUSE_PUNCT and not self.is_adverb(w)]
+        if not words:
+            return True
+        last = words[-1]
+        return (last in ("they", "we", "i", "you", "us") or "and" in words or words[0] in ("both", "all")
+                or (last.endswith("s") and not last.endswith(("ss", "'s", "us", "is")) and last not in self.lex.client_departments))
 
     # -- who acts -------------------------------------------------------------------------------
     def subject_actor(self, a: int, b: int) -> str:
@@ -261,6 +285,15 @@ class _Reader:
         if head in lex.seller_things and not any(lex.is_role(w) for w in words):
             return "thing"
         return "client"
+
+    def trim_subject(self, a: int, b: int) -> tuple[int, int]:
+        """The subject without modals, adverbs and 'to' around it: 'Maybe the client will' -> 'the client'."""
+        skip = self.modals | self.be | {"to", "not", "going"}
+        while b > a and (self.low[b - 1] in skip or self.low[b - 1] in _CLAUSE_PUNCT or self.is_adverb(self.low[b - 1])):
+            b -= 1
+        while a < b and (self.is_adverb(self.low[a]) or self.low[a] in _CLAUSE_PUNCT):
+            a += 1
+        return a, b
 
     def noun_phrase_end(self, k: int, end: int, limit: int = 7) -> int:
         """End of a short noun phrase starting at k (stops at a verb, a preposition other than 'of', punctuation)."""
@@ -301,17 +334,22 @@ class _Reader:
                 i += 1
                 continue
             s, e = i, i + 1
+            while e < b and self.lex.is_role(self.low[e]) and self.low[e] not in ("them", "they", "him", "her", "he", "she"):
+                e += 1  # "the procurement lead", "the IT director"
             while e < b and (self.is_name(e) or self.low[e] in ("of",) and e + 1 < b and (self.is_name(e + 1) or self.is_party(e + 1) or self.orig[e + 1][:1].isupper())):
                 e += 2 if self.low[e] == "of" else 1
             if self.low[s] in self.lex.titles:
                 while e < b and self.is_name(e):
                     e += 1
             while s > a and self.low[s - 1] not in self.det and self.low[s - 1] not in self.prep \
-                    and self.low[s - 1] not in _CLAUSE_PUNCT and not self.lex.is_verb(self.low[s - 1]) \
+                    and self.low[s - 1] not in _CLAUSE_PUNCT and (not self.lex.is_verb(self.low[s - 1]) or self.lex.kinds(self.low[s - 1]) == {"ing"}) \
                     and self.low[s - 1] not in self.breaks and not self.low[s - 1].isdigit() and self.low[s - 1] not in ("us", "them"):
                 s -= 1
             if s > a and self.low[s - 1] in self.det:
                 s -= 1
+            if self.low[s] in ("our", "my") and self.low[e - 1] not in self.lex.client_when_ours:
+                i = e  # one of ours: "our security team", "our consultant"
+                continue
             found.append((s, e))
             i = e
         if not found:
@@ -329,7 +367,7 @@ class _Reader:
         stop = min(end, k + 8)
         for i in range(k, stop):
             w = self.low[i]
-            if w == "to" and i > k and i + 1 < end and "base" in self.kinds(i + 1):
+            if w == "to" and i > k and i + 1 < end and self.verb_after_to(i + 1):
                 return k, i, i + 1, "to"
             if i > k and self.lex.is_verb(w) and self.low[i - 1] not in self.det:
                 kinds = self.kinds(i)
@@ -341,20 +379,46 @@ class _Reader:
                 break
         return None
 
+    def verb_after_to(self, i: int) -> bool:
+        """After '<client> to': a known verb, or a word that is no noun callkit knows ('persuade procurement to waive ...')."""
+        w = self.low[i]
+        if "base" in self.kinds(i):
+            return True
+        return w.isalpha() and w not in self.det and not self.lex.is_known(w) and not self.orig[i][:1].isupper()
+
     def client_verb(self, i: int, end: int) -> tuple[bool, str]:
-        """Whether the client's verb at i is an advance: energy verbs yes, listening/thinking no."""
+        """Whether the client's verb at i is an advance: energy verbs yes; feelings, listening, thinking no."""
         lex = self.lex
+        classes = lex.verb_classes
         base = lex.base(self.low[i]) or self.low[i]
-        if base in lex.verb_classes["low_energy"] and base not in lex.verb_classes["advance"]:
+        nxt = self.low[i + 1] if i + 1 < end else ""
+        if base in classes["intent"] and nxt == "to" and i + 2 < end and lex.is_verb(self.low[i + 2]):
+            return self.client_verb(i + 2, end)
+        if base in classes["intent"] and nxt == "that":
+            return False, "feeling"  # "Dave agrees that the upgrade is worth it": an opinion
+        if lex.advance_phrases.search(" ".join(w for w in self.low[i:min(end, i + 6)] if w not in _CLAUSE_PUNCT)):
+            return True, "client_action"  # "says yes", "gives us the go-ahead"
+        if base in classes["solo"] and not self.with_someone(i + 1, end):
+            return False, "solo"
+        if base in classes["feeling"] and base not in classes["advance"]:
+            return False, "feeling"
+        if base in classes["low_energy"] and base not in classes["advance"]:
             return False, "low_energy"
-        if base in lex.verb_classes["advance"]:
-            k = i + 1
-            if k + 1 < end and self.low[k] == "to" and lex.is_verb(self.low[k + 1]):
-                inner = lex.base(self.low[k + 1]) or ""
-                if inner in lex.verb_classes["low_energy"] and inner not in lex.verb_classes["advance"]:
-                    return False, "low_energy"
+        if base in classes["advance"]:
             return True, "client_action"
         return False, "unknown_action"
+
+    def with_someone(self, a: int, b: int) -> bool:
+        """'with us' or 'with <a client person>' in tokens a..b: the action is done together."""
+        for k in range(a, b - 1):
+            if self.low[k] in ("with", "alongside") and (self.low[k + 1] in ("us", "me", "our") or self.party_span(k + 1, min(b, k + 5))):
+                return True
+        return False
+
+    def has_meeting_with_client(self, a: int, b: int) -> bool:
+        """A meeting noun with a client person in the same words ("a meeting with the CFO")."""
+        text = " ".join(w for w in self.low[a:b] if w not in _CLAUSE_PUNCT)
+        return self.lex.meeting_nouns.search(text) is not None and self.party_span(a, b) is not None
 
     def has_commitment(self, a: int, b: int) -> bool:
         return a < b and self.lex.commitment_nouns.search(" ".join(w for w in self.low[a:b] if w not in _CLAUSE_PUNCT)) is not None
@@ -378,7 +442,7 @@ class _Reader:
         base = lex.base(low[j]) or low[j]
         if kind == "copula":
             actor = self.subject_actor(cs, j)
-            return _Clause(actor, "active", "be", j, (cs, j) if actor == "client" else None, False, "low_energy", end)
+            return _Clause(actor, "active", "be", j, self.trim_subject(cs, j) if actor == "client" else None, False, "feeling", end)
         if kind == "passive":
             subj_end = j
             while subj_end > cs and low[subj_end - 1] in self.be | self.modals or (subj_end > cs and self.is_adverb(low[subj_end - 1])):
@@ -392,7 +456,7 @@ class _Reader:
         actor = "seller" if kind == "imperative" else self.subject_actor(cs, j)
         if actor == "client":
             ok, reason = self.client_verb(j, end)
-            return _Clause("client", "active", base, j, (cs, j), ok, reason, end)
+            return _Clause("client", "active", base, j, self.trim_subject(cs, j), ok, reason, end)
         if actor == "thing":
             return _Clause("thing", "active", base, j, self.party_span(j + 1, end), False, "seller_action", end)
         return self.seller_clause(j, base, kind, end)
@@ -419,10 +483,10 @@ class _Reader:
         who = self.party_span(j + 1, end)
         if base in classes["mutual"]:
             return _Clause("seller", voice, base, j, who, True, "client_action", end)
-        if base in classes["arrange"] and (who is not None or self.has_commitment(j + 1, end)):
-            if who is not None or base not in ("confirm", "decide", "plan"):
-                return _Clause("seller", voice, base, j, who, True, "client_action", end)
-        if base in classes["obtain"] and self.has_commitment(j + 1, end):
+        committed = self.has_commitment(j + 1, end) or self.has_meeting_with_client(j + 1, end)
+        if base in classes["arrange"] and committed and (who is not None or base not in ("confirm", "decide", "plan")):
+            return _Clause("seller", voice, base, j, who, True, "client_action", end)
+        if base in classes["obtain"] and committed:
             return _Clause("seller", voice, base, j, who, True, "client_action", end)
         return _Clause("seller", voice, base, j, who, False, "seller_action", end)
 
@@ -441,17 +505,35 @@ class _Reader:
         return _Parse(self.r, start, end, core, main)
 
     # -- pieces for the suggestion --------------------------------------------------------------
-    def object_words(self, j: int, end: int, skip: tuple[int, int] | None) -> list[str]:
-        """The rep's object after the verb at j ('the ABC module'), in their own case, or [] when there is none."""
+    def object_words(self, j: int, end: int, skip: tuple[int, int] | None) -> tuple[str | None, int, list[str]]:
+        """The rep's object after the verb at j ('the ABC module'), in their own case, with the particle before it.
+
+        Returns (particle, where the object starts, words); words is [] when there is nothing worth reusing.
+        """
         low = self.low
         k = j + 1
-        if skip is not None and skip[0] <= k + 1 and skip[1] > k:
-            k = skip[1]
-        while k < end and (low[k] in ("them", "him", "her", "us") or self.is_party(k) and low[k] in self.lex.generic_client_words):
-            k += 1
-        while k < end and low[k] in ("up", "through", "about", "on", "over", "of", "for", "with", "in", "out"):
-            k += 1
-        for wrapper in self.lex.object_wrappers:
+        particle = None
+        for _ in range(2):
+            if skip is not None and k <= skip[0] <= k + 1 and skip[1] > k:
+                k = skip[1]
+            while k < end and low[k] in ("them", "him", "her", "us", "me"):
+                k += 1
+            if k < end and low[k] in ("up", "through", "about", "on", "over", "of", "for", "with", "in", "out", "to", "into"):
+                particle = particle or low[k]
+                k += 1
+        words = self.phrase_from(k, end, skip)
+        if not words:
+            return particle, k, []
+        first = words[0].lower()
+        if first in self.lex.unusable_objects or words[-1].lower() in self.lex.unusable_objects:
+            return particle, k, []
+        return particle, k, words
+
+    def phrase_from(self, k: int, end: int, skip: tuple[int, int] | None, clause: bool = False) -> list[str]:
+        """Words from k to the end of the object: stops at a preposition (other than 'of', or 'with' someone
+        else), a date, a new verb; 'and' continues a list of nouns ('pricing and terms')."""
+        low = self.low
+        for wrapper in () if clause else self.lex.object_wrappers:
             if tuple(low[k:k + len(wrapper)]) == wrapper:
                 k += len(wrapper)
                 break
@@ -459,18 +541,39 @@ class _Reader:
         i = k
         while i < end:
             w = low[i]
-            if w in _CLAUSE_PUNCT or w in self.breaks or (w in self.prep and w != "of") or self.is_date_at(i):
+            if w in _CLAUSE_PUNCT or self.is_date_at(i) and i > k and low[i - 1] in ("by", "before", "on", "until", "this", "next"):
                 break
-            if w in self.be or (self.lex.is_verb(w) and ("third" in self.kinds(i) or "past" in self.kinds(i))
-                                and i > k and low[i - 1] not in self.det):
+            if self.is_date_at(i) or (w in ("by", "before", "until") and i + 1 < end and self.is_date_at(i + 1)):
                 break
+            if not clause:
+                if w == "and" and i + 1 < end and (self.lex.is_verb(low[i + 1]) and low[i + 1] not in self.lex.commitment_nouns.phrases
+                                                    or low[i + 1] in ("then", "we", "i", "they")):
+                    break
+                if w in self.breaks and w != "and":
+                    break
+                if w == "with" and (skip is None or i + 1 < skip[0] or i + 1 >= skip[1]) and i + 1 < end and low[i + 1] not in ("us", "me"):
+                    pass
+                elif w in self.prep and w != "of":
+                    break
+                if w in self.be or (self.lex.is_verb(w) and ("third" in self.kinds(i) or "past" in self.kinds(i))
+                                    and i > k and low[i - 1] not in self.det):
+                    break
             words.append(self.orig[i])
             i += 1
-        while words and words[-1].lower() in ("of", "and", "the"):
+        while words and words[-1].lower() in ("of", "and", "the", "with", "to", "by"):
             words.pop()
-        if not words or words[0].lower() in self.lex.unusable_objects or any(w.lower() in self.lex.unusable_objects for w in words[-1:]):
-            return []
         return words
+
+    def own_action(self, v: int, end: int) -> str | None:
+        """The client's own verb phrase from index v, base form, without its date: 'agree to a trial' -> 'a trial'."""
+        words = self.phrase_from(v + 1, end, None, clause=True)
+        base = self.lex.base(self.low[v]) or self.low[v]
+        if base in self.lex.verb_classes["intent"] and words and words[0].lower() == "to":
+            words = words[1:]
+            if words and self.lex.is_verb(words[0].lower()):
+                words[0] = self.lex.base(words[0].lower()) or words[0]
+            return " ".join(words) or None
+        return " ".join([base, *words])
 
 
 # -- the public function ----------------------------------------------------------------------------
@@ -543,10 +646,12 @@ def _who_text(reader: _Reader, span: tuple[int, int] | None) -> str | None:
         return None
     a, b = span
     words = [w for w in reader.orig[a:b] if w not in _CLAUSE_PUNCT]
+    if words and words[-1].lower().endswith("'s"):
+        words[-1] = words[-1][:-2]
     lows = [w.lower() for w in words]
-    if not words or lows[0] in ("our", "my"):
-        return None
     lex = reader.lex
+    if not words or lows[0] in ("our", "my") or (lex.is_verb(lows[0]) and not lex.is_role(lows[0]) and not reader.is_name(a)):
+        return None
     if len(words) == 1 and lows[0] in lex.generic_client_words and lows[0] not in ("customer", "client", "prospect"):
         return "The customer"
     if lows[0] in ("a", "an"):
@@ -586,6 +691,25 @@ def _stage_action(stage: str | None, process: SalesProcess, unrealistic: bool, w
     return lex.fallback_action
 
 
+def _plural(who: str) -> bool:
+    last = who.split()[-1].lower() if who.split() else ""
+    return " and " in who or (last.endswith("s") and not last.endswith(("ss", "'s", "us", "is")) and last not in ("sales", "operations", "ops", "hr"))
+
+
+def _seller_action(reader: _Reader, clause: _Clause, end: int, lex: Lexicon) -> str | None:
+    """The client's side of what the seller planned to do, in the rep's own words (counterparts in the lexicon)."""
+    particle, start, words = reader.object_words(clause.verb_at, end, clause.who)
+    verb = clause.verb or ""
+    if verb in lex.question_verbs and start < end and reader.low[start] in ("who", "what", "when", "where", "why", "which", "how", "whether", "if"):
+        question = reader.phrase_from(start, end, clause.who, clause=True)
+        return lex.question_action.replace("{object}", " ".join(question)) if len(question) > 1 else None
+    if not words:
+        return None
+    key = f"{verb} {particle}" if particle and f"{verb} {particle}" in lex.counterparts else verb
+    template = lex.counterparts.get(key)
+    return template.replace("{object}", " ".join(words)) if template else None
+
+
 def _suggest(reader: _Reader, parse: _Parse, stage: str | None, process: SalesProcess,
              unrealistic: bool, continuation: bool, lex: Lexicon) -> str:
     """A better objective from the rep's own words: '<who> agrees to <action> by <when>'."""
@@ -595,34 +719,23 @@ def _suggest(reader: _Reader, parse: _Parse, stage: str | None, process: SalesPr
     if clause is not None:
         who = _who_text(reader, clause.who)
         if not unrealistic and not continuation:
-            if clause.reason == "persuade" and clause.embedded_at >= 0:
-                v = clause.embedded_at
-                words = [w for w in reader.orig[v:parse.end] if w not in _CLAUSE_PUNCT]
-                date_free = []
-                for i, w in enumerate(words):
-                    if reader.is_date_at(v + i) and i > 0 and words[i - 1].lower() in ("by", "before", "on", "until"):
-                        date_free.pop()
-                        break
-                    date_free.append(w)
-                if date_free:
-                    date_free[0] = (lex.base(date_free[0].lower()) or date_free[0].lower())
-                    action = " ".join(date_free)
-            elif clause.actor in ("seller", "thing") and clause.verb in lex.counterparts:
-                words = reader.object_words(clause.verb_at, parse.end, clause.who)
-                if words:
-                    action = lex.counterparts[clause.verb].replace("{object}", " ".join(words))
+            if clause.actor == "client" and clause.reason in ("client_action", "solo") and clause.verb_at >= 0:
+                action = reader.own_action(clause.verb_at, parse.end)
+                if action and clause.reason == "solo":
+                    action += " with us"
+            elif clause.reason == "persuade" and clause.embedded_at >= 0:
+                action = reader.own_action(clause.embedded_at, parse.end)
+            elif clause.actor in ("seller", "thing") and clause.verb_at >= 0:
+                action = _seller_action(reader, clause, parse.end, lex)
     if who is None:
-        span = reader.party_span(parse.start, parse.end)
-        who = _who_text(reader, span)
+        who = _who_text(reader, reader.party_span(parse.start, parse.end))
     if who is None:
         who = _capitalise(lex.default_person.get(stage or "*", lex.default_person["*"]))
     if action is None:
         action = _stage_action(stage, process, unrealistic, who, lex)
     when = None if continuation else _date_phrase(reader.r)
-    agree = "agrees to " + action
-    if action.startswith("sign off "):
-        agree = "agrees to " + action
-    return f"{who} {agree} {when or lex.default_when}."
+    verb = "agree" if _plural(who) else "agrees"
+    return f"{who} {verb} to {action} {when or lex.default_when}."
 
 
 def assess_objective(text: str, stage: str | None = None, process: SalesProcess | None = None) -> ObjectiveAssessment:
@@ -680,9 +793,18 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
     too_long = words > MAX_WORDS
     advance = bool(clause and clause.advance) and not (continuation or hedge or vague)
     has_action = clause is not None or lex.commitment_nouns.search(core) is not None
-    specific = has_action and not (continuation or hedge or vague or too_long)
+    feeling = clause is not None and clause.reason == "feeling"
+    solo = clause is not None and clause.reason == "solo" and not (continuation or hedge or vague)
+    specific = has_action and not (continuation or hedge or vague or too_long or feeling or solo)
 
-    if continuation:
+    if solo:
+        word = reader.orig[clause.verb_at]
+        findings.append(_finding(
+            "objective.continuation", "problem",
+            f'"{q}" is a continuation: the client "{word}" on their own and gets back to you, with nothing you can check at the end of the call.',
+            "Make it something they do with you or with their decision maker, with a date: "
+            "\"... reviews the proposal with us on Tuesday\"."))
+    elif continuation:
         findings.append(_finding(
             "objective.continuation", "problem",
             f'"{q}" is a continuation ("{continuation.group(0)}"): the call can end pleasantly with no commitment from the client.',
@@ -704,6 +826,10 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
                 f'"{q}" does not say what should happen, so nobody can tell after the call whether it did.', _SPECIFIC_TIP))
         if not advance:
             findings.append(_advance_finding(reader, clause, q, bool(vague)))
+        if feeling and not vague:
+            findings.append(_finding(
+                "objective.vague", "problem",
+                f'"{q}" is a feeling, not something you can check at the end of the call.', _SPECIFIC_TIP))
     if too_long:
         findings.append(_finding(
             "objective.too_long", "problem",
@@ -737,7 +863,7 @@ def _advance_finding(reader: _Reader, clause: _Clause | None, q: str, vague: boo
     if clause.actor in ("seller", "thing") or clause.reason == "seller_action":
         return _finding("objective.seller_action", "problem",
                         f'"{q}" is what you will do, not what the client will do.', _ADVANCE_TIP)
-    if clause.reason == "low_energy":
+    if clause.reason in ("low_energy", "feeling"):
         word = reader.orig[clause.verb_at] if clause.verb_at >= 0 else "it"
         return _finding("objective.not_advance", "problem",
                         f'"{q}" asks no action with energy of the client ("{word}"): good feelings are not the acid test for an advance - only action and energy are.',

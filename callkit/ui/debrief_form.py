@@ -211,6 +211,9 @@ class DebriefForm(widgets.VBox):
         self._save_listeners: list[Callable[[Debrief, dict], None]] = []
         self.draft: DraftKeeper | None = None
         self._draft_delay = draft_delay
+        from ..scoring.plan import Rubric
+
+        self.rubric = Rubric.for_workspace(store)
         self.scorer = Debouncer(guarded(self.update_score, self.report), score_delay)
         self._build_widgets()
         self.choose_call(default_call(list(self.calls.values())))
@@ -289,7 +292,7 @@ class DebriefForm(widgets.VBox):
         )
         right = widgets.VBox([widgets.HTML("<h2>Debrief score</h2>"), self.score_total, self.flag_box,
                               self.score_body], layout=widgets.Layout(width="42%"))
-        right.add_class("ck-scorecard")
+        right.add_class("ck-side")
         super().__init__([widgets.HBox([left, right], layout=widgets.Layout(width="100%"))])
         self.add_class("ck-debrief-form")
 
@@ -319,6 +322,7 @@ class DebriefForm(widgets.VBox):
             values = new_debrief_values(self.deal, call.date if call else self.today)
         self.fields["call_date"].layout.display = "none" if call else ""
         plan = call.plan if call else None
+        self.fields["met"].layout.display = "" if plan is not None else "none"
         info = ""
         if plan is not None:
             info = (f"<div class='ck-card'><b>Objective:</b> {esc(plan.objective) or '<i>none written</i>'}<br>"
@@ -402,7 +406,7 @@ class DebriefForm(widgets.VBox):
             self.flag_box.value = ""
             self.score_body.value = ""
             return None
-        self.score = score_debrief(debrief, plan=call.plan if call else None, deal=self.deal)
+        self.score = score_debrief(debrief, plan=call.plan if call else None, deal=self.deal, rubric=self.rubric)
         self.flag = advance_flag(debrief)
         self.score_total.value = (f'<div class="ck-total ck-total-{total_band(self.score.total)}" '
                                   f'data-total="{int(self.score.total)}">{int(self.score.total)}'
@@ -445,7 +449,8 @@ class DebriefForm(widgets.VBox):
         from ..scoring.debrief import score_debrief
 
         plan = call.plan if call else None
-        questions = next_plan_questions(debrief, score_debrief(debrief, plan=plan, deal=self.deal))
+        score = score_debrief(debrief, plan=plan, deal=self.deal, rubric=self.rubric)
+        questions = next_plan_questions(debrief, score)
         next_values = prefill_next_plan(self.store, self.deal, questions, call_date=debrief.next_call, today=self.today)
         self.draft.discard()
         saved = Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id, date=call_date,

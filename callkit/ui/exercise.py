@@ -214,6 +214,7 @@ class ClassifyForm:
 
     def __init__(self, item: ClassifyItem):
         self.choice = widgets.ToggleButtons(options=[(label, key) for key, label in CHOICES.items()], value=None)
+        self.choice.add_class("ck-ex-choice")
         self.widget = self.choice
 
     def value(self) -> str | None:
@@ -352,7 +353,6 @@ class ExerciseApp:
         self.store, self.saving_message = open_store(workspace, environ)
         self.session: ExerciseSession | None = None
         self.form: AnswerForm | None = None
-        self.last_result: CheckResult | None = None
         self._build_widgets()
         self.book: Workbook | None = None
         try:
@@ -370,7 +370,6 @@ class ExerciseApp:
             self.rep_row.layout.display = ""
         else:
             self.start(GUEST_ID)
-        self.render()
 
     # -- widgets -----------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -379,28 +378,35 @@ class ExerciseApp:
         self.status = widgets.HTML("")
         self.picker = widgets.Combobox(placeholder="Pick your name, or type a new one", ensure_option=False,
                                        layout=widgets.Layout(width="360px"))
+        self.picker.add_class("ck-ex-picker")
         self.start_button = widgets.Button(description="Start", button_style="primary")
+        self.start_button.add_class("ck-ex-start")
         self.start_button.on_click(guarded(lambda _: self.choose_rep(self.picker.value), self.report))
         self.rep_row = widgets.HBox([widgets.HTML("<b>Your name:</b>&nbsp;"), self.picker, self.start_button],
                                     layout=widgets.Layout(display="none"))
         self.working_as = widgets.HTML("")
         self.progress_bar = widgets.IntProgress(min=0, max=1, value=0, layout=widgets.Layout(width="360px"))
         self.progress_label = widgets.HTML("")
+        self.progress_label.add_class("ck-ex-progress")
         self.progress_row = widgets.HBox([self.progress_bar, self.progress_label], layout=widgets.Layout(display="none"))
         self.item_view = widgets.HTML("")
         self.form_box = widgets.VBox()
         self.check_button = widgets.Button(description="Check", button_style="success", icon="check")
         self.prev_button = widgets.Button(description="Previous")
         self.next_button = widgets.Button(description="Next")
+        for button, css in ((self.check_button, "check"), (self.prev_button, "previous"), (self.next_button, "next")):
+            button.add_class(f"ck-ex-{css}-button")
         self.check_button.on_click(guarded(lambda _: self.check(), self.report))
         self.prev_button.on_click(guarded(lambda _: self.go_previous(), self.report))
         self.next_button.on_click(guarded(lambda _: self.go_next(), self.report))
         self.feedback = widgets.HTML("")
+        self.feedback.add_class("ck-ex-feedback-view")
         self.item_box = widgets.VBox(
             [self.item_view, self.form_box, widgets.HBox([self.check_button, self.prev_button, self.next_button]), self.feedback],
             layout=widgets.Layout(display="none"),
         )
         self.summary_view = widgets.HTML("")
+        self.summary_view.add_class("ck-ex-summary")
         self.again_button = widgets.Button(description="Start again (new order)")
         self.again_button.on_click(guarded(lambda _: self.start_again(), self.report))
         self.review_button = widgets.Button(description="Review my answers")
@@ -432,13 +438,13 @@ class ExerciseApp:
         rep, created = self.store.find_or_add_rep(name)
         if created:
             self.picker.options = [rep_label(r) for r in self.store.reps()]
-        self.start(rep.rep_id, rep.name)
+        self.start(rep.rep_id)
         greeting = f"Welcome, {rep.name}: you are new here, so you were added to the workspace." if created else (
             f"Welcome back, {rep.name}." if self.session and self.session.done_count else f"Welcome, {rep.name}.")
         self.working_as.value = status_html(greeting, "ok")
         return greeting
 
-    def start(self, rep_id: str, name: str | None = None) -> ExerciseSession:
+    def start(self, rep_id: str) -> ExerciseSession:
         """Open the workbook for a rep: resume at their first open item (or the summary when all are done)."""
         if self.book is None:
             raise CallkitError("This workbook could not be loaded.")
@@ -453,7 +459,6 @@ class ExerciseApp:
         if self.form is None:
             raise CallkitError("There is no item to check: press Next or Start again.")
         result = session.submit(self.form.value())
-        self.last_result = result
         self.feedback.value = feedback_html(result)
         self._render_progress()
         return result
@@ -478,14 +483,6 @@ class ExerciseApp:
         self._session().start_again()
         self.render()
 
-    def answer_with(self, value: Any) -> CheckResult:
-        """Submit an answer without the form (used by tests and scripts)."""
-        result = self._session().submit(value)
-        self.last_result = result
-        self.feedback.value = feedback_html(result)
-        self._render_progress()
-        return result
-
     # -- drawing -----------------------------------------------------------------------------------
     def _session(self) -> ExerciseSession:
         if self.session is None:
@@ -499,7 +496,6 @@ class ExerciseApp:
             return
         self._render_progress()
         item = session.current
-        self.last_result = None
         if item is None:
             self.form = None
             self.item_box.layout.display = "none"

@@ -19,7 +19,7 @@ from .events import Debouncer, guarded
 from .fields import LabeledField, textarea
 from .markup import esc, long_date, status_html
 from .rows import Column, RowsEditor
-from .scorecard import Scorecard
+from .scorecard import Scorecard, check_labels
 
 TEXT_FIELDS = ("objective", "fallback", "customer_value", "agenda", "questions", "concerns",
                "research_goals", "research_obstacles", "research_industry", "research_notes")
@@ -229,6 +229,9 @@ class PlanForm(widgets.VBox):
         self._loading = False
         self._change_listeners: list[Callable[[], None]] = []
         self._save_listeners: list[Callable[[CallPlan], None]] = []
+        from ..scoring.plan import Rubric
+
+        self.rubric = Rubric.for_workspace(store)
         self.draft = DraftKeeper(store, plan_draft_key(deal.deal_id), self._draft_data, draft_delay)
         self.scorer = Debouncer(guarded(self.update_scorecard, self.report), score_delay)
 
@@ -275,7 +278,7 @@ class PlanForm(widgets.VBox):
             else:
                 control.observe(guarded(self._edited, self.report), names="value")
 
-        self.scorecard = Scorecard()
+        self.scorecard = Scorecard(check_labels(self.rubric.plan))
         self.scorecard.on_use(guarded(self.use_suggestion, self.report))
         self.save_button = widgets.Button(description="Save the plan", button_style="primary",
                                           layout=widgets.Layout(width="auto"))
@@ -303,6 +306,7 @@ class PlanForm(widgets.VBox):
             layout=widgets.Layout(width="58%", padding="0 16px 0 0"),
         )
         right = widgets.VBox([self.scorecard], layout=widgets.Layout(width="42%"))
+        right.add_class("ck-side")
         super().__init__([widgets.HBox([left, right], layout=widgets.Layout(width="100%"))])
         self.add_class("ck-plan-form")
 
@@ -415,7 +419,7 @@ class PlanForm(widgets.VBox):
 
         plan = self.preview_plan()
         stage = self.deal.stage if self.process.has_stage(self.deal.stage) else None
-        self.score = score_plan(plan, process=self.process, stage=stage)
+        self.score = score_plan(plan, process=self.process, rubric=self.rubric, stage=stage)
         self.scorecard.show(self.score, plan.objective)
         for callback in self._change_listeners:
             callback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
 
@@ -38,32 +38,40 @@ def total_html(score: Any) -> str:
     )
 
 
-def criteria_html(score: Any) -> str:
-    """One row per criterion: label, a bar, its share of the total and the checks it made."""
+def check_labels(rules: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    """{(criterion id, check id): the rubric's label for it}, from a Rubric's plan or debrief rules."""
+    return {(cid, check_id): check.label for cid, rule in rules.items() for check_id, check in rule.checks.items()}
+
+
+def criteria_html(score: Any, labels: Mapping[tuple[str, str], str] | None = None) -> str:
+    """One row per criterion: label, a bar, its points of its weight and the checks it made (✓ / ✗)."""
+    labels = labels or {}
     rows = []
     for c in score.criteria:
         pct = max(0, min(100, round(c.score * 100)))
-        checks = " · ".join(("✓ " if passed else "✗ ") + esc(name) for name, passed in c.checks)
+        checks = " · ".join(("✓ " if passed else "✗ ") + esc(labels.get((c.id, name), name.replace("_", " ")))
+                            for name, passed in c.checks)
+        points = f"{round(c.score * c.weight)} of {round(c.weight)}" if c.checks else "not scored"
         rows.append(
             f'<tr data-criterion="{esc(c.id)}"><td><b>{esc(c.label)}</b><div class="ck-checks">{checks}</div></td>'
-            f'<td><span class="ck-bar"><span style="width:{pct}%"></span></span></td>'
-            f'<td>{round(c.score * c.weight)} of {round(c.weight)}</td></tr>'
+            f'<td><span class="ck-bar"><span style="width:{pct}%"></span></span></td><td>{points}</td></tr>'
         )
     return '<table class="ck-criteria">' + "".join(rows) + "</table>"
 
 
-def scorecard_html(score: Any) -> str:
-    """Criteria and findings (the total is shown separately, larger)."""
+def scorecard_html(score: Any, labels: Mapping[tuple[str, str], str] | None = None) -> str:
+    """Findings worst first, then the criteria (the total is shown separately, larger)."""
     return (
         '<h3>What to fix first</h3>' + findings_html(score.findings, empty="Nothing to fix: this plan is solid.")
-        + '<h3>What scores what</h3>' + criteria_html(score)
+        + '<h3>What scores what</h3>' + criteria_html(score, labels)
     )
 
 
 class Scorecard(widgets.VBox):
     """Shows a PlanScore; the 'Use this objective' button hands the suggestion to `on_use` listeners."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: Mapping[tuple[str, str], str] | None = None) -> None:
+        self.labels = dict(labels or {})
         self.score: Any = None
         self.suggestion: str | None = None
         self._listeners: list[Callable[[str], None]] = []
@@ -91,7 +99,7 @@ class Scorecard(widgets.VBox):
         self.score = score
         self.status.value = ""
         self.total.value = total_html(score)
-        self.body.value = scorecard_html(score)
+        self.body.value = scorecard_html(score, self.labels)
         self.suggestion = suggestion_for(score, objective)
         if self.suggestion:
             self.suggestion_text.value = (

@@ -85,7 +85,7 @@ class CoachingSession(widgets.VBox):
         self.deal = deal
         calls = self.ws.calls(deal_id=deal.deal_id)
         rep = self.ws.rep(deal.rep_id)
-        self.timeline = DealTimeline(deal, calls, self.ws.process, today=self.today)
+        self.timeline = DealTimeline(deal, calls, self.ws.process, today=self.today, rubric=self._rubric())
         self.agenda = AgendaPanel(deal, rep)
         self.plan_form = self._make_plan_form(deal, calls)
         self.debrief_form = self._make_debrief_form(deal, calls)
@@ -96,6 +96,11 @@ class CoachingSession(widgets.VBox):
         self.empty.layout.display = "none"
         for widget in old:
             close_tree(widget)
+
+    def _rubric(self) -> Any:
+        from ..scoring.plan import Rubric
+
+        return Rubric.for_workspace(self.ws)
 
     def _make_plan_form(self, deal: Deal, calls: list) -> PlanForm:
         form = PlanForm(self.ws, deal, calls, today=self.today)
@@ -129,7 +134,7 @@ class CoachingSession(widgets.VBox):
         assert self.deal is not None
         self.deal = self.ws.deal(self.deal.deal_id)
         calls = self.ws.calls(deal_id=self.deal.deal_id)
-        self.timeline = DealTimeline(self.deal, calls, self.ws.process, today=self.today)
+        self.timeline = DealTimeline(self.deal, calls, self.ws.process, today=self.today, rubric=self._rubric())
         self._replace_tab(0, self.timeline)
         self.picker.show(self.deal)
         return calls

@@ -45,7 +45,12 @@ CSS = """
 .ck-bar > span { display: block; height: 10px; border-radius: 5px; background: #2e90fa; }
 .ck-checks { color: #475467; font-size: 13px; }
 .ck-suggestion-text { background: #ecfdf3; border: 1px solid #abefc6; border-radius: 6px; padding: 6px 10px; }
-.ck-scorecard { position: sticky; top: 8px; }
+.ck-criteria td:last-child { white-space: nowrap; }
+/* the scorecard stays in view while the coach types: no scrolling box between it and the page */
+.ck-page.widget-box, .ck-page .widget-box, .ck-tabs .widget-tab-contents,
+.jp-OutputArea:has(.ck-page), .jp-OutputArea-child:has(.ck-page), .jp-OutputArea-output:has(.ck-page) {
+  overflow: visible !important; }
+.ck-side { position: sticky; top: 0; align-self: flex-start; max-height: 100vh; overflow-y: auto !important; }
 .ck-section { margin-top: 10px; }
 .ck-compression { font-weight: 600; color: #175cd3; }
 .ck-page .widget-textarea textarea, .ck-page .widget-text input { font-size: 15px; font-family: inherit; }

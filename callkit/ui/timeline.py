@@ -187,11 +187,12 @@ def health_html(health: Any) -> str:
 class DealTimeline(widgets.VBox):
     """The deal so far: stage progress, close-date chart, health and the calls table."""
 
-    def __init__(self, deal: Deal, calls: Sequence[Call], process: SalesProcess, today: date | None = None):
+    def __init__(self, deal: Deal, calls: Sequence[Call], process: SalesProcess, today: date | None = None,
+                 rubric: Any = None):
         from ..deals import deal_health
 
         self.deal = deal
-        self.health = deal_health(deal, list(calls), process=process, today=today)
+        self.health = deal_health(deal, list(calls), process=process, today=today, rubric=rubric)
         points = close_date_points(deal, self.health.close_date_moves)
         self.stages = widgets.HTML(stage_progress_html(deal, process))
         self.chart = widgets.HTML(png_img_html(close_date_chart_png(points), chart_title(points)))
