@@ -404,3 +404,14 @@ def test_sample_team_plans_score_with_a_finding_for_every_lost_point():
         for c in s.criteria:
             assert (c.score < 1) == bool(c.findings)
     assert len({s.total for s in scores}) > 3  # the reps' habits show in the scores
+
+
+def test_rubric_for_an_open_workspace_reads_its_file(fresh_ws_path: Path):
+    from callkit.workspace import Workspace
+
+    (fresh_ws_path / "rubric.yaml").write_text("plan:\n  criteria:\n    questions: {weight: 35}\n", encoding="utf-8")
+    with Workspace.open(fresh_ws_path) as ws:
+        rubric = Rubric.for_workspace(ws)
+        plan = next(c.plan for c in ws.calls() if c.plan is not None)
+    assert rubric.weights()["questions"] == 35
+    assert 0 <= score_plan(plan, rubric=rubric).total <= 100

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from callkit.models import Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief
 from callkit.process import SalesProcess
 from callkit.ui.timeline import (

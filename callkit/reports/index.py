@@ -140,13 +140,14 @@ def write_index(out: Path, team: Sequence[tuple[str, str]], rep_data: dict[str, 
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="generator" content="callkit">\n'
         f"<title>Team coaching reports, {human_date(since.isoformat())} to {human_date(until.isoformat())}</title>\n"
-        f"<style>\n{css}</style>\n</head>\n<body>\n<main class=\"ck-page\">\n"
+        f"<style>\n{css}</style>\n</head>\n<body>\n<main class=\"ck-page ck-wide\">\n"
         f"<h1>Team coaching reports</h1>\n<p class=\"ck-muted\">{human_date(since.isoformat())} to "
         f"{human_date(until.isoformat())} · {len(team)} reps · generated {datetime.now():%d %b %Y %H:%M}</p>\n"
         f"{failures}"
         "<p>Lowest average plan score first: the reps to coach this week are at the top. Click a rep for their "
         "report; click a column header to sort by it.</p>\n"
-        f"<table id=\"team\"><thead>{head}</thead><tbody>{''.join(body)}</tbody><tfoot>{foot}</tfoot></table>\n"
+        f"<div class=\"ck-scroll\"><table id=\"team\"><thead>{head}</thead><tbody>{''.join(body)}</tbody>"
+        f"<tfoot>{foot}</tfoot></table></div>\n"
         '<p class="ck-note">Shares of objectives, agendas and customer value are of planned calls; advances are of '
         "debriefed calls. Stalled: repeated slips or continuations with no stage progress.</p>\n"
         f"</main>\n<script>{SORT_SCRIPT}</script>\n</body>\n</html>\n"

@@ -296,27 +296,26 @@ def _exercise_rows(ws: "Workspace", rep_id: str) -> list[dict[str, Any]]:
             last_seen[result.workbook] = max(last_seen.get(result.workbook, ""), result.answered_at.date().isoformat())
     rows = []
     for workbook, items in sorted(latest.items()):
-        rows.append({"workbook": workbook, "title": _workbook_title(workbook), "tried": len(items),
+        title, total = _workbook_info(workbook, ws.path)
+        rows.append({"workbook": workbook, "title": title, "tried": len(items), "total": total,
                      "passed": sum(1 for r in items.values() if r.passed),
                      "score": _mean([r.score for r in items.values()]), "last": last_seen.get(workbook)})
     return rows
 
 
-def _workbook_title(workbook: str) -> str:
-    """'02_sharpen_the_objective' -> 'Sharpen the objective' (the workbook's own title when it can be read)."""
+def _workbook_info(workbook: str, workspace: Path) -> tuple[str, int | None]:
+    """(title, number of items) of a workbook: its own when it can be read, else 'Sharpen the objective', None."""
     try:
         from ..exercises.items import load_workbook
 
-        title = getattr(load_workbook(workbook), "title", None)
-        if title:
-            return str(title)
-    except Exception:  # a coach's custom workbook name, or the exercises module not installed
-        pass
-    words = workbook.split("_")
-    if words and words[0].isdigit():
-        words = words[1:]
-    text = " ".join(words).strip() or workbook
-    return text[:1].upper() + text[1:]
+        book = load_workbook(workbook, workspace=workspace)
+        return str(book.title or workbook), len(book.items)
+    except Exception:  # a workbook callkit does not ship, or an items file a coach broke: still show progress
+        words = workbook.split("_")
+        if words and words[0].isdigit():
+            words = words[1:]
+        text = " ".join(words).strip() or workbook
+        return text[:1].upper() + text[1:], None
 
 
 # -- the team --------------------------------------------------------------------------------------

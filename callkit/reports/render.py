@@ -190,7 +190,8 @@ def coaching_points(report: dict[str, Any]) -> Section | None:
              "points in this period, each with your own example.</p>"]
     for n, point in enumerate(points, start=1):
         example = point["example"]
-        where = " – ".join(_e(v) for v in (example.get("account"), example.get("deal")) if v)
+        deal_name = _deal_name({"name": example.get("deal") or "", "account": example.get("account") or ""})
+        where = " – ".join(_e(v) for v in (example.get("account"), deal_name) if v)
         how_often = (f"{point['count']} of your {point['out_of']} planned calls" if point["criterion"]
                      else f"{point['count']} of your {point['out_of']} calls")
         body = [f'<div class="ck-point"><h3>{n}. {_e(point["title"])}</h3>',
@@ -226,7 +227,7 @@ def deals(report: dict[str, Any]) -> Section | None:
         badge = ('<span class="ck-badge ck-badge-bad">stalled</span>' if d["stalled"]
                  else '<span class="ck-badge ck-badge-warn">slipping</span>')
         reasons = "".join(f"<li>{_e(r)}</li>" for r in d["reasons"])
-        items.append(f"<tr><td>{badge}</td><td><strong>{_e(d['account'])}</strong><br>{_e(d['name'])}</td>"
+        items.append(f"<tr><td>{badge}</td><td><strong>{_e(d['account'])}</strong><br>{_e(_deal_name(d))}</td>"
                      f"<td>{_e(d['stage'])}</td><td class=\"ck-num\">{human_date(d['close_date'])}</td>"
                      f"<td><ul>{reasons}</ul></td></tr>")
     return Section(
@@ -237,19 +238,33 @@ def deals(report: dict[str, Any]) -> Section | None:
         "deals")
 
 
+def _deal_name(deal: dict[str, Any]) -> str:
+    """The deal's name without a repeat of its account ('Acme - Line 4' under 'Acme' reads 'Line 4')."""
+    name, account = deal["name"], deal["account"]
+    for sep in (" - ", " – ", ": "):
+        if name.startswith(account + sep) and len(name) > len(account + sep):
+            return name[len(account + sep):]
+    return name
+
+
 def exercises(report: dict[str, Any]) -> Section | None:
     """Progress in the self-paced exercises, when the rep has done any."""
     rows = report["rep"]["exercises"]
     if not rows:
         return None
     body = "".join(
-        f"<tr><td>{_e(r['title'])}</td><td class=\"ck-num\">{r['tried']}</td><td class=\"ck-num\">{r['passed']}</td>"
+        f"<tr><td>{_e(r['title'])}</td><td class=\"ck-num\">{_of(r['tried'], r.get('total'))}</td>"
+        f"<td class=\"ck-num\">{r['passed']}</td>"
         f"<td class=\"ck-num\">{_percent(r['score'])}</td>"
         f"<td class=\"ck-num\">{human_date(r['last'])}</td></tr>" for r in rows)
     return Section(
-        "<h2>Exercise progress</h2><table><thead><tr><th>Workbook</th><th class=\"ck-num\">Items tried</th>"
+        "<h2>Exercise progress</h2><p>The self-paced workbooks: your latest answer to each item counts.</p><table><thead><tr><th>Workbook</th><th class=\"ck-num\">Items tried</th>"
         "<th class=\"ck-num\">Passed</th><th class=\"ck-num\">Average score</th><th class=\"ck-num\">Last answer</th>"
         f"</tr></thead><tbody>{body}</tbody></table>", "exercises")
+
+
+def _of(count: int, total: int | None) -> str:
+    return f"{count} of {total}" if total else str(count)
 
 
 def _percent(value: float | None) -> str:

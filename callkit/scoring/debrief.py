@@ -15,8 +15,6 @@ from pydantic import BaseModel
 from ..models import SEVERITY_RANK, CallPlan, Deal, Debrief, Finding, sort_findings
 from .plan import CriterionBuilder, CriterionScore, Rubric, fill, quote, quote_list, weighted_total
 
-ADVANCES = ("advance", "order")
-
 
 class DebriefScore(BaseModel):
     """A debrief's score: total 0..100, criteria, findings worst first, and what to ask next time."""

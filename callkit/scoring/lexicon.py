@@ -215,6 +215,7 @@ class Lexicon:
     commitment_nouns: Phrases
     meeting_nouns: Phrases
     advance_phrases: Phrases
+    commitment_headlines: Phrases
     cues: Mapping[str, Phrases]  # continuation, hedge, vague
     stage_cues: tuple[StageCues, ...]
     default_person: Mapping[str, str]
@@ -391,6 +392,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         generic_client_words=frozenset(_strings(data, "generic_client_words", source)),
         titles=frozenset(_strings(data, "titles", source)),
         commitment_nouns=_phrases("commitment_nouns", _strings(data, "commitment_nouns", source), irregular, source),
+        commitment_headlines=_phrases("commitment_headlines", _strings(data, "commitment_headlines", source), {}, source),
         advance_phrases=_phrases("advance_phrases", _strings(data, "advance_phrases", source), irregular, source),
         meeting_nouns=_phrases("meeting_nouns", _strings(data, "meeting_nouns", source), irregular, source),
         cues=cues,

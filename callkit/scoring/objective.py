@@ -16,6 +16,7 @@ from ..process import SalesProcess
 from .lexicon import Lexicon, Reading, default_lexicon, read_text
 
 MAX_WORDS = 40  # longer than this, nobody checks it at the end of the call
+MAX_CHARS = 300
 _READ_TOKENS = 80  # only the start of a very long text is read
 _QUOTE_CHARS = 90
 
@@ -490,10 +491,28 @@ class _Reader:
             return _Clause("seller", voice, base, j, who, True, "client_action", end)
         return _Clause("seller", voice, base, j, who, False, "seller_action", end)
 
+    def headline(self, start: int, end: int) -> _Clause | None:
+        """A verbless headline naming a client commitment: 'Approval of the budget by the VP Finance'."""
+        k = start
+        while k < end and (self.low[k] in self.det or self.is_adverb(self.low[k]) or self.low[k] in ("warm", "formal", "written", "final", "firm", "clear")):
+            k += 1
+        m = self.lex.commitment_headlines.regex.match(" ".join(self.low[k:end])) if self.lex.commitment_headlines.regex else None
+        if m is None or m.end() == 0:
+            return None
+        if self.find_verb(k, end) is not None and self.find_verb(k, end)[1] != "passive":
+            return None
+        who = self.party_span(k + 1, end)
+        if who is None:
+            return None
+        return _Clause("client", "passive", self.low[k], -1, who, True, "client_action", end)
+
     def parse(self) -> _Parse:
         start, end = self.bounds()
         core = " ".join(w for w in self.low[start:end] if w not in _CLAUSE_PUNCT)
         main: _Clause | None = None
+        headline = self.headline(start, end)
+        if headline is not None:
+            return _Parse(self.r, start, end, core, headline)
         for cs in self.clause_starts(start, end):
             clause = self.clause(cs, end)
             if clause is None:
@@ -611,7 +630,6 @@ def _not_english(reading: Reading, lex: Lexicon) -> bool:
 def _date_phrase(reading: Reading) -> str | None:
     """A deadline from the text, ready to reuse: 'by next Wednesday', 'before Thursday's meeting'."""
     text = " ".join(t for t in reading.orig if t not in _CLAUSE_PUNCT)
-    words = text.split(" ")
     for m in _DATE.finditer(text):
         before = text[: m.start()].split()
         prev = before[-1].lower() if before else ""
@@ -628,7 +646,6 @@ def _date_phrase(reading: Reading) -> str | None:
         if re.match(r"(?:next|this|coming) (?:week|month|quarter)$", low):
             return f"by the end of {core}"
         return f"by {core}"
-    del words
     return None
 
 
@@ -738,15 +755,26 @@ def _suggest(reader: _Reader, parse: _Parse, stage: str | None, process: SalesPr
     return f"{who} {verb} to {action} {when or lex.default_when}."
 
 
-def assess_objective(text: str, stage: str | None = None, process: SalesProcess | None = None) -> ObjectiveAssessment:
+def _blank_suggestion(stage: str | None, process: SalesProcess, lex: Lexicon) -> str | None:
+    """For an empty objective: the stage's next activity as a client commitment (None without a stage)."""
+    if stage is None:
+        return None
+    who = _capitalise(lex.default_person.get(stage, lex.default_person["*"]))
+    verb = "agree" if _plural(who) else "agrees"
+    return f"{who} {verb} to {_stage_action(stage, process, False, who, lex)} {lex.default_when}."
+
+
+def assess_objective(text: str, stage: str | None = None, process: SalesProcess | None = None, *,
+                     lexicon: Lexicon | None = None) -> ObjectiveAssessment:
     """Score a call objective as a coach would: advance, specific, realistic (with a stage), findings, a better version.
 
     An unknown `stage` raises UnknownStageError naming the valid stage ids; any text, even empty or
-    not English, returns an assessment with findings.
+    not English, returns an assessment with findings. `lexicon` replaces the shipped word lists
+    (see `lexicon_from_yaml`).
     """
     process = process or SalesProcess.default()
     stage_index = process.index(stage) if stage is not None else None
-    lex = default_lexicon()
+    lex = lexicon or default_lexicon()
     raw = text if isinstance(text, str) else ("" if text is None else str(text))
     reading = read_text(raw, max_tokens=_READ_TOKENS)
     q = _quote(raw)
@@ -773,7 +801,7 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
         else:
             findings.append(_finding("objective.empty", "problem",
                                      "There is no objective yet: write what the client will do by the end of the call.", _FORM_TIP))
-        return result(False, False, None, None)
+        return result(False, False, None, _blank_suggestion(stage, process, lex))
     if _not_english(reading, lex):
         findings.append(_finding("objective.not_english", "problem",
                                  f'callkit reads objectives in English and cannot read "{q}".', _FORM_TIP))
@@ -790,7 +818,7 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
     continuation = lex.cues["continuation"].search(core)
     hedge = lex.cues["hedge"].search(core)
     vague = lex.cues["vague"].search(core)
-    too_long = words > MAX_WORDS
+    too_long = words > MAX_WORDS or len(raw.strip()) > MAX_CHARS
     advance = bool(clause and clause.advance) and not (continuation or hedge or vague)
     has_action = clause is not None or lex.commitment_nouns.search(core) is not None
     feeling = clause is not None and clause.reason == "feeling"
@@ -833,7 +861,8 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
     if too_long:
         findings.append(_finding(
             "objective.too_long", "problem",
-            f"At {words} words the objective is too long to check at the end of the call.",
+            f"At {words if words > MAX_WORDS else len(raw.strip())} {'words' if words > MAX_WORDS else 'characters'} "
+            "the objective is too long to check at the end of the call.",
             "Keep one client action in one sentence: who on their side does what, by when."))
 
     implied, cue = _implied_stage(core, process, lex)
@@ -910,7 +939,9 @@ def _realism_finding(process: SalesProcess, stage: str, implied: str, cue: str |
     gap = k - i
     steps = {2: "two stages", 3: "three stages", 4: "four stages"}.get(gap, f"{gap} stages")
     nxt = process.next_stages(stage)
-    aim = f" such as {nxt[0].activities[0].lower()}" if nxt and nxt[0].activities else ""
+    aim = ""
+    if nxt and nxt[0].activities:
+        aim = f" - at {nxt[0].name}: " + "; ".join(x[:1].lower() + x[1:] for x in nxt[0].activities[:2])
     return _finding("objective.unrealistic", "problem",
                     f'"{q}" belongs to the {there} stage ("{cue}"), {steps} past {here} where the deal is now.',
                     f"Aim at most one stage ahead, realistic from the client's perspective{aim}.")

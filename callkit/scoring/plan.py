@@ -392,6 +392,7 @@ class CriterionBuilder:
         self.checks.append((check_id, False))
 
     def build(self) -> CriterionScore:
+        """The criterion's score: the share of its checks passed, with its findings worst first."""
         passed = sum(1 for _, ok in self.checks if ok)
         score = passed / len(self.checks) if self.checks else 1.0
         return CriterionScore.model_construct(

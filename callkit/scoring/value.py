@@ -61,9 +61,12 @@ def _is_placeholder(text: str, lex: Lexicon) -> bool:
     return not stripped or _PUNCT_ONLY.match(stripped) is not None or stripped in lex.value["placeholders"]
 
 
-def assess_customer_value(text: str) -> ValueAssessment:
-    """Is the answer to "what's in it for the customer" in the customer's terms? Findings cite seed 001."""
-    lex = default_lexicon()
+def assess_customer_value(text: str, *, lexicon: Lexicon | None = None) -> ValueAssessment:
+    """Is the answer to "what's in it for the customer" in the customer's terms? Findings cite seed 001.
+
+    `lexicon` replaces the shipped word lists (see `lexicon_from_yaml`).
+    """
+    lex = lexicon or default_lexicon()
     raw = text if isinstance(text, str) else ("" if text is None else str(text))
     q = _quote(raw)
     findings: list[Finding] = []

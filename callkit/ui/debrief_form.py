@@ -48,9 +48,9 @@ OUTCOME_HELP = {
     "no_sale": "They said no.",
 }
 COMMITMENT_COLUMNS = (
-    Column("who", "Who", placeholder="Priya", width="160px"),
-    Column("what", "What", placeholder="introduces us to the CFO", width="300px"),
-    Column("by", "By when", kind="date", width="170px"),
+    Column("who", "Who", placeholder="Priya", width="140px"),
+    Column("what", "What", placeholder="introduces us to the CFO", width="270px"),
+    Column("by", "By when", kind="date", width="160px"),
 )
 
 
@@ -165,8 +165,6 @@ def prefill_next_plan(store: DebriefStore, deal: Deal, questions: Sequence[str],
     key = plan_draft_key(deal.deal_id)
     existing = store.load_draft(key) or {}
     values = dict(existing.get("values") or new_plan_values(call_date or today or date.today()))
-    if not existing:
-        values["call_date"] = call_date or today or date.today()
     have = [q.strip() for q in str(values.get("questions") or "").splitlines() if q.strip()]
     values["questions"] = "\n".join(have + [q for q in questions if q not in have])
     store.save_draft(key, to_jsonable({"values": values, "saved_at": datetime.now().isoformat(timespec="seconds")}))

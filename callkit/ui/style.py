@@ -50,7 +50,7 @@ CSS = """
 .ck-page.widget-box, .ck-page .widget-box, .ck-tabs .widget-tab-contents,
 .jp-OutputArea:has(.ck-page), .jp-OutputArea-child:has(.ck-page), .jp-OutputArea-output:has(.ck-page) {
   overflow: visible !important; }
-.ck-side { position: sticky; top: 0; align-self: flex-start; max-height: 100vh; overflow-y: auto !important; }
+.ck-page .ck-side { position: sticky; top: 0; align-self: flex-start; max-height: 100vh; overflow-y: auto !important; }
 .ck-section { margin-top: 10px; }
 .ck-compression { font-weight: 600; color: #175cd3; }
 .ck-page .widget-textarea textarea, .ck-page .widget-text input { font-size: 15px; font-family: inherit; }

@@ -121,33 +121,39 @@ def chart_title(points: Sequence[tuple[date, date]]) -> str:
     return f"Forecast close date moved later {times} (+{days} days)"
 
 
-def close_date_chart_png(points: Sequence[tuple[date, date]]) -> bytes:
-    """A PNG of the close-date history: a step line, each slip marked in red with its days."""
+def close_date_chart_png(points: Sequence[tuple[date, date]], today: date | None = None) -> bytes:
+    """A PNG of the close-date history: a step line up to today, each slip marked in red with its days."""
+    from datetime import timedelta
+
     from matplotlib.dates import DateFormatter
     from matplotlib.figure import Figure
 
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
+    end = max([*xs, today]) if today else xs[-1]
     fig = Figure(figsize=(7.5, 2.8), dpi=100)
     ax = fig.add_subplot()
-    ax.step(xs, ys, where="post", color="#2e90fa", linewidth=2)
+    ax.step(xs + [end], ys + [ys[-1]], where="post", color="#2e90fa", linewidth=2)
     ax.plot(xs, ys, "o", color="#2e90fa", markersize=5)
     for (_, before), (changed_on, after) in zip(points, points[1:]):
         if after <= before:
             continue
-        days = (after - before).days
         ax.plot([changed_on], [after], "o", color="#d92d20", markersize=9)
-        ax.annotate(f"+{days} d", (changed_on, after), textcoords="offset points", xytext=(0, 8),
+        ax.annotate(f"+{(after - before).days} d", (changed_on, after), textcoords="offset points", xytext=(0, 8),
                     ha="center", color="#b42318", fontsize=10, fontweight="bold")
     ax.set_title(chart_title(points), fontsize=12, loc="left")
     ax.set_xlabel("when the forecast was changed")
     ax.set_ylabel("forecast close")
+    pad = timedelta(days=7)
+    ax.set_xlim(min(xs) - pad, end + pad)
+    low, high = min(ys), max(ys)
+    spread = max((high - low).days // 4, 15)
+    ax.set_ylim(low - timedelta(days=spread), high + timedelta(days=spread))
     ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
     ax.yaxis.set_major_formatter(DateFormatter("%d %b %y"))
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.margins(x=0.08, y=0.25)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
@@ -163,8 +169,8 @@ def png_img_html(png: bytes, alt: str) -> str:
 def health_facts(health: Any) -> list[str]:
     """The deal's key numbers as short sentences."""
     facts = [
-        f"The close date moved later {health.slips} time{'s' if health.slips != 1 else ''}"
-        + (f", {health.slip_days} days in all." if health.slips else "."),
+        (f"The close date moved later {health.slips} time{'s' if health.slips != 1 else ''}, "
+         f"{health.slip_days} days in all." if health.slips else "The close date has not moved later."),
         f"{health.advance_chain} advance{'s' if health.advance_chain != 1 else ''} in a row at the end."
         if health.advance_chain else "No advance at the end of the call history.",
     ]
@@ -195,7 +201,7 @@ class DealTimeline(widgets.VBox):
         self.health = deal_health(deal, list(calls), process=process, today=today, rubric=rubric)
         points = close_date_points(deal, self.health.close_date_moves)
         self.stages = widgets.HTML(stage_progress_html(deal, process))
-        self.chart = widgets.HTML(png_img_html(close_date_chart_png(points), chart_title(points)))
+        self.chart = widgets.HTML(png_img_html(close_date_chart_png(points, today or date.today()), chart_title(points)))
         self.chart.add_class("ck-close-chart")
         self.health_box = widgets.HTML(health_html(self.health))
         self.health_box.add_class("ck-health")
