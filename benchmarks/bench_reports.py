@@ -155,6 +155,7 @@ def main() -> None:
           f"(target < 200 KB); index {run.index_path.stat().st_size / 1024:.1f} KB")
     print()
     print("where the time goes (wall seconds, whole run unless 'per report'):")
+    print(f"  parent: open the workspace, settle the period:      {run.timings.get('setup', 0):.2f} s")
     print(f"  scoring the team in the workers (incl. pool start): {run.timings.get('score_team', 0):.2f} s "
           f"({run.timings.get('score_team', 0) / n:.3f} s per rep)")
     print(f"  notebooks (papermill + export, all reps):           {run.timings.get('notebooks', 0):.2f} s")

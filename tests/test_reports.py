@@ -16,7 +16,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from callkit.cli import main as cli_main
 from callkit.exceptions import InvalidInputError, RecordNotFoundError
-from callkit.models import CallPlan, Deal, Debrief, Rep
+from callkit.models import CallPlan, Deal, Debrief, ExerciseResult, Rep
 from callkit.reports import ReportRun, demo_command, generate_reports
 from callkit.reports.export import markup_problems
 from callkit.reports.names import report_slug
@@ -102,6 +102,9 @@ def odd_ws(sample_ws_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
         add_rep_with_plan(ws, "zoë åsa 1", "Zoë Åsa", 3)
         add_rep_with_plan(ws, "broken", "Bea Broken", 4)
         ws.add_rep(Rep(rep_id="quiet", name="Quinn Quiet"))
+        for item, passed in (("a", True), ("b", False), ("a", False), ("a", True)):  # the latest answer counts
+            ws.save_exercise_result(ExerciseResult(rep_id="007", workbook="01_advance_or_continuation", item_id=item,
+                                                   answer="advance", score=1.0 if passed else 0.0, passed=passed))
     with sqlite3.connect(path / "callkit.sqlite") as conn:  # one rep's plan no longer parses: bad data
         conn.execute("UPDATE plans SET json = '{\"call_id\": 42}' WHERE call_id = 'cx40'")
     return path
@@ -190,7 +193,10 @@ def test_rep_ids_stay_strings_and_file_names_stay_inside(odd_run: ReportRun) -> 
         assert r.ok, r.error
         assert r.html_path.parent == odd_run.out_dir
         assert r.html_path.name == f"{report_slug(rep_id)}.html"
-    assert "Rep id 007" in "".join(parse(result(odd_run, "007").html_path).text)
+    text = " ".join("".join(parse(result(odd_run, "007").html_path).text).split())
+    assert "Rep id 007" in text
+    assert "Exercise progress" in text and "Advance or continuation?" in text
+    assert "Exercise progress" not in "".join(parse(result(odd_run, "quiet").html_path).text)
     assert not (odd_run.out_dir.parent / "evil.html").exists()
     task = _task("007", "Bond", Path("/w"), DAY, DAY, Path("/c"), Path("/n.ipynb"), Path("/o"), Path("/t"))
     assert task.parameters["rep_id"] == "007" and all(isinstance(v, str) for v in task.parameters.values())

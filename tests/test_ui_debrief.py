@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from callkit.models import Commitment, Debrief, Learned
-from callkit.ui.debrief_form import (
-    LEARNED_QUESTIONS, NEW_CALL, DebriefForm, advance_flag, build_debrief, call_choices, debrief_form_errors,
-    debrief_to_values, default_call, next_plan_questions, prefill_next_plan,
+from callkit.ui.debrief_form import DebriefForm
+from callkit.ui.debrief_values import (
+    LEARNED_QUESTIONS, NEW_CALL, advance_flag, build_debrief, call_choices, debrief_form_errors, debrief_to_values,
+    default_call, next_plan_questions, prefill_next_plan,
 )
 from callkit.ui.plan_form import PlanForm
 from callkit.workspace import Workspace

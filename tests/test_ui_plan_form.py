@@ -8,9 +8,10 @@ import pytest
 
 from callkit.exceptions import InvalidInputError
 from callkit.models import CallPlan
-from callkit.ui.plan_form import (
-    PlanForm, build_plan, compression_text, form_errors, new_plan_values, plan_data, plan_to_values,
-    scoring_plan, step_options, upcoming_call,
+from callkit.ui.plan_form import PlanForm
+from callkit.ui.plan_values import (
+    build_plan, compression_text, form_errors, new_plan_values, plan_data, plan_to_values, scoring_plan,
+    step_options, upcoming_call,
 )
 from callkit.workspace import Workspace
 

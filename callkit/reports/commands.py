@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .progress import terminal_text
-from .run import ReportRun, generate_reports, rerun_hint
+from .run import WORK_DIR, WORKER_LOG, ReportRun, generate_reports, rerun_hint
 from .render import human_date
 
 DEMO_WORKSPACE = "workspace"
@@ -25,6 +25,7 @@ def _summary(run: ReportRun, workspace: str | Path, out: str | Path) -> int:
             kept = f" [notebook: {r.failed_notebook}]" if r.failed_notebook else ""
             print(f"  {terminal_text(r.rep_id)} ({terminal_text(r.name)}): {terminal_text(r.error or '')}{kept}",
                   file=sys.stderr)
+        print(f"Kernel and worker messages: {run.out_dir / WORK_DIR / WORKER_LOG}", file=sys.stderr)
         print(f"Rerun just these with: {terminal_text(rerun_hint(run, workspace, out))}", file=sys.stderr)
     print("Open the team index in your browser:")
     print(run.index_path)

@@ -87,8 +87,8 @@ def default_period(ws: "Workspace", since: Any = None, until: Any = None) -> tup
     latest = None
     if since is None or until is None:
         for rep in ws.reps():  # rep by rep: one rep's unreadable data must not stop the whole team's reports
-            try:
-                calls = ws.calls(rep_id=rep.rep_id)
+            try:  # only calls on or after the latest date so far: little to read after the first rep
+                calls = ws.calls(rep_id=rep.rep_id, since=latest)
             except Exception:
                 continue
             if calls and (latest is None or calls[-1].date > latest):
@@ -120,6 +120,11 @@ def _quoted(plan: "CallPlan", criterion: str) -> tuple[str | None, str]:
     return (_clip(value) if value and value.strip() else None), label
 
 
+def _passed(score: Any, criterion: str, check: str) -> bool:
+    """Whether a plan score's check passed (e.g. customer value 'their_terms': answered in the customer's terms)."""
+    return any(name == check and ok for name, ok in score.criterion(criterion).checks)
+
+
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -133,7 +138,6 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> di
     from ..deals import deal_health
     from ..scoring.objective import assess_objective
     from ..scoring.plan import Rubric, score_plan
-    from ..scoring.value import assess_customer_value
 
     start, end = resolve_period(since, until, None)
     process = ws.process
@@ -148,8 +152,6 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> di
     advanced = [c for c in debriefed if c.outcome in ADVANCES]
     scores = {c.call_id: score_plan(c.plan, process=process, rubric=rubric, stage=_plan_stage(c.plan, process))
               for c in planned}
-    value_ok = {c.call_id: bool(assess_customer_value(c.plan.customer_value).is_customer_centric)
-                for c in planned if c.plan.customer_value.strip()}
 
     figures = {
         "calls": len(calls),
@@ -158,7 +160,8 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> di
         "advance_objectives": _share(sum(bool(scores[c.call_id].objective.is_advance) for c in planned), len(planned)),
         "advance_outcomes": _share(len(advanced), len(debriefed)),
         "agenda_agreed": _share(sum(c.plan.agenda_agreed for c in planned), len(planned)),
-        "customer_value": _share(sum(value_ok.get(c.call_id, False) for c in planned), len(planned)),
+        "customer_value": _share(sum(_passed(scores[c.call_id], "customer_value", "their_terms") for c in planned),
+                                 len(planned)),
         "compression": _mean([scores[c.call_id].compression for c in planned]),
         "calls_per_advance": len(debriefed) / len(advanced) if advanced else None,
     }

@@ -30,7 +30,8 @@ from .worker import RenderOutcome, RenderTask, compute_rep, init_worker, render_
 
 # The notebook's parameter names: fixed by callkit, never taken from user data.
 PARAMETERS = ("workspace_path", "rep_id", "since", "until", "cache_dir")
-WORK_DIR = ".callkit-work"
+WORK_DIR = ".callkit-work"  # cache for the kernels and the workers' log; kept only when a report failed
+WORKER_LOG = "workers.log"
 FAILED_DIR = "_failed"
 MANIFEST = "reports.json"
 PACKAGED_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "rep_report.ipynb"
@@ -118,6 +119,7 @@ def generate_reports(
         start, end = default_period(ws, since, until)
     names = dict(team)
     selected = _select(team, reps)
+    timings: dict[str, float] = {"setup": time.perf_counter() - started}
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     work = out / WORK_DIR
@@ -126,11 +128,10 @@ def generate_reports(
     cache = work / "cache"
     nb_path = Path(notebook).resolve() if notebook is not None else default_notebook()
     size = max(1, min(workers or cpu_count(), max(len(team), 1)))
-    timings: dict[str, float] = {}
     outcomes: dict[str, RenderOutcome] = {}
 
     pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=(str(work / "workers.log"),))
+                               initializer=init_worker, initargs=(str(work / WORKER_LOG),))
     try:
         mark = time.perf_counter()
         rep_data = _score_team(pool, ws_path, team, start, end, progress)

@@ -79,8 +79,10 @@ def compute_rep(workspace_path: str, rep_id: str, since: str, until: str) -> tup
     try:
         ws = open_cached_workspace(workspace_path)
         return rep_id, compute_rep_data(ws, rep_id, since, until), None
-    except Exception as exc:  # one rep's bad data must not stop the others
-        return rep_id, None, one_line(exc)
+    except Exception as exc:  # one rep's bad data must not stop the others; its notebook run shows the error
+        error = one_line(exc)
+        print(f"scoring rep {rep_id!r} failed: {error}", file=sys.stderr, flush=True)  # the worker log
+        return rep_id, None, error
 
 
 def render_rep(task: RenderTask) -> RenderOutcome:

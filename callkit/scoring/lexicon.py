@@ -91,7 +91,10 @@ def verb_forms(base: str, irregular: Iterable[str] = ()) -> dict[str, set[str]]:
         forms.setdefault(form, set()).add(kind)
 
     consonant_y = base.endswith("y") and len(base) > 1 and base[-2] not in _VOWELS
-    if base.endswith(("s", "x", "z", "ch", "sh", "o")):
+    if base.endswith("o"):
+        add(base + "s", "third")  # demos, ...
+        add(base + "es", "third")  # ... goes, does
+    elif base.endswith(("s", "x", "z", "ch", "sh")):
         add(base + "es", "third")
     else:
         add(base[:-1] + "ies" if consonant_y else base + "s", "third")
@@ -365,7 +368,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     purpose_items = _strings(grammar_raw, "purpose_markers", source)
     purpose = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(p) for p in sorted(purpose_items, key=len, reverse=True)) + r")(?!\S)")
 
-    roles = frozenset(_strings(data, "client_roles", source))
+    roles = frozenset(r.split()[-1] for r in _strings(data, "client_roles", source))  # "decision maker" -> maker
     departments = frozenset(_strings(data, "client_departments", source))
     vocabulary: set[str] = set(forms)
     for group in (roles, departments, *grammar.values()):
@@ -402,7 +405,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         fallback_action=str(sugg.get("fallback_action") or "a meeting with the person who decides"),
         counterparts={str(k).lower(): v for k, v in counterparts.items()},
         question_verbs=frozenset(_strings(sugg, "question_verbs", source)),
-        question_action=str(sugg.get("question_action") or "tell us {object}"),
+        question_action=str(sugg.get("question_action") or "confirm in writing {object}"),
         object_wrappers=tuple(tuple(w.split()) for w in _strings(sugg, "object_wrappers", source)),
         unusable_objects=frozenset(_strings(sugg, "unusable_objects", source)),
         activity_rewrites=tuple((a.lower().strip(), b.strip()) for a, b in rewrites),

@@ -691,21 +691,18 @@ def _activity_action(activity: str, lex: Lexicon) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _stage_action(stage: str | None, process: SalesProcess, unrealistic: bool, who: str | None, lex: Lexicon) -> str:
+def _stage_actions(stage: str | None, process: SalesProcess, unrealistic: bool, who: str | None, lex: Lexicon) -> list[str]:
+    """The stage's next activities as client actions (for an unrealistic objective: the next stage's)."""
     if stage is None:
-        return lex.fallback_action
+        return [lex.fallback_action]
     if unrealistic:
         nxt = process.next_stages(stage)
         activities = list(nxt[0].activities) if nxt else list(process.stage(stage).activities)
     else:
         activities = process.activities_after(stage)
     who_words = set((who or "").lower().split()) - {"the", "a", "an", "their", "her", "his"}
-    for activity in activities:
-        words = set(activity.lower().split())
-        if who_words and who_words <= words:
-            continue
-        return _activity_action(activity, lex)
-    return lex.fallback_action
+    actions = [_activity_action(a, lex) for a in activities if not (who_words and who_words <= set(a.lower().split()))]
+    return actions + [lex.fallback_action]
 
 
 def _plural(who: str) -> bool:
@@ -729,30 +726,45 @@ def _seller_action(reader: _Reader, clause: _Clause, end: int, lex: Lexicon) -> 
 
 def _suggest(reader: _Reader, parse: _Parse, stage: str | None, process: SalesProcess,
              unrealistic: bool, continuation: bool, lex: Lexicon) -> str:
-    """A better objective from the rep's own words: '<who> agrees to <action> by <when>'."""
+    """A better objective from the rep's own words: '<who> agrees to <action> by <when>'.
+
+    Candidates come first from the text (the client's own action, the client's side of a seller
+    action), then from the stage's next activities; the first that passes the checks wins.
+    """
     clause = parse.clause
     who = None
-    action = None
+    own: str | None = None
     if clause is not None:
         who = _who_text(reader, clause.who)
         if not unrealistic and not continuation:
             if clause.actor == "client" and clause.reason in ("client_action", "solo") and clause.verb_at >= 0:
-                action = reader.own_action(clause.verb_at, parse.end)
-                if action and clause.reason == "solo":
-                    action += " with us"
+                own = reader.own_action(clause.verb_at, parse.end)
+                if own and clause.reason == "solo":
+                    own += " with us"
             elif clause.reason == "persuade" and clause.embedded_at >= 0:
-                action = reader.own_action(clause.embedded_at, parse.end)
+                own = reader.own_action(clause.embedded_at, parse.end)
             elif clause.actor in ("seller", "thing") and clause.verb_at >= 0:
-                action = _seller_action(reader, clause, parse.end, lex)
+                own = _seller_action(reader, clause, parse.end, lex)
     if who is None:
         who = _who_text(reader, reader.party_span(parse.start, parse.end))
     if who is None:
         who = _capitalise(lex.default_person.get(stage or "*", lex.default_person["*"]))
-    if action is None:
-        action = _stage_action(stage, process, unrealistic, who, lex)
-    when = None if continuation else _date_phrase(reader.r)
-    verb = "agree" if _plural(who) else "agrees"
-    return f"{who} {verb} to {action} {when or lex.default_when}."
+    when = (None if continuation else _date_phrase(reader.r)) or lex.default_when
+    return _first_passing(who, ([own] if own else []) + _stage_actions(stage, process, unrealistic, who, lex),
+                          when, stage, process, lex)
+
+
+def _sentence(who: str, action: str, when: str) -> str:
+    return f"{who} {'agree' if _plural(who) else 'agrees'} to {action} {when}."
+
+
+def _first_passing(who: str, actions: list[str], when: str, stage: str | None, process: SalesProcess, lex: Lexicon) -> str:
+    """The first candidate sentence that is an advance, specific and realistic; else the first one."""
+    sentences = [_sentence(who, action, when) for action in actions]
+    for sentence in sentences:
+        if _assess(sentence, stage, process, lex, suggest=False).passed:
+            return sentence
+    return sentences[0]
 
 
 def _blank_suggestion(stage: str | None, process: SalesProcess, lex: Lexicon) -> str | None:
@@ -760,8 +772,7 @@ def _blank_suggestion(stage: str | None, process: SalesProcess, lex: Lexicon) ->
     if stage is None:
         return None
     who = _capitalise(lex.default_person.get(stage, lex.default_person["*"]))
-    verb = "agree" if _plural(who) else "agrees"
-    return f"{who} {verb} to {_stage_action(stage, process, False, who, lex)} {lex.default_when}."
+    return _first_passing(who, _stage_actions(stage, process, False, who, lex), lex.default_when, stage, process, lex)
 
 
 def assess_objective(text: str, stage: str | None = None, process: SalesProcess | None = None, *,
@@ -773,9 +784,15 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
     (see `lexicon_from_yaml`).
     """
     process = process or SalesProcess.default()
-    stage_index = process.index(stage) if stage is not None else None
-    lex = lexicon or default_lexicon()
+    if stage is not None:
+        process.index(stage)
     raw = text if isinstance(text, str) else ("" if text is None else str(text))
+    return _assess(raw, stage, process, lexicon or default_lexicon(), suggest=True)
+
+
+def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, suggest: bool) -> ObjectiveAssessment:
+    """The checks, findings and (when `suggest`) a better objective for one text."""
+    stage_index = process.index(stage) if stage is not None else None
     reading = read_text(raw, max_tokens=_READ_TOKENS)
     q = _quote(raw)
     findings: list[Finding] = []
@@ -801,7 +818,7 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
         else:
             findings.append(_finding("objective.empty", "problem",
                                      "There is no objective yet: write what the client will do by the end of the call.", _FORM_TIP))
-        return result(False, False, None, _blank_suggestion(stage, process, lex))
+        return result(False, False, None, _blank_suggestion(stage, process, lex) if suggest else None)
     if _not_english(reading, lex):
         findings.append(_finding("objective.not_english", "problem",
                                  f'callkit reads objectives in English and cannot read "{q}".', _FORM_TIP))
@@ -874,7 +891,7 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
         findings.append(_finding("objective.no_date", "tip", f'"{q}" does not say by when.',
                                  f'Add a date, e.g. "{_quote(raw.rstrip(". "))} {lex.default_when}": then it is a plain yes or no after the call.'))
     failed = not (advance and specific) or unrealistic
-    suggestion = _suggest(reader, parse, stage, process, unrealistic, bool(continuation), lex) if failed else None
+    suggestion = _suggest(reader, parse, stage, process, unrealistic, bool(continuation), lex) if failed and suggest else None
     return result(advance, specific, implied, suggestion)
 
 

@@ -1,0 +1,76 @@
+"""assess_customer_value: "What's in it for the customer to invest their time, now?" (seed 001)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+import callkit as ck
+from callkit.scoring.value import ValueAssessment, assess_customer_value
+
+QUESTION = "What's in it for the customer to invest their time, now?"
+
+
+@pytest.mark.parametrize("text", [
+    "Priya gets a one-page estimate of how much overtime the new schedule could save her plant",  # a name gains
+    "They leave with a draft business case for their board",                                     # a pronoun
+    "The operations team leaves with a prioritised list of their three biggest delays",          # a role
+    "A benchmark of their ticket backlog against five similar hospitals",                         # the deliverable
+    "Ahmed can take a one-page rollout plan to his boss",
+    "They find out how much downtime is costing them per month",                                 # their discovery
+    "A timeline that gets them live before the holiday rush",
+    "Their CFO sees how peers cut month-end close from 10 to 4 days",                            # numbers
+])
+def test_gains_in_the_customers_terms_are_customer_centric(text):
+    v = assess_customer_value(text)
+    assert v.is_customer_centric, [f.message for f in v.findings]
+    assert v.findings == []
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Hear about our product", "value.about_us"),
+    ("We can show the new dashboard", "value.about_us"),
+    ("Our company is the best in the market", "value.about_us"),
+    ("Get a demo", "value.about_us"),
+    ("They get a demo of our mobile app", "value.about_us"),
+    ("Find out if they have budget", "value.seller_gain"),
+    ("Get their data for our analysis", "value.seller_gain"),
+    ("Understand their budget and timeline", "value.seller_gain"),
+    ("Good conversation", "value.vague"),
+    ("They will like our new interface", "value.about_us"),
+])
+def test_about_us_and_what_we_get_are_not(text, code):
+    v = assess_customer_value(text)
+    assert not v.is_customer_centric
+    assert [f.code for f in v.findings] == [code]
+    assert v.findings[0].severity == "problem"
+    assert text.split()[0] in v.findings[0].message  # the rep's own words
+    assert "reschedule" in v.findings[0].tip
+
+
+@pytest.mark.parametrize("text", ["", "   ", "-", "TBD", "tbc", "n/a", "???", "...", None, "🙂🙂"])
+def test_blank_and_placeholders_ask_the_seed_question(text):
+    v = assess_customer_value(text)  # type: ignore[arg-type]
+    assert not v.is_customer_centric
+    assert [f.code for f in v.findings] == ["value.empty"]
+    assert QUESTION in v.findings[0].message
+    assert "reschedule" in v.findings[0].tip
+
+
+def test_bad_input_never_raises():
+    assert assess_customer_value("Le client obtient une estimation de ses coûts").findings[0].code == "value.not_english"
+    long = assess_customer_value("They get a benchmark of their costs against peers. " * 400)
+    assert long.is_customer_centric and [f.code for f in long.findings] == ["value.too_long"]
+    assert long.findings[0].severity == "warning"
+    assert assess_customer_value("x" * 10_000).is_customer_centric is False
+
+
+def test_contract_and_json():
+    v = ck.assess_customer_value("They get a checklist to prepare their audit, whether or not they buy")
+    assert isinstance(v, ValueAssessment) and v.is_customer_centric
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        v.is_customer_centric = False  # type: ignore[misc]
+    data = json.loads(json.dumps(assess_customer_value("Get a demo").to_dict()))
+    assert data["is_customer_centric"] is False and data["findings"][0]["code"] == "value.about_us"
