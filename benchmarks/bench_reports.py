@@ -157,7 +157,7 @@ def main() -> None:
     print("where the time goes (wall seconds, whole run unless 'per report'):")
     print(f"  parent: open the workspace, settle the period:      {run.timings.get('setup', 0):.2f} s")
     print(f"  scoring the team in the workers (incl. pool start): {run.timings.get('score_team', 0):.2f} s "
-          f"({run.timings.get('score_team', 0) / n:.3f} s per rep)")
+          f"(all {counts['reps']} reps: the medians need everyone)")
     print(f"  notebooks (papermill + export, all reps):           {run.timings.get('notebooks', 0):.2f} s")
     print(f"  index.html:                                         {run.timings.get('index', 0):.3f} s")
     print(f"  per report, inside a worker: execute {ours_exec:.3f} s (floor {floor_exec:.3f} s), "

@@ -15,6 +15,7 @@ _EXPORTS: dict[str, str] = {
     # exceptions
     "CallkitError": "callkit.exceptions",
     "ProcessError": "callkit.exceptions",
+    "LexiconError": "callkit.exceptions",
     "UnknownStageError": "callkit.exceptions",
     "InvalidInputError": "callkit.exceptions",
     "WorkspaceError": "callkit.exceptions",

@@ -153,7 +153,7 @@ def generate_reports(
     mark = time.perf_counter()
     index_path = index_page.write_index(out, team, rep_data, team_figures, results, start, end)
     timings["index"] = time.perf_counter() - mark
-    if not any(not r.ok for r in results):
+    if all(r.ok for r in results):
         shutil.rmtree(work, ignore_errors=True)
     return ReportRun(out_dir=out, index_path=index_path, since=start, until=end, workers=size, results=results,
                      seconds=time.perf_counter() - started, timings=timings)

@@ -59,12 +59,11 @@ def init_worker(log_path: str | None) -> None:
         os.close(fd)
     import papermill  # noqa: F401  (import cost paid once per worker, not per report)
 
-    from .export import make_exporter
-
-    _state["exporter"] = make_exporter()
+    _exporter()
 
 
 def _exporter() -> Any:
+    """This worker's one HTMLExporter (template compiled once, reused for every report)."""
     if "exporter" not in _state:
         from .export import make_exporter
 

@@ -31,6 +31,7 @@ _SHORT_FORMS = re.compile(
 )
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "`": "'"})
 _TOKEN = re.compile(r"[\w$\u00a3\u20ac][\w$\u00a3\u20ac%&'./]*[\w%]|[\w$\u00a3\u20ac]|[,;:]")
+_ASIDE = re.compile(r"\([^()]*\)")  # "Kwame (Head of Engineering) will ...": the aside is left out
 _SYMBOL = re.compile(r"[^\w\s.,;:!?'\"()\[\]/&%$\u00a3\u20ac#@+*=<>-]")
 
 
@@ -65,9 +66,10 @@ class Reading:
 
 
 def read_text(text: str, max_tokens: int | None = None) -> Reading:
-    """Tokenise a text: curly quotes straightened, short forms spelled out, hyphens as spaces."""
+    """Tokenise a text: curly quotes straightened, asides in brackets left out, short forms spelled out, hyphens as spaces."""
     clean = (text or "").translate(_QUOTES)
     has_symbols = bool(_SYMBOL.search(clean))
+    clean = _ASIDE.sub(" ", clean)
     clean = _SHORT_FORMS.sub(_spell_out, clean.replace("-", " "))
     orig = _TOKEN.findall(clean)
     if max_tokens is not None:

@@ -46,6 +46,7 @@ _DATE = re.compile(
 _DATE_START = re.compile(rf"^(?:(?:{_WEEKDAY}|{_MONTH}|next|this|end|tomorrow|today|tonight|eod|eow|eom|noon)(?:'s)?$|\d)", re.IGNORECASE)
 _NOT_A_DEADLINE = {"starting", "from", "since", "after", "start", "starts"}
 _CLAUSE_PUNCT = {",", ";", ":"}
+_WH = {"who", "what", "when", "where", "why", "which", "how", "whether", "if", "that"}
 _NUMBER = re.compile(r"^[\d$\u00a3\u20ac]")
 
 
@@ -103,7 +104,8 @@ class _Clause:
 
 @dataclass
 class _Parse:
-    reading: Reading
+    """The objective proper (token range), its canonical words and the clause that decides who acts."""
+
     start: int
     end: int
     core: str
@@ -337,12 +339,13 @@ class _Reader:
             s, e = i, i + 1
             while e < b and self.lex.is_role(self.low[e]) and self.low[e] not in ("them", "they", "him", "her", "he", "she"):
                 e += 1  # "the procurement lead", "the IT director"
-            while e < b and (self.is_name(e) or self.low[e] in ("of",) and e + 1 < b and (self.is_name(e + 1) or self.is_party(e + 1) or self.orig[e + 1][:1].isupper())):
+            while e < b and (self.is_name(e) or self.low[e] == "of" and e + 1 < b and (self.is_name(e + 1) or self.is_party(e + 1) or self.orig[e + 1][:1].isupper())):
                 e += 2 if self.low[e] == "of" else 1
             if self.low[s] in self.lex.titles:
                 while e < b and self.is_name(e):
                     e += 1
-            while s > a and self.low[s - 1] not in self.det and self.low[s - 1] not in self.prep \
+            while s > a and self.low[s] not in self.lex.generic_client_words and self.low[s - 1] not in self.det \
+                    and self.low[s - 1] not in self.prep and self.low[s - 1] not in _WH \
                     and self.low[s - 1] not in _CLAUSE_PUNCT and (not self.lex.is_verb(self.low[s - 1]) or self.lex.kinds(self.low[s - 1]) == {"ing"}) \
                     and self.low[s - 1] not in self.breaks and not self.low[s - 1].isdigit() and self.low[s - 1] not in ("us", "them"):
                 s -= 1
@@ -434,8 +437,9 @@ class _Reader:
             base = lex.base(low[p])
             if seller:
                 return _Clause("seller", "passive", base, p, None, False, "seller_action", end)
-            ok, reason = self.client_verb(p, end)
-            return _Clause("client", "passive", base, p, (a, b), ok, reason, end)
+            if any(self.is_party(i) for i in range(a, b)):  # "by the CFO"; "impressed by the demo" is no agent
+                ok, reason = self.client_verb(p, end)
+                return _Clause("client", "passive", base, p, (a, b), ok, reason, end)
         verb = self.find_verb(cs, end)
         if verb is None:
             return None
@@ -445,9 +449,6 @@ class _Reader:
             actor = self.subject_actor(cs, j)
             return _Clause(actor, "active", "be", j, self.trim_subject(cs, j) if actor == "client" else None, False, "feeling", end)
         if kind == "passive":
-            subj_end = j
-            while subj_end > cs and low[subj_end - 1] in self.be | self.modals or (subj_end > cs and self.is_adverb(low[subj_end - 1])):
-                subj_end -= 1
             after = " ".join(low[j + 1:end])
             toward_us = re.search(r"(?<!\S)(?:with|to) us(?!\S)", after) is not None or (j + 1 < end and low[j + 1] == "us")
             if base in lex.passive_client_verbs or toward_us:
@@ -507,21 +508,22 @@ class _Reader:
         return _Clause("client", "passive", self.low[k], -1, who, True, "client_action", end)
 
     def parse(self) -> _Parse:
+        """Bounds, then the first clause in which the client acts (else the main clause)."""
         start, end = self.bounds()
         core = " ".join(w for w in self.low[start:end] if w not in _CLAUSE_PUNCT)
         main: _Clause | None = None
         headline = self.headline(start, end)
         if headline is not None:
-            return _Parse(self.r, start, end, core, headline)
+            return _Parse(start, end, core, headline)
         for cs in self.clause_starts(start, end):
             clause = self.clause(cs, end)
             if clause is None:
                 continue
             if clause.advance:
-                return _Parse(self.r, start, end, core, clause)
+                return _Parse(start, end, core, clause)
             if main is None:
                 main = clause
-        return _Parse(self.r, start, end, core, main)
+        return _Parse(start, end, core, main)
 
     # -- pieces for the suggestion --------------------------------------------------------------
     def object_words(self, j: int, end: int, skip: tuple[int, int] | None) -> tuple[str | None, int, list[str]]:
@@ -675,9 +677,6 @@ def _who_text(reader: _Reader, span: tuple[int, int] | None) -> str | None:
         words[0] = "the"
     if len(words) == 1 and lows[0] in lex.client_roles:
         return "The " + (words[0] if words[0].isupper() else words[0].lower())
-    if len(words) > 1 and lows[0] in ("their", "the") or lows[0] in ("his", "her"):
-        words[0] = words[0].lower()
-        return _capitalise(" ".join(words))
     return _capitalise(" ".join(words))
 
 
@@ -714,7 +713,7 @@ def _seller_action(reader: _Reader, clause: _Clause, end: int, lex: Lexicon) -> 
     """The client's side of what the seller planned to do, in the rep's own words (counterparts in the lexicon)."""
     particle, start, words = reader.object_words(clause.verb_at, end, clause.who)
     verb = clause.verb or ""
-    if verb in lex.question_verbs and start < end and reader.low[start] in ("who", "what", "when", "where", "why", "which", "how", "whether", "if"):
+    if verb in lex.question_verbs and start < end and reader.low[start] in _WH - {"that"}:
         question = reader.phrase_from(start, end, clause.who, clause=True)
         return lex.question_action.replace("{object}", " ".join(question)) if len(question) > 1 else None
     if not words:
@@ -834,10 +833,11 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
 
     continuation = lex.cues["continuation"].search(core)
     hedge = lex.cues["hedge"].search(core)
-    vague = lex.cues["vague"].search(core)
+    vague = _vague_cue(core, clause, lex)
     too_long = words > MAX_WORDS or len(raw.strip()) > MAX_CHARS
     advance = bool(clause and clause.advance) and not (continuation or hedge or vague)
-    has_action = clause is not None or lex.commitment_nouns.search(core) is not None
+    has_action = clause is not None or (lex.commitment_nouns.search(core) is not None
+                                        and reader.party_span(parse.start, parse.end) is not None)
     feeling = clause is not None and clause.reason == "feeling"
     solo = clause is not None and clause.reason == "solo" and not (continuation or hedge or vague)
     specific = has_action and not (continuation or hedge or vague or too_long or feeling or solo)
@@ -895,6 +895,16 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
     return result(advance, specific, implied, suggestion)
 
 
+def _vague_cue(core: str, clause: _Clause | None, lex: Lexicon) -> re.Match | None:
+    """The first vague cue; one used as a noun ("a follow-up call") does not count when the client acts."""
+    for m in lex.cues["vague"].finditer(core):
+        before = core[: m.start()].rsplit(" ", 2)
+        if clause is not None and clause.advance and len(before) > 1 and before[-2] in ("a", "an", "the", "another"):
+            continue
+        return m
+    return None
+
+
 def _advance_finding(reader: _Reader, clause: _Clause | None, q: str, vague: bool) -> Finding:
     """Why the objective is not an advance, in the rep's words."""
     if clause is None:
@@ -906,6 +916,12 @@ def _advance_finding(reader: _Reader, clause: _Clause | None, q: str, vague: boo
         return _finding("objective.seller_action", "problem",
                         f'"{q}" is your effort to get {who_l} to act: the advance is what {who_l} does.',
                         f"Make {who_l}'s action itself the objective, with a date.")
+    if clause.voice == "passive" and clause.actor == "seller" and clause.who is None and not vague:
+        return _finding("objective.not_advance", "problem",
+                        f'"{q}" names no action by the client: who on their side does it?', _ADVANCE_TIP)
+    if clause.voice == "passive" and clause.actor == "seller" and vague:
+        return _finding("objective.not_advance", "problem",
+                        f'"{q}" names no client action you could check after the call.', _ADVANCE_TIP)
     if clause.actor in ("seller", "thing") or clause.reason == "seller_action":
         return _finding("objective.seller_action", "problem",
                         f'"{q}" is what you will do, not what the client will do.', _ADVANCE_TIP)
