@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     # exceptions
     "CallkitError": "callkit.exceptions",
+    "DataFileError": "callkit.exceptions",
     "ProcessError": "callkit.exceptions",
     "LexiconError": "callkit.exceptions",
     "UnknownStageError": "callkit.exceptions",

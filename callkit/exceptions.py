@@ -10,34 +10,26 @@ class CallkitError(Exception):
     """Base class of every error callkit raises on purpose; its message is one plain sentence."""
 
 
-class ProcessError(CallkitError):
+class DataFileError(CallkitError):
+    """A data file a coach may edit (process, rubric, word lists) is missing or malformed; names the file."""
+
+    def __init__(self, path: str | Path | None, problem: str):
+        self.path = str(path) if path is not None else None
+        self.problem = problem
+        where = f"{self.path}: " if self.path else ""
+        super().__init__(f"{where}{problem}")
+
+
+class ProcessError(DataFileError):
     """A sales-process file is missing or malformed."""
 
-    def __init__(self, path: str | Path | None, problem: str):
-        self.path = str(path) if path is not None else None
-        self.problem = problem
-        where = f"{self.path}: " if self.path else ""
-        super().__init__(f"{where}{problem}")
 
-
-class RubricError(CallkitError):
+class RubricError(DataFileError):
     """A scoring rubric file (weights and coaching messages) is missing or malformed."""
 
-    def __init__(self, path: str | Path | None, problem: str):
-        self.path = str(path) if path is not None else None
-        self.problem = problem
-        where = f"{self.path}: " if self.path else ""
-        super().__init__(f"{where}{problem}")
 
-
-class LexiconError(CallkitError):
+class LexiconError(DataFileError):
     """A word-list file (lexicon.yaml) is missing or malformed; names the file and the list."""
-
-    def __init__(self, path: str | Path | None, problem: str):
-        self.path = str(path) if path is not None else None
-        self.problem = problem
-        where = f"{self.path}: " if self.path else ""
-        super().__init__(f"{where}{problem}")
 
 
 class UnknownStageError(CallkitError, KeyError):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
 import yaml
+
+from .datafiles import packaged_text, parse_yaml, read_yaml
 
 from .exceptions import ProcessError, UnknownStageError
 
@@ -43,25 +44,12 @@ class SalesProcess:
     @classmethod
     def from_yaml(cls, path: str | Path) -> "SalesProcess":
         """Load a process file; a missing or malformed file raises ProcessError naming the file."""
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise ProcessError(path, "the sales-process file does not exist.") from None
-        except OSError as exc:
-            raise ProcessError(path, f"the sales-process file cannot be read ({exc.strerror}).") from None
-        return cls.from_text(text, source=str(path))
+        return cls.from_dict(read_yaml(path, ProcessError, "sales-process file"), source=str(path))
 
     @classmethod
     def from_text(cls, text: str, source: str | None = None) -> "SalesProcess":
         """Parse process YAML text; `source` names it in error messages."""
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ProcessError(source, f"the file is not valid YAML{line}.") from None
-        return cls.from_dict(data, source=source)
+        return cls.from_dict(parse_yaml(text, source, ProcessError), source=source)
 
     @classmethod
     def from_dict(cls, data: object, source: str | None = None) -> "SalesProcess":
@@ -161,5 +149,4 @@ class SalesProcess:
 
 @lru_cache(maxsize=1)
 def _default_process() -> SalesProcess:
-    text = resources.files("callkit").joinpath("data/process.yaml").read_text(encoding="utf-8")
-    return SalesProcess.from_text(text, source="callkit/data/process.yaml")
+    return SalesProcess.from_text(packaged_text("process.yaml"), source="callkit/data/process.yaml")

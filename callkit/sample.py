@@ -11,12 +11,12 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 
-from .exceptions import InvalidInputError
+from .datafiles import packaged_text, parse_yaml
+
+from .exceptions import DataFileError, InvalidInputError
 from .models import Attendee, Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief, Learned, Rep, Research
 from .process import SalesProcess
 
@@ -138,8 +138,7 @@ def make_sample_team(reps: int = 8, weeks: int = 12, seed: int | None = SAMPLE_S
 @lru_cache(maxsize=1)
 def load_phrases() -> dict[str, Any]:
     """The phrase banks of callkit/data/sample_phrases.yaml (cached; treat as read-only)."""
-    text = resources.files("callkit").joinpath("data/sample_phrases.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return parse_yaml(packaged_text("sample_phrases.yaml"), "callkit/data/sample_phrases.yaml", DataFileError)
 
 
 def _cap(text: str) -> str:

@@ -11,7 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import papermill
 import pytest
+from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 
 from callkit.cli import main as cli_main
@@ -23,6 +25,7 @@ from callkit.reports.names import report_slug
 from callkit.reports.period import resolve_period
 from callkit.reports.progress import Progress, terminal_text
 from callkit.reports.run import PACKAGED_NOTEBOOK, PARAMETERS, _task
+from callkit.reports.worker import RenderTask, render_rep
 from callkit.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,3 +330,56 @@ def test_packaged_notebook_is_the_repository_notebook() -> None:
     assert len(params) == 1
     assert all(f"{p} = None" in params[0].source for p in PARAMETERS)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+# -- one worker's notebook run, in this process, with papermill replaced ----------------------------
+
+
+def _executed(html: str) -> nbformat.NotebookNode:
+    cell = new_code_cell("render.header(report)")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/html": html, "text/plain": "x"},
+                                           execution_count=1)]
+    return new_notebook(cells=[cell])
+
+
+def _render_task(tmp_path: Path, rep_id: str = "r01") -> RenderTask:
+    return RenderTask(rep_id=rep_id, title="Coaching report: Ann", slug=report_slug(rep_id),
+                      notebook=str(PACKAGED_NOTEBOOK), parameters={"rep_id": rep_id}, out_dir=str(tmp_path),
+                      failed_dir=str(tmp_path / "_failed"), work_dir=str(tmp_path))
+
+
+def test_a_kernel_that_fails_to_start_is_tried_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def flaky(*args: object, **kwargs: object) -> nbformat.NotebookNode:
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return _executed("<h1>Coaching report: Ann</h1>")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    outcome = render_rep(_render_task(tmp_path))
+    assert outcome.error is None and len(calls) == 2
+    assert calls[0]["request_save_on_cell_execute"] is False and calls[0]["progress_bar"] is False
+    assert "Coaching report: Ann" in Path(outcome.html_path).read_text(encoding="utf-8")
+
+
+def test_a_kernel_that_dies_mid_run_is_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def dies(*args: object, **kwargs: object) -> None:
+        if not kwargs.get("prepare_only"):  # prepare_only: keeping the parameterized notebook for debugging
+            calls.append(1)
+        raise DeadKernelError("Kernel died")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dies)
+    outcome = render_rep(_render_task(tmp_path))
+    assert len(calls) == 1 and "kernel stopped" in outcome.error
+
+
+def test_unescaped_markup_fails_the_report_instead_of_shipping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / f"{report_slug('r01')}.html").write_text("last week's page")
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: _executed(f"<p>{SCRIPT}</p>"))
+    outcome = render_rep(_render_task(tmp_path))
+    assert outcome.error and "<script>" in outcome.error
+    assert not (tmp_path / f"{report_slug('r01')}.html").exists()

@@ -12,9 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from ..datafiles import read_yaml
 from ..exceptions import ExerciseItemsError
 from ..models import Outcome, friendly_errors
 from ..process import SalesProcess
@@ -214,18 +214,7 @@ def merge_workbooks(base: Workbook, extra: Workbook, extra_path: str | Path) -> 
 def load_items_file(path: str | Path, process: SalesProcess | None = None) -> Workbook:
     """Read and validate one items file; any problem raises ExerciseItemsError naming the file and item."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ExerciseItemsError(path, "the items file does not exist.") from None
-    except OSError as exc:
-        raise ExerciseItemsError(path, f"the items file cannot be read ({exc.strerror}).") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ExerciseItemsError(path, f"the file is not valid YAML{line}.") from None
+    data = read_yaml(path, ExerciseItemsError, "items file")
     return parse_workbook(data, path, process=process)
 
 

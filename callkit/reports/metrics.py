@@ -159,7 +159,7 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> di
         "plan_score": _mean([scores[c.call_id].total for c in planned]),
         "advance_objectives": _share(sum(bool(scores[c.call_id].objective.is_advance) for c in planned), len(planned)),
         "advance_outcomes": _share(len(advanced), len(debriefed)),
-        "agenda_agreed": _share(sum(c.plan.agenda_agreed for c in planned), len(planned)),
+        "agenda_agreed": _share(sum(_passed(scores[c.call_id], "agenda", "agreed") for c in planned), len(planned)),
         "customer_value": _share(sum(_passed(scores[c.call_id], "customer_value", "their_terms") for c in planned),
                                  len(planned)),
         "compression": _mean([scores[c.call_id].compression for c in planned]),

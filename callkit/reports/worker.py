@@ -17,6 +17,7 @@ from typing import Any
 
 EXECUTION_TIMEOUT = 600  # seconds one notebook cell may run before the rep is reported as failed
 KERNEL_ENGINE_OPTIONS: dict[str, Any] = {"shutdown_kernel": "immediate"}
+KERNEL_START_ATTEMPTS = 3
 
 _state: dict[str, Any] = {}
 
@@ -86,7 +87,6 @@ def compute_rep(workspace_path: str, rep_id: str, since: str, until: str) -> tup
 
 def render_rep(task: RenderTask) -> RenderOutcome:
     """Execute the report notebook for one rep and write `<slug>.html`; never raises."""
-    import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
@@ -98,18 +98,8 @@ def render_rep(task: RenderTask) -> RenderOutcome:
     html_path = Path(task.out_dir) / f"{task.slug}.html"
     run_path = Path(task.work_dir) / f"{task.slug}.ipynb"
     failed_path = Path(task.failed_dir) / f"{task.slug}.ipynb"
-    nb = None
     try:
-        nb = papermill.execute_notebook(
-            task.notebook,
-            str(run_path),
-            parameters=task.parameters,
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            execution_timeout=EXECUTION_TIMEOUT,
-            **KERNEL_ENGINE_OPTIONS,
-        )
+        nb = _execute(task, run_path)
         outcome.timings["execute"] = time.perf_counter() - start
         mark = time.perf_counter()
         html = export_html(_exporter(), nb, task.rep_id, task.title)
@@ -126,13 +116,44 @@ def render_rep(task: RenderTask) -> RenderOutcome:
         outcome.error = f"a notebook cell ran for more than {EXECUTION_TIMEOUT} seconds"
     except ReportError as exc:
         outcome.error = exc.problem
-    except Exception as exc:  # a kernel that fails to start, a disk that is full: still just this rep
+    except Exception as exc:  # a kernel that will not start, a disk that is full: still just this rep
         outcome.error = one_line(exc)
     if outcome.error is not None:
         html_path.unlink(missing_ok=True)  # never leave last period's page looking current
         outcome.failed_notebook = _keep_failed(task, run_path, failed_path)
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _execute(task: RenderTask, run_path: Path) -> Any:
+    """Run the notebook with papermill; a kernel that fails to *start* is retried (no cell has run yet).
+
+    With several workers, two kernels now and then pick the same free port and one dies before it replies
+    ("Kernel died before replying to kernel_info"); that is not the rep's fault.
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    attempt = 1
+    while True:
+        try:
+            return papermill.execute_notebook(
+                task.notebook,
+                str(run_path),
+                parameters=task.parameters,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=EXECUTION_TIMEOUT,
+                **KERNEL_ENGINE_OPTIONS,
+            )
+        except (DeadKernelError, CellTimeoutError):
+            raise  # the kernel started and ran cells: trying again would repeat what happened
+        except (RuntimeError, TimeoutError) as exc:  # the kernel did not start or did not answer
+            if attempt >= KERNEL_START_ATTEMPTS:
+                raise
+            attempt += 1
+            print(f"rep {task.rep_id!r}: kernel did not start ({exc}); trying again", file=sys.stderr, flush=True)
 
 
 def _keep_failed(task: RenderTask, run_path: Path, failed_path: Path) -> str | None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-import yaml
 
+from ..datafiles import packaged_text, parse_yaml, read_yaml
 from ..exceptions import LexiconError
 
 DEFAULT_SOURCE = "callkit/data/lexicon.yaml"
@@ -421,26 +420,14 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
 
 def lexicon_from_yaml(path: str | Path) -> Lexicon:
     """Read a lexicon file (a coach's extended copy of callkit/data/lexicon.yaml)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise LexiconError(path, f"the word-list file cannot be read ({exc.strerror or exc}).") from None
-    return _from_text(text, str(path))
+    return lexicon_from_dict(read_yaml(path, LexiconError, "word-list file"), str(path))
 
 
 def _from_text(text: str, source: str) -> Lexicon:
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise LexiconError(source, f"the file is not valid YAML{line}.") from None
-    return lexicon_from_dict(data, source)
+    return lexicon_from_dict(parse_yaml(text, source, LexiconError), source)
 
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     """The lexicon shipped with callkit, read and compiled once per process."""
-    text = resources.files("callkit").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    return _from_text(text, DEFAULT_SOURCE)
+    return _from_text(packaged_text("lexicon.yaml"), DEFAULT_SOURCE)

@@ -10,13 +10,12 @@ import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from ..datafiles import packaged_text, parse_yaml
 from ..exceptions import RubricError
 from ..models import SEVERITY_RANK, CallPlan, Finding, Severity, sort_findings
 from ..process import SalesProcess
@@ -175,12 +174,7 @@ class Rubric:
     @classmethod
     def from_text(cls, text: str, source: str | None = None) -> "Rubric":
         """Parse rubric YAML text laid over the default rubric; `source` names it in error messages."""
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" at line {mark.line + 1}" if mark is not None else ""
-            raise RubricError(source, f"the rubric is not valid YAML{line}.") from None
+        data = parse_yaml(text, source, RubricError)
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -313,8 +307,7 @@ def _prefix_re(words: Iterable[str]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _default_data() -> dict[str, Any]:
-    text = resources.files("callkit").joinpath(f"data/{RUBRIC_FILE}").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = parse_yaml(packaged_text(RUBRIC_FILE), "callkit/data/rubric.yaml", RubricError)
     if not isinstance(data, dict):
         raise RubricError("callkit/data/rubric.yaml", "the default rubric is not a mapping.")
     return data
