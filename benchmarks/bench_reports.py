@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -112,6 +113,7 @@ def main() -> None:
     parser.add_argument("--team", type=int, default=200, help="reps in the sample workspace (default 200)")
     parser.add_argument("--reps", type=int, default=None, help="report on the first N reps only (default: all)")
     parser.add_argument("--workers", type=int, default=2, help="worker count to compare with the floor (default 2)")
+    parser.add_argument("--keep", action="store_true", help="keep the workspace and reports (default: delete them)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="callkit-bench-"))
@@ -163,7 +165,10 @@ def main() -> None:
     print(f"  per report, inside a worker: execute {ours_exec:.3f} s (floor {floor_exec:.3f} s), "
           f"export {ours_export:.3f} s (floor {floor_export:.3f} s)")
     print(f"  kernel import of callkit.reports.metrics + render: {kernel_import_seconds():.3f} s")
-    print(f"\nfiles in {tmp}")
+    if args.keep:
+        print(f"\nfiles in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
