@@ -14,13 +14,15 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from pydantic_core import to_json
 
 from .csv_io import ImportSummary, KnownIds, parse_team, write_team
+from .datafiles import packaged_text
 from .exceptions import InvalidInputError, NotAWorkspaceError, RecordNotFoundError, SchemaVersionError, WorkspaceError
 from .models import Call, CallPlan, CloseDateChange, Deal, Debrief, ExerciseResult, Rep, build
 from .process import SalesProcess
@@ -28,6 +30,8 @@ from .schema import REQUIRED_TABLES, SCHEMA_SQL, SCHEMA_VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+M = TypeVar("M", bound=BaseModel)
 
 DB_NAME = "callkit.sqlite"
 PROCESS_NAME = "process.yaml"
@@ -88,8 +92,7 @@ class Workspace:
         try:
             path.mkdir(parents=True, exist_ok=True)
             if made_process:
-                text = resources.files("callkit").joinpath("data/process.yaml").read_text(encoding="utf-8")
-                process_file.write_text(text, encoding="utf-8")
+                process_file.write_text(packaged_text(PROCESS_NAME), encoding="utf-8")
             conn = _connect(db)
             ws = cls(path, conn)
             conn.execute("PRAGMA journal_mode = WAL")
@@ -256,16 +259,27 @@ class Workspace:
         "LEFT JOIN plans p ON p.call_id = c.call_id LEFT JOIN debriefs d ON d.call_id = c.call_id"
     )
 
-    @staticmethod
-    def _call(row: sqlite3.Row) -> Call:
+    def _call(self, row: sqlite3.Row) -> Call:
         return Call(
             call_id=row["call_id"],
             deal_id=row["deal_id"],
             rep_id=row["rep_id"],
             date=row["date"],
-            plan=CallPlan.model_validate_json(row["plan"]) if row["plan"] else None,
-            debrief=Debrief.model_validate_json(row["debrief"]) if row["debrief"] else None,
+            plan=self._stored(CallPlan, row["plan"], row["call_id"]),
+            debrief=self._stored(Debrief, row["debrief"], row["call_id"]),
         )
+
+    def _stored(self, model: type[M], text: str | None, call_id: str) -> M | None:
+        """A plan or debrief read back from its JSON; damaged JSON is a WorkspaceError naming the call."""
+        if not text:
+            return None
+        try:
+            return model.model_validate_json(text)
+        except ValidationError:
+            what = "plan" if model is CallPlan else "debrief"
+            raise WorkspaceError(
+                self.path, f"The stored {what} of call {call_id!r} in {self.path} is damaged: save it again or re-import the call."
+            ) from None
 
     def calls(
         self, deal_id: str | None = None, rep_id: str | None = None, since: date | None = None, until: date | None = None
@@ -296,12 +310,17 @@ class Workspace:
     def plan(self, call_id: str) -> CallPlan | None:
         """The call's plan, or None (no plan, or no such call)."""
         row = self._db.execute("SELECT json FROM plans WHERE call_id = ?", (call_id,)).fetchone()
-        return CallPlan.model_validate_json(row[0]) if row else None
+        return self._stored(CallPlan, row[0], call_id) if row else None
 
     def debrief(self, call_id: str) -> Debrief | None:
         """The call's debrief, or None (not debriefed, or no such call)."""
         row = self._db.execute("SELECT json FROM debriefs WHERE call_id = ?", (call_id,)).fetchone()
-        return Debrief.model_validate_json(row[0]) if row else None
+        return self._stored(Debrief, row[0], call_id) if row else None
+
+    def latest_call_date(self) -> date | None:
+        """The date of the most recent call in the workspace, or None when it has no calls."""
+        row = self._db.execute("SELECT MAX(date) FROM calls").fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind the workspace holds."""

@@ -138,6 +138,21 @@ def test_calls_filters_and_order(team_ws: Workspace) -> None:
     assert [d.deal_id for d in team_ws.deals(rep_id="r02")] == ["d002"]
 
 
+def test_latest_call_date(team_ws: Workspace, tmp_path: Path) -> None:
+    assert team_ws.latest_call_date() == date(2026, 3, 21) == max(c.date for c in team_ws.calls())
+    with Workspace.create(tmp_path / "empty") as empty:
+        assert empty.latest_call_date() is None
+
+
+def test_damaged_stored_plan_is_a_clear_workspace_error(team_ws: Workspace) -> None:
+    with team_ws._write() as conn:
+        conn.execute("UPDATE plans SET json = ? WHERE call_id = ?", ('{"call_id": "c0001"}', "c0001"))
+    for read in (lambda: team_ws.plan("c0001"), lambda: team_ws.call("c0001"), team_ws.calls):
+        with pytest.raises(WorkspaceError, match="stored plan of call 'c0001' .* is damaged"):
+            read()
+    assert team_ws.plan("c0002").objective == "Dana agrees to a pilot"  # the other calls still read
+
+
 def test_calls_for_one_rep_use_an_index(team_ws: Workspace) -> None:
     plan = team_ws._db.execute(f"EXPLAIN QUERY PLAN {Workspace._CALL_SQL} WHERE c.rep_id = ? ORDER BY c.date", ("r01",))
     assert any("calls_rep_date" in row[-1] for row in plan.fetchall())

@@ -84,15 +84,7 @@ def open_cached_workspace(path: str | os.PathLike[str]) -> "Workspace":
 
 def default_period(ws: "Workspace", since: Any = None, until: Any = None) -> tuple[date, date]:
     """The report period: `since`/`until` when given, else the 12 weeks ending at the latest call date."""
-    latest = None
-    if since is None or until is None:
-        for rep in ws.reps():  # rep by rep: one rep's unreadable data must not stop the whole team's reports
-            try:  # only calls on or after the latest date so far: little to read after the first rep
-                calls = ws.calls(rep_id=rep.rep_id, since=latest)
-            except Exception:
-                continue
-            if calls and (latest is None or calls[-1].date > latest):
-                latest = calls[-1].date
+    latest = ws.latest_call_date() if since is None or until is None else None
     return resolve_period(since, until, latest)
 
 
