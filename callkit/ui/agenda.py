@@ -15,6 +15,7 @@ from ..exceptions import InvalidInputError
 from ..models import CallPlan, Deal, Rep
 from .events import guarded
 from .markup import esc, long_date, status_html
+from .fields import classed
 
 DURATIONS = (30, 45, 60, 90)
 
@@ -120,10 +121,8 @@ class AgendaPanel(widgets.VBox):
         self.start = widgets.Text(value="10:00", description="Starts at", layout=widgets.Layout(width="200px"))
         self.minutes = widgets.Dropdown(options=[(f"{m} minutes", m) for m in DURATIONS], value=45,
                                         description="Length", layout=widgets.Layout(width="220px"))
-        self.text = widgets.Textarea(rows=16, layout=widgets.Layout(width="100%"))
-        self.text.add_class("ck-agenda-text")
-        self.link = widgets.HTML("")
-        self.link.add_class("ck-ics")
+        self.text = classed(widgets.Textarea(rows=16, layout=widgets.Layout(width="100%")), "ck-agenda-text")
+        self.link = classed(widgets.HTML(""), "ck-ics")
         self.status = widgets.HTML("")
         for control in (self.start, self.minutes):
             control.observe(guarded(lambda _c: self.refresh(), self.report), names="value")

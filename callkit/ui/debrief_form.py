@@ -20,7 +20,7 @@ from .debrief_values import (
 )
 from .draft import DraftKeeper, as_date, debrief_draft_key
 from .events import Debouncer, guarded
-from .fields import LabeledField, textarea
+from .fields import LabeledField, classed, textarea
 from .markup import esc, findings_html, long_date, status_html
 from .plan_values import step_options
 from .rows import Column, RowsEditor
@@ -106,17 +106,14 @@ class DebriefForm(widgets.VBox):
             else:
                 control.observe(guarded(self._edited, self.report), names="value")
 
-        self.score_total = widgets.HTML("")
-        self.score_total.add_class("ck-debrief-total")
-        self.flag_box = widgets.HTML("")
-        self.flag_box.add_class("ck-advance-flag")
+        self.score_total = classed(widgets.HTML(""), "ck-debrief-total")
+        self.flag_box = classed(widgets.HTML(""), "ck-advance-flag")
         self.score_body = widgets.HTML("")
         self.save_button = widgets.Button(description="Save the debrief", button_style="primary",
                                           layout=widgets.Layout(width="auto"))
         self.save_button.add_class("ck-save-debrief")
         self.save_button.on_click(guarded(lambda _b: self.save(), self.report))
-        self.status = widgets.HTML("")
-        self.status.add_class("ck-debrief-status")
+        self.status = classed(widgets.HTML(""), "ck-debrief-status")
 
         f = self.fields
         left = widgets.VBox(

@@ -43,7 +43,7 @@ from ..exercises.progress import (
 from ..models import ExerciseResult
 from ..process import SalesProcess
 from .events import Debouncer, guarded
-from .fields import LabeledField, textarea
+from .fields import LabeledField, classed, textarea
 from .markup import esc, status_html
 from .style import style_html
 
@@ -213,8 +213,7 @@ class ClassifyForm:
     """Three buttons: advance, continuation, not a client action."""
 
     def __init__(self, item: ClassifyItem):
-        self.choice = widgets.ToggleButtons(options=[(label, key) for key, label in CHOICES.items()], value=None)
-        self.choice.add_class("ck-ex-choice")
+        self.choice = classed(widgets.ToggleButtons(options=[(label, key) for key, label in CHOICES.items()], value=None), "ck-ex-choice")
         self.widget = self.choice
 
     def value(self) -> str | None:
@@ -379,15 +378,13 @@ class ExerciseApp:
         self.picker = widgets.Combobox(placeholder="Pick your name, or type a new one", ensure_option=False,
                                        layout=widgets.Layout(width="360px"))
         self.picker.add_class("ck-ex-picker")
-        self.start_button = widgets.Button(description="Start", button_style="primary")
-        self.start_button.add_class("ck-ex-start")
+        self.start_button = classed(widgets.Button(description="Start", button_style="primary"), "ck-ex-start")
         self.start_button.on_click(guarded(lambda _: self.choose_rep(self.picker.value), self.report))
         self.rep_row = widgets.HBox([widgets.HTML("<b>Your name:</b>&nbsp;"), self.picker, self.start_button],
                                     layout=widgets.Layout(display="none"))
         self.working_as = widgets.HTML("")
         self.progress_bar = widgets.IntProgress(min=0, max=1, value=0, layout=widgets.Layout(width="360px"))
-        self.progress_label = widgets.HTML("")
-        self.progress_label.add_class("ck-ex-progress")
+        self.progress_label = classed(widgets.HTML(""), "ck-ex-progress")
         self.progress_row = widgets.HBox([self.progress_bar, self.progress_label], layout=widgets.Layout(display="none"))
         self.item_view = widgets.HTML("")
         self.form_box = widgets.VBox()
@@ -399,14 +396,12 @@ class ExerciseApp:
         self.check_button.on_click(guarded(lambda _: self.check(), self.report))
         self.prev_button.on_click(guarded(lambda _: self.go_previous(), self.report))
         self.next_button.on_click(guarded(lambda _: self.go_next(), self.report))
-        self.feedback = widgets.HTML("")
-        self.feedback.add_class("ck-ex-feedback-view")
+        self.feedback = classed(widgets.HTML(""), "ck-ex-feedback-view")
         self.item_box = widgets.VBox(
             [self.item_view, self.form_box, widgets.HBox([self.check_button, self.prev_button, self.next_button]), self.feedback],
             layout=widgets.Layout(display="none"),
         )
-        self.summary_view = widgets.HTML("")
-        self.summary_view.add_class("ck-ex-summary")
+        self.summary_view = classed(widgets.HTML(""), "ck-ex-summary")
         self.again_button = widgets.Button(description="Start again (new order)")
         self.again_button.on_click(guarded(lambda _: self.start_again(), self.report))
         self.review_button = widgets.Button(description="Review my answers")

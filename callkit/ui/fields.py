@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import ipywidgets as widgets
 
 from .markup import esc
+
+W = TypeVar("W", bound=widgets.DOMWidget)
 
 
 class LabeledField(widgets.VBox):
@@ -12,8 +16,7 @@ class LabeledField(widgets.VBox):
 
     def __init__(self, label: str, control: widgets.Widget, hint: str = "", css: str | None = None):
         self.control = control
-        self.error = widgets.HTML("", layout=widgets.Layout(display="none"))
-        self.error.add_class("ck-error")
+        self.error = classed(widgets.HTML("", layout=widgets.Layout(display="none")), "ck-error")
         parts: list[widgets.Widget] = [widgets.HTML(f"<b>{esc(label)}</b>")]
         if hint:  # hints are written by callkit (they may quote the seeds with <q>), never by a rep
             parts.append(widgets.HTML(f'<div class="ck-hint">{hint}</div>'))
@@ -44,3 +47,10 @@ def textarea(placeholder: str = "", rows: int = 2) -> widgets.Textarea:
     return widgets.Textarea(
         placeholder=placeholder, rows=rows, continuous_update=True, layout=widgets.Layout(width="100%")
     )
+
+
+def classed(widget: W, *css: str) -> W:
+    """The widget with CSS classes added (the ck-... classes the page style and browser tests use)."""
+    for name in css:
+        widget.add_class(name)
+    return widget

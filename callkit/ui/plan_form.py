@@ -15,7 +15,7 @@ from ..models import Call, CallPlan, Deal
 from ..process import SalesProcess
 from .draft import DraftKeeper, as_date, plan_draft_key
 from .events import Debouncer, guarded
-from .fields import LabeledField, textarea
+from .fields import LabeledField, classed, textarea
 from .markup import esc, long_date, status_html
 from .plan_values import (
     TEXT_FIELDS, build_plan, compression_text, form_errors, new_plan_values, plan_to_values, scoring_plan,
@@ -127,8 +127,7 @@ class PlanForm(widgets.VBox):
         for name in TEXT_FIELDS:
             self.controls[name] = textarea(PLACEHOLDERS.get(name, ""), rows=rows.get(name, 2))
         self.steps_box = widgets.VBox()
-        self.compression = widgets.HTML("")
-        self.compression.add_class("ck-compression")
+        self.compression = classed(widgets.HTML(""), "ck-compression")
         self.step_checks: dict[str, widgets.Checkbox] = {}
 
         self.fields: dict[str, LabeledField] = {}
@@ -157,10 +156,8 @@ class PlanForm(widgets.VBox):
                                           layout=widgets.Layout(width="auto"))
         self.save_button.add_class("ck-save-plan")
         self.save_button.on_click(guarded(lambda _b: self.save(), self.report))
-        self.status = widgets.HTML("")
-        self.status.add_class("ck-plan-status")
-        self.heading = widgets.HTML("")
-        self.heading.add_class("ck-plan-heading")
+        self.status = classed(widgets.HTML(""), "ck-plan-status")
+        self.heading = classed(widgets.HTML(""), "ck-plan-heading")
 
         f = self.fields
         section = lambda title: widgets.HTML(f'<h3 class="ck-section">{title}</h3>')  # noqa: E731
@@ -178,8 +175,7 @@ class PlanForm(widgets.VBox):
             ],
             layout=widgets.Layout(width="58%", padding="0 16px 0 0"),
         )
-        right = widgets.VBox([self.scorecard], layout=widgets.Layout(width="42%"))
-        right.add_class("ck-side")
+        right = classed(widgets.VBox([self.scorecard], layout=widgets.Layout(width="42%")), "ck-side")
         super().__init__([widgets.HBox([left, right], layout=widgets.Layout(width="100%"))])
         self.add_class("ck-plan-form")
 

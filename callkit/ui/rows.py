@@ -8,6 +8,7 @@ from typing import Any, Callable, Sequence
 import ipywidgets as widgets
 
 from .draft import as_date
+from .fields import classed
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,7 @@ class RowsEditor(widgets.VBox):
         self._rows: list[dict[str, widgets.Widget]] = []
         self._listeners: list[Callable[[], None]] = []
         self._box = widgets.VBox()
-        self.add_button = widgets.Button(description=add_label, layout=widgets.Layout(width="auto"))
-        self.add_button.add_class("ck-add-row")
+        self.add_button = classed(widgets.Button(description=add_label, layout=widgets.Layout(width="auto")), "ck-add-row")
         self.add_button.on_click(lambda _b: self.add_row())
         header = widgets.HBox(
             [widgets.HTML(f"<small>{c.label}</small>", layout=widgets.Layout(width=c.width)) for c in self.columns]
@@ -124,8 +124,7 @@ class RowsEditor(widgets.VBox):
     def _render(self) -> None:
         lines = []
         for i, row in enumerate(self._rows):
-            remove = widgets.Button(description="Remove", layout=widgets.Layout(width="80px"))
-            remove.add_class("ck-remove-row")
+            remove = classed(widgets.Button(description="Remove", layout=widgets.Layout(width="80px")), "ck-remove-row")
             remove.on_click(lambda _b, i=i: self.remove_row(i))
             lines.append(widgets.HBox([row[c.key] for c in self.columns] + [remove]))
         self._box.children = lines

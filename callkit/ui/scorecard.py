@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from .events import guarded
 from .markup import esc, findings_html, status_html
+from .fields import classed
 
 GOOD, FAIR = 75, 50  # total bands for the colour of the big number
 
@@ -75,10 +76,8 @@ class Scorecard(widgets.VBox):
         self.score: Any = None
         self.suggestion: str | None = None
         self._listeners: list[Callable[[str], None]] = []
-        self.total = widgets.HTML("")
-        self.total.add_class("ck-score-total")
-        self.body = widgets.HTML("")
-        self.body.add_class("ck-score-body")
+        self.total = classed(widgets.HTML(""), "ck-score-total")
+        self.body = classed(widgets.HTML(""), "ck-score-body")
         self.suggestion_text = widgets.HTML("")
         self.use_button = widgets.Button(description="Use this objective", button_style="success",
                                          layout=widgets.Layout(width="auto"))

@@ -23,6 +23,7 @@ from .markup import esc, status_html
 from .plan_form import PlanForm
 from .style import style_html
 from .timeline import DealTimeline
+from .fields import classed
 
 WORKSPACE_ENV = "CALLKIT_WORKSPACE"
 TAB_TITLES = ("1. The deal so far", "2. Plan the next call", "3. Agenda for the customer", "4. Debrief the call")
@@ -60,8 +61,7 @@ class CoachingSession(widgets.VBox):
         self.status = widgets.HTML("")
         self.picker = DealPicker(workspace)
         self.picker.on_pick(guarded(self.open_deal, self.report))
-        self.tabs = widgets.Tab(layout=widgets.Layout(display="none"))
-        self.tabs.add_class("ck-tabs")
+        self.tabs = classed(widgets.Tab(layout=widgets.Layout(display="none")), "ck-tabs")
         self.empty = widgets.HTML('<p class="ck-muted">Choose a rep and one of their deals to start.</p>')
         header = widgets.HTML(
             style_html() + "<h1>Coaching session</h1>"

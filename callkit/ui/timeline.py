@@ -13,6 +13,7 @@ from ..exceptions import UnknownStageError
 from ..models import Call, Deal
 from ..process import SalesProcess
 from .markup import badge, esc, findings_html, long_date
+from .fields import classed
 
 OUTCOME_LABELS = {
     "order": "Order",
@@ -201,12 +202,9 @@ class DealTimeline(widgets.VBox):
         self.health = deal_health(deal, list(calls), process=process, today=today, rubric=rubric)
         points = close_date_points(deal, self.health.close_date_moves)
         self.stages = widgets.HTML(stage_progress_html(deal, process))
-        self.chart = widgets.HTML(png_img_html(close_date_chart_png(points, today or date.today()), chart_title(points)))
-        self.chart.add_class("ck-close-chart")
-        self.health_box = widgets.HTML(health_html(self.health))
-        self.health_box.add_class("ck-health")
-        self.calls = widgets.HTML(calls_table_html(calls))
-        self.calls.add_class("ck-calls-table")
+        self.chart = classed(widgets.HTML(png_img_html(close_date_chart_png(points, today or date.today()), chart_title(points))), "ck-close-chart")
+        self.health_box = classed(widgets.HTML(health_html(self.health)), "ck-health")
+        self.calls = classed(widgets.HTML(calls_table_html(calls)), "ck-calls-table")
         super().__init__(
             [
                 widgets.HTML("<h3>Where the deal stands</h3>"), self.stages,
