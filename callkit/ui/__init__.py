@@ -5,8 +5,7 @@ Names load on first use so that importing `callkit.ui` costs nothing until a wid
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from ..lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "CoachingSession": "callkit.ui.session",
@@ -17,19 +16,12 @@ _EXPORTS: dict[str, str] = {
     "Scorecard": "callkit.ui.scorecard",
     "AgendaPanel": "callkit.ui.agenda",
     "DebriefForm": "callkit.ui.debrief_form",
+    "open_workbook": "callkit.ui.exercise",
+    "ExerciseApp": "callkit.ui.exercise",
 }
 
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'callkit.ui' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-
-def __dir__() -> list[str]:
-    return __all__
