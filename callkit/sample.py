@@ -8,6 +8,7 @@ Only `random.Random(seed)` is used, so the same arguments always give the same t
 from __future__ import annotations
 
 import random
+import dataclasses
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -59,40 +60,23 @@ class Habit:
     entry_weights: tuple[int, ...] = (3, 4, 3, 2, 2, 1)  # how often a deal enters at prospect, qualify, ... propose
 
 
-HABITS: tuple[Habit, ...] = (
-    Habit("wings", "wings it", "Seed 000/001, the voice of experience: most calls have no plan or a one-line plan, "
-          "debriefs are thin and most calls end in a continuation.",
-          0.3, (0, 0), "oneline", 1.0, 0.0, "none", "none", 0.0, 0.0, 0.0, "none", 0.25, (0, 1), 0.0, (5, 9), False,
-          (30, 60), 0.15),
-    Habit("script", "the script", "Seed 001: plans exist but are all about us - objectives are what we present or "
-          "demo, and the customer's value is hearing about our product.",
-          0.95, (1, 2), "seller", 0.95, 0.05, "us", "script", 0.5, 0.25, 0.2, "leading", 0.3, (1, 3), 0.4, (8, 13),
-          False, (45, 75), 0.1),
-    Habit("slipper", "the slipper", "Seed 002: deals wander - the forecast close date is pushed back a month again "
-          "and again, calls are follow-ups and 'they'll get back to us'.",
-          0.9, (1, 2), "followup", 0.5, 0.5, "vague", "agreed", 0.5, 0.3, 0.5, "generic", 0.25, (2, 4), 0.5, (9, 14),
-          True, (25, 40), 0.03),
-    Habit("compressor", "the compressor", "Seed 002: plans cover 3-5 next process activities per call, the agenda is "
-          "agreed beforehand, the customer's value is clear, and deals advance steadily.",
-          1.0, (3, 5), "advance", 1.0, 0.95, "vague", "agreed", 1.0, 0.92, 0.95, "business", 0.8, (4, 6), 0.95,
-          (7, 11), False, (80, 120), 0.1),
-    Habit("overreacher", "the over-reacher", "Seed 004: objectives are unrealistic for the stage - a signature, a "
-          "contract or a site visit while the deal is still in prospect, qualify or discover.",
-          0.95, (1, 2), "overreach", 0.85, 0.7, "us", "agreed", 0.5, 0.35, 0.6, "business", 0.3, (2, 4), 0.6,
-          (8, 13), False, (40, 70), 0.25, (3, 4, 3)),
-    Habit("vague", "vague", "Seed 004: objectives too general to check - 'keep the momentum going', 'touch base', "
-          "'build rapport with the CIO'.",
-          0.9, (0, 1), "vague", 0.9, 0.1, "vague", "generic", 0.4, 0.2, 0.2, "generic", 0.2, (1, 2), 0.2, (8, 13),
-          False, (45, 75), 0.15),
-    Habit("no_agenda", "no agenda", "Seed 000/003: good client-centred objectives, but the agenda is never shared "
-          "with or agreed by the customer and there is little homework.",
-          0.95, (1, 3), "advance", 1.0, 0.8, "vague", "private", 0.0, 0.0, 0.1, "generic", 0.45, (3, 5), 0.7,
-          (8, 12), False, (60, 100), 0.1),
-    Habit("allrounder", "the all-rounder", "Good habits in a realistic mix: plans most calls, agrees most agendas, "
-          "2-3 process steps per call, mostly advances.",
-          0.95, (2, 3), "followup", 0.1, 0.85, "vague", "agreed", 0.85, 0.7, 0.8, "business", 0.6, (3, 6), 0.85,
-          (8, 12), False, (70, 110), 0.1),
-)
+def load_habits(text: str | None = None) -> tuple[Habit, ...]:
+    """The habits of callkit/data/sample_habits.yaml (or of `text`), in rep order; a wrong field names the habit."""
+    source = "callkit/data/sample_habits.yaml"
+    data = parse_yaml(packaged_text("sample_habits.yaml") if text is None else text, source, DataFileError)
+    fields = {f.name for f in dataclasses.fields(Habit)}
+    habits = []
+    for n, raw in enumerate((data or {}).get("habits") or [], start=1):
+        unknown = sorted(set(raw) - fields) if isinstance(raw, dict) else ["(not a mapping)"]
+        if unknown:
+            raise DataFileError(source, f"habit {n} has unknown fields: {', '.join(unknown)}.")
+        habits.append(Habit(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}))
+    if not habits:
+        raise DataFileError(source, "the file needs a 'habits:' list with at least one habit.")
+    return tuple(habits)
+
+
+HABITS: tuple[Habit, ...] = load_habits()
 
 
 @dataclass(frozen=True)

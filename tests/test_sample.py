@@ -14,7 +14,8 @@ import pytest
 from callkit.exceptions import InvalidInputError
 from callkit.models import Call, CallPlan, Deal, Rep
 from callkit.process import SalesProcess
-from callkit.sample import HABITS, SAMPLE_END, SampleTeam, load_phrases, make_sample_team
+from callkit.exceptions import DataFileError
+from callkit.sample import HABITS, load_habits, SAMPLE_END, SampleTeam, load_phrases, make_sample_team
 
 PROCESS = SalesProcess.default()
 EARLY = {"prospect", "qualify", "discover"}
@@ -422,3 +423,13 @@ def test_workspace_create_with_sample_holds_the_team(tmp_path) -> None:
         assert deal.close_date_history == expected.deals[0].close_date_history
     finally:
         ws.close()
+
+
+def test_habits_are_data_with_named_fields() -> None:
+    assert [h.key for h in HABITS][:3] == ["wings", "script", "slipper"]
+    assert HABITS[3].steps == (3, 5) and HABITS[2].monthly_slips
+    with pytest.raises(DataFileError, match="habit 1 has unknown fields: speed"):
+        load_habits("habits:\n  - key: x\n    speed: 3\n")
+    with pytest.raises(DataFileError, match="at least one habit"):
+        load_habits("habits: []\n")
+
