@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="workspace folder")
     p.add_argument("--out", required=True, help="folder for the HTML reports")
     p.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of cores)")
-    p.add_argument("--rep", action="append", dest="reps", metavar="ID", help="only this rep (repeatable)")
+    p.add_argument("--rep", action="extend", nargs="+", dest="reps", metavar="ID", help="only these reps (e.g. --rep r01 r02; repeatable)")
     p.add_argument("--since", default=None, help="period start, YYYY-MM-DD")
     p.add_argument("--until", default=None, help="period end, YYYY-MM-DD (default: the period is the 12 weeks "
                    "ending at the latest call date in the workspace)")

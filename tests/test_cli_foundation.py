@@ -120,3 +120,11 @@ def test_console_script_round_trip(tmp_path: Path) -> None:
                      "--calls", str(csv_dir / "calls.csv"))
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert failed.stderr.startswith("callkit: reps.csv, row 2, column 'rep_id': the id") and failed.stderr.count("\n") == 1
+
+
+def test_reports_takes_several_rep_ids_after_one_flag_or_repeated_flags() -> None:
+    from callkit.cli import build_parser
+
+    args = build_parser().parse_args(["reports", "ws", "--out", "out", "--rep", "007", "../x", "--rep", "r3"])
+    assert args.reps == ["007", "../x", "r3"]  # kept as text: "007" stays "007"
+    assert build_parser().parse_args(["reports", "ws", "--out", "out"]).reps is None
