@@ -32,7 +32,7 @@ REP_COLUMNS = ("rep_id", "name", "email", "team", "manager")
 DEAL_COLUMNS = ("deal_id", "rep_id", "account", "name", "stage", "close_date", "amount", "created")
 PLAN_COLUMNS = (
     "objective", "fallback", "customer_value", "agenda", "agenda_shared", "agenda_agreed", "agenda_agreed_on",
-    "planned_steps", "questions", "research", "attendees", "concerns", "plan_updated_at",
+    "planned_steps", "questions", "research", "attendees", "concerns", "plan_stage", "plan_updated_at",
 )
 DEBRIEF_COLUMNS = (
     "outcome", "best_met", "fallback_met", "commitments", "learned", "completed_steps", "follow_ups",
@@ -242,8 +242,8 @@ def _check_new_id(row: Row, column: str, value: str, seen: dict[str, int], known
     seen[value] = row.number
 
 
-def _stage_id(row: Row, process: SalesProcess) -> str:
-    value = row.required("stage", "deal")
+def _stage_id(row: Row, process: SalesProcess, column: str = "stage") -> str:
+    value = row.required(column, "deal") if column == "stage" else row.raw(column)
     if process.has_stage(value):
         return value
     key = value.strip().lower()
@@ -251,7 +251,7 @@ def _stage_id(row: Row, process: SalesProcess) -> str:
         if key in (stage.id.lower(), stage.name.lower()):
             return stage.id
     raise row.error(
-        f"{value!r} is not a stage of this workspace's process: use one of {', '.join(process.stage_ids)}.", "stage"
+        f"{value!r} is not a stage of this workspace's process: use one of {', '.join(process.stage_ids)}.", column
     )
 
 
@@ -301,7 +301,7 @@ def _has_content(row: Row, columns: Iterable[str]) -> list[str]:
     return filled
 
 
-def _plan(row: Row, call_id: str, deal_id: str, rep_id: str, call_date: date) -> CallPlan | None:
+def _plan(row: Row, call_id: str, deal_id: str, rep_id: str, call_date: date, process: SalesProcess) -> CallPlan | None:
     if not _has_content(row, PLAN_COLUMNS):
         return None
     research = row.parse("research", lambda t: cells.parse_labelled(t, cells.RESEARCH_LABELS, unlabelled="notes"))
@@ -310,6 +310,7 @@ def _plan(row: Row, call_id: str, deal_id: str, rep_id: str, call_date: date) ->
         "deal_id": deal_id,
         "rep_id": rep_id,
         "call_date": call_date,
+        "stage": _stage_id(row, process, "plan_stage") if row.raw("plan_stage") else None,
         "attendees": row.parse("attendees", cells.parse_attendees),
         "objective": row.raw("objective"),
         "fallback": row.raw("fallback"),
@@ -356,7 +357,8 @@ def _debrief(row: Row, call_id: str) -> Debrief | None:
     return _build(row, Debrief, data, {"updated_at": "debrief_updated_at"})
 
 
-def _calls(table: Table, files: Mapping[str, str], rep_ids: set[str], deal_reps: Mapping[str, str], known: KnownIds) -> list[Call]:
+def _calls(table: Table, files: Mapping[str, str], rep_ids: set[str], deal_reps: Mapping[str, str], known: KnownIds,
+           process: SalesProcess) -> list[Call]:
     seen: dict[str, int] = {}
     calls: list[Call] = []
     for row in table.rows:
@@ -369,7 +371,7 @@ def _calls(table: Table, files: Mapping[str, str], rep_ids: set[str], deal_reps:
         if rep_id not in rep_ids:
             raise row.error(f"the rep id {rep_id!r} is not in {files['reps']} nor in the workspace.", "rep_id")
         call_date = row.required_date("date", "call")
-        plan = _plan(row, call_id, deal_id, rep_id, call_date)
+        plan = _plan(row, call_id, deal_id, rep_id, call_date, process)
         debrief = _debrief(row, call_id)
         calls.append(Call(call_id=call_id, deal_id=deal_id, rep_id=rep_id, date=call_date, plan=plan, debrief=debrief))
     return calls
@@ -411,7 +413,7 @@ def parse_team(
     rep_ids = known.reps | {r.rep_id for r in new_reps}
     new_deals = _deals(tables["deals"], files["reps"], rep_ids, known, process)
     deal_reps = {**known.deal_reps, **{d.deal_id: d.rep_id for d in new_deals}}
-    new_calls = _calls(tables["calls"], files, rep_ids, deal_reps, known)
+    new_calls = _calls(tables["calls"], files, rep_ids, deal_reps, known, process)
     history: dict[str, list[CloseDateChange]] = {}
     if "close_dates" in tables:
         history = _close_dates(tables["close_dates"], files["deals"], deal_reps)
@@ -452,6 +454,7 @@ def _plan_cells(plan: CallPlan | None) -> list[str]:
         cells.format_labelled(plan.research.model_dump(), cells.RESEARCH_LABELS),
         cells.format_attendees(plan.attendees),
         cells.format_list(plan.concerns),
+        plan.stage or "",
         cells.format_datetime(plan.updated_at),
     ]
 

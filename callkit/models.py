@@ -123,6 +123,7 @@ class CallPlan(_Model):
     deal_id: str = Field(min_length=1)
     rep_id: str = Field(min_length=1)
     call_date: date
+    stage: str | None = None  # the deal's stage when the plan was written (for the 'realistic' check)
     attendees: list[Attendee] = Field(default_factory=list)
     objective: str = ""  # the best client commitment we aim for
     fallback: str = ""  # the minimum acceptable client commitment

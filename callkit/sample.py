@@ -499,8 +499,9 @@ class _Generator:
         rng, ph, habit = self.rng, self.ph, state.habit
         planned = available[: rng.randint(*habit.steps)]
         objective = self._objective(habit, ctx, stage, planned)
+        stage_id = self.process.stages[stage].id
         if habit.key == "wings":  # a one-line plan: the objective and nothing else
-            return {"objective": objective.text,
+            return {"objective": objective.text, "stage": stage_id,
                     "updated_at": datetime.combine(day, time(rng.randint(7, 9), rng.choice((0, 15, 30, 45)))),
                     "planned_steps": planned}, objective
         early = stage <= 2
@@ -524,6 +525,7 @@ class _Generator:
         shared = agreed or (bool(agenda) and rng.random() < shared_only)
         agreed_on = max(self.start, day - timedelta(days=rng.randint(1, 4))) if agreed else None
         plan = {
+            "stage": stage_id,
             "attendees": self._attendees(state, ctx, extra, stage, objective),
             "objective": objective.text,
             "fallback": fallback,

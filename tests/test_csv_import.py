@@ -107,6 +107,9 @@ BAD_ROWS = [
     ("unlabelled learned", "calls", CALLS.replace("urgency: audit in Q3", "audit in Q3"), 2, "learned",
      "'audit in Q3' has no label"),
     ("attendee without name", "calls", CALLS.replace("[us] Tom (SE)", "[us] (SE)"), 2, "attendees", "has no name"),
+    ("unknown plan stage", "calls", CALLS.replace("objective,agenda_agreed", "objective,plan_stage,agenda_agreed")
+     .replace("to the CFO,yes,", "to the CFO,demo,yes,").replace("2026-03-12,,,", "2026-03-12,,,,").replace("2026-03-20,,,", "2026-03-20,,,,"),
+     2, "plan_stage", "'demo' is not a stage of this workspace's process"),
     ("stray comma", "reps", REPS + "r03,Lee,lee@x.com,South,Sam,extra\n", 4, None, "put quotes around text"),
 ]
 
@@ -218,6 +221,14 @@ def test_row_numbers_count_blank_rows(ws: Workspace, tmp_path: Path) -> None:
     reps = "rep_id,name\nr01,A\n\nr02,\n"
     with pytest.raises(CsvImportError, match="reps.csv, row 4, column 'name'"):
         ws.import_csv(**write_files(tmp_path / "csv", reps=reps))
+
+
+def test_plan_stage_is_read_by_id_or_name(ws: Workspace, tmp_path: Path) -> None:
+    calls = (CALLS.replace("objective,agenda_agreed", "objective,plan_stage,agenda_agreed")
+             .replace("to the CFO,yes,", "to the CFO,Qualify,yes,")
+             .replace("2026-03-12,,,", "2026-03-12,,,,").replace("2026-03-20,,,", "2026-03-20,,,,"))
+    ws.import_csv(**write_files(tmp_path / "csv", calls=calls))
+    assert ws.plan("c0001").stage == "qualify"
 
 
 def test_stage_by_name_and_outcome_spelling_are_accepted(ws: Workspace, tmp_path: Path) -> None:

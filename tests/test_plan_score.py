@@ -105,6 +105,14 @@ def test_realistic_check_is_skipped_without_stage_and_runs_with_one():
     assert not any(f.code == "plan.objective.realistic" for f in late.findings)
 
 
+def test_the_stage_recorded_on_the_plan_is_used_when_none_is_given():
+    signs = "The client signs the renewal for 3 years"
+    early = crit(score_plan(make_plan(objective=signs, stage="qualify")), "objective")
+    assert ("realistic", False) in early.checks
+    overridden = crit(score_plan(make_plan(objective=signs, stage="qualify"), stage="negotiate"), "objective")
+    assert ("realistic", True) in overridden.checks
+
+
 def test_unknown_stage_is_a_clear_error_naming_valid_ids():
     with pytest.raises(UnknownStageError, match="discover"):
         score_plan(make_plan(), stage="dicsover")

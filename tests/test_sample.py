@@ -433,3 +433,13 @@ def test_habits_are_data_with_named_fields() -> None:
     with pytest.raises(DataFileError, match="at least one habit"):
         load_habits("habits: []\n")
 
+
+def test_every_plan_records_the_deal_stage_it_was_written_at() -> None:
+    team = make_sample_team()
+    stage_ids = set(SalesProcess.default().stage_ids)
+    plans = [c.plan for c in team.calls if c.plan is not None]
+    assert plans and all(p.stage in stage_ids for p in plans)
+    final = {d.deal_id: d.stage for d in team.deals}
+    order = SalesProcess.default().stage_ids
+    assert all(order.index(p.stage) <= order.index(final[p.deal_id]) for p in plans)  # deals never move back
+

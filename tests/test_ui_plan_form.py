@@ -109,6 +109,7 @@ def test_saving_a_plan_and_reading_it_back(ws):
     stored = ws.plan(saved.call_id)
     assert stored is not None
     assert stored.objective == GOOD_OBJECTIVE
+    assert stored.stage == deal.stage  # where the deal stood when the plan was written
     assert stored.agenda == ["Your goals for the quarter", "What a pilot must show", "Next steps"]
     assert [a.name for a in stored.attendees] == ["Priya Shah"]
     assert stored.planned_steps == [first]

@@ -92,7 +92,9 @@ def default_period(ws: "Workspace", since: Any = None, until: Any = None) -> tup
 
 
 def _plan_stage(plan: "CallPlan", process: "SalesProcess") -> str | None:
-    """Where the deal was when the plan was written: the earliest stage among its planned process steps."""
+    """Where the deal was when the plan was written: plan.stage, else the earliest stage of its planned steps."""
+    if plan.stage and process.has_stage(plan.stage):
+        return plan.stage
     indexes = [process.index(s) for s in (process.stage_of_activity(t) for t in plan.planned_steps) if s]
     return process.stages[min(indexes)].id if indexes else None
 

@@ -531,9 +531,11 @@ def _questions(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> None:
 
 def score_plan(plan: CallPlan, process: SalesProcess | None = None, rubric: Rubric | None = None,
                *, stage: str | None = None) -> PlanScore:
-    """Score a call plan 0..100 with the rubric; `stage` (the deal's stage) enables the 'realistic' check."""
+    """Score a call plan 0..100 with the rubric; the deal's stage (`stage`, else plan.stage) enables the 'realistic' check."""
     process = process or SalesProcess.default()
     rubric = rubric or Rubric.default()
+    if stage is None:
+        stage = plan.stage
     if stage is not None:
         process.index(stage)  # unknown stage ids raise UnknownStageError naming the valid ones
     assessment = cached_objective(plan.objective, stage, process)
