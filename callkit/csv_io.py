@@ -5,7 +5,7 @@ first problem raises CsvImportError naming the file, the spreadsheet row (header
 Cell syntaxes (dates, booleans, lists, research, learned, commitments, attendees) are in csv_cells.
 
 calls.csv: the plan columns (objective, fallback, customer_value, agenda, agenda_shared, agenda_agreed,
-agenda_agreed_on, planned_steps, questions, research, attendees, concerns, plan_updated_at) all blank
+agenda_agreed_on, planned_steps, questions, research, attendees, concerns, plan_stage, plan_updated_at) all blank
 means the call had no plan; a blank ``outcome`` means it was not debriefed yet. ``rep_id`` is optional
 and defaults to the deal's rep. close_dates.csv is the deals' close-date history (calls'
 ``close_date_after`` is kept with the debrief and does not add history).
