@@ -104,7 +104,9 @@ def _stages(calls: list[Call], deal: Deal, process: SalesProcess) -> _Stages:
     for call in calls:
         done = [i for i in map(index, call.debrief.completed_steps if call.debrief else []) if i is not None]
         planned = [i for i in map(index, call.plan.planned_steps if call.plan else []) if i is not None]
-        here = max(done) if done else (min(planned) if planned else None)
+        recorded = call.plan.stage if call.plan and call.plan.stage and process.has_stage(call.plan.stage) else None
+        known = done + ([process.index(recorded)] if recorded else [])  # plan.stage: where the deal stood
+        here = max(known) if known else (min(planned) if planned else None)
         if here is not None:
             running = here if running is None else max(running, here)
         per_call.append(running)

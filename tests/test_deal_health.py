@@ -141,6 +141,16 @@ def test_stage_progress_from_the_deal_stage_when_steps_are_unknown():
     assert h.stage_progress == PROCESS.index("propose") - PROCESS.index("discover")
 
 
+def test_the_stage_recorded_on_a_plan_counts_for_stage_progress():
+    first = call(1, date(2026, 9, 1), "advance")
+    first.plan.stage = "qualify"  # no steps named: the plan still says where the deal stood
+    later = call(2, date(2026, 9, 20), "advance")
+    later.plan.stage = "solution"
+    h = deal_health(deal(stage="solution"), [first, later], PROCESS, today=TODAY)
+    assert h.stage_progress == PROCESS.index("solution") - PROCESS.index("qualify")
+    assert h.calls_per_stage == {"qualify": 1, "solution": 1}
+
+
 def test_long_time_without_advance_and_never_advanced():
     old = deal_health(deal(), [call(1, date(2026, 8, 1), "advance"), call(2, date(2026, 8, 20), "continuation")],
                       PROCESS, today=TODAY)
