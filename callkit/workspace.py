@@ -456,15 +456,25 @@ class Workspace:
             conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
 
     def new_call_id(self, deal_id: str) -> str:
-        """A call id not used yet in this workspace ('c0251' after 'c0250'); the deal must exist."""
-        with self._read() as conn:
+        """A call id nobody has used or been given yet ('c0251' after 'c0250'); the deal must exist.
+
+        The id is reserved in the same write transaction, so two coaches saving new plans at the same
+        moment never get the same id (and never overwrite each other's plan).
+        """
+        with self._write() as conn:
             self._require(conn, "deal", deal_id)
+            conn.execute("CREATE TABLE IF NOT EXISTS id_reservations (kind TEXT PRIMARY KEY, next INTEGER NOT NULL)")
             ids = [r[0] for r in conn.execute("SELECT call_id FROM calls WHERE call_id GLOB 'c[0-9]*'")]
             used = {r[0] for r in conn.execute("SELECT call_id FROM calls")}
-        numbers = [int(i[1:]) for i in ids if i[1:].isdigit()]
-        n = max(numbers, default=0) + 1
-        while f"c{n:04d}" in used:
-            n += 1
+            reserved = conn.execute("SELECT next FROM id_reservations WHERE kind = 'call'").fetchone()
+            n = max(max((int(i[1:]) for i in ids if i[1:].isdigit()), default=0) + 1, reserved[0] if reserved else 1)
+            while f"c{n:04d}" in used:
+                n += 1
+            conn.execute(
+                "INSERT INTO id_reservations (kind, next) VALUES ('call', ?) "
+                "ON CONFLICT(kind) DO UPDATE SET next = excluded.next",
+                (n + 1,),
+            )
         return f"c{n:04d}"
 
     # -- write helpers (run inside a transaction) ------------------------------------------------------

@@ -247,6 +247,7 @@ def test_new_call_id(team_ws: Workspace) -> None:
     assert team_ws.new_call_id("d001") == "c0005"
     team_ws.save_plan(CallPlan(call_id="c0005", deal_id="d001", rep_id="r01", call_date=date(2026, 4, 1)))
     assert team_ws.new_call_id("d002") == "c0006"
+    assert team_ws.new_call_id("d002") == "c0007"  # given out once, never again, even before it is saved
     with pytest.raises(RecordNotFoundError):
         team_ws.new_call_id("d999")
 
@@ -394,6 +395,28 @@ def _append_plans(path: str, rep_id: str, deal_id: str, prefix: str, n: int, sta
         for i in range(n):
             ws.save_plan(CallPlan(call_id=f"{prefix}{i:03d}", deal_id=deal_id, rep_id=rep_id,
                                   call_date=date(2026, 5, 1 + i % 28), objective=f"Plan {i} by {rep_id}"))
+
+
+def _take_call_ids(path: str, count: int, start, out) -> None:
+    start.wait(30)
+    with Workspace.open(path) as ws:
+        out.put([ws.new_call_id("d001") for _ in range(count)])
+
+
+def test_two_coaches_asking_for_new_call_ids_at_once_never_share_one(tmp_path: Path) -> None:
+    path = tmp_path / "ws"
+    with Workspace.create(path) as ws:
+        ws.load_team(*make_team())
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    workers = [ctx.Process(target=_take_call_ids, args=(str(path), 50, start, out)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    start.set()
+    given = out.get(timeout=120) + out.get(timeout=120)
+    for w in workers:
+        w.join(timeout=60)
+    assert len(given) == 100 and len(set(given)) == 100
 
 
 def test_two_processes_appending_plans_lose_nothing(tmp_path: Path) -> None:
