@@ -7,8 +7,8 @@
   drops the CDN links of Voilà's own template;
 - Ctrl-C stops the server and its kernels without a traceback.
 
-The notebook is found in the repository's notebooks/ folder next to the package (a clone, or an editable
-install of it), or in callkit/notebooks/ when a build ships a copy there.
+The notebook is the copy shipped in callkit/notebooks/ (kept identical to the repository's
+notebooks/coaching_session.ipynb by a test), so a clone, an editable install and a wheel all find it.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ def package_dir() -> Path:
 
 
 def notebook_candidates() -> list[Path]:
-    """Where the coaching notebook may be: the repo's notebooks/ (clone/editable), then a packaged copy."""
+    """Where the coaching notebook may be: the copy shipped in the package, then the repo's notebooks/."""
     pkg = package_dir()
-    return [pkg.parent / "notebooks" / NOTEBOOK_NAME, pkg / "notebooks" / NOTEBOOK_NAME]
+    return [pkg / "notebooks" / NOTEBOOK_NAME, pkg.parent / "notebooks" / NOTEBOOK_NAME]
 
 
 def coaching_notebook() -> Path:
