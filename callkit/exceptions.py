@@ -50,9 +50,19 @@ class InvalidInputError(CallkitError, ValueError):
     def __init__(self, errors: Mapping[str, str], what: str = "input"):
         self.errors = dict(errors)
         self.what = what
-        first = next(iter(self.errors.values()), "it is not valid")
-        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
-        super().__init__(f"The {what} needs fixing: {first}{more}")
+        super().__init__(_one_sentence(list(self.errors.values()), what))
+
+
+def _one_sentence(sentences: list[str], what: str) -> str:
+    """One problem is its own sentence; several become 'The call plan needs fixing: the ... (and 2 more).'"""
+    if not sentences:
+        return f"The {what} is not valid."
+    if len(sentences) == 1:
+        return sentences[0]
+    first = sentences[0].rstrip(".")
+    if first.startswith("The "):
+        first = "the " + first[4:]
+    return f"The {what} needs fixing: {first} (and {len(sentences) - 1} more)."
 
 
 class WorkspaceError(CallkitError):

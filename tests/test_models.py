@@ -30,7 +30,7 @@ def test_validation_errors_are_one_plain_sentence_per_field():
     assert errors["call_date"] == "The call date must be a date like 2026-03-14."
     assert errors["deal_id"] == "The deal id cannot be blank."
     assert errors["agenda_agreed_on"] == "The agenda agreed date must be a date like 2026-03-14."
-    assert str(err.value).startswith("The call plan needs fixing: ")
+    assert str(err.value) == "The call plan needs fixing: the deal id cannot be blank (and 2 more)."
 
 
 def test_missing_and_literal_fields():
