@@ -14,16 +14,9 @@ from callkit.cli import main
 from callkit.exceptions import LexiconError, UnknownStageError
 from callkit.process import SalesProcess
 from callkit.scoring.lexicon import default_lexicon, lexicon_from_dict, lexicon_from_yaml, read_text, verb_forms
-from callkit.scoring.objective import ObjectiveAssessment, assess_objective
+from callkit.scoring.objective import CHECK_CODES, ObjectiveAssessment, assess_objective
 
 DATA = Path(__file__).parent / "data"
-CHECK_CODES = {
-    "advance": {"objective.seller_action", "objective.not_advance", "objective.continuation", "objective.hope",
-                "objective.empty", "objective.not_english"},
-    "specific": {"objective.vague", "objective.continuation", "objective.hope", "objective.too_long",
-                 "objective.empty", "objective.not_english"},
-    "realistic": {"objective.unrealistic", "objective.closing_too_early"},
-}
 
 
 def codes(a: ObjectiveAssessment) -> set[str]:

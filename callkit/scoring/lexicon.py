@@ -16,66 +16,23 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ..datafiles import packaged_text, parse_yaml, read_yaml
 from ..exceptions import LexiconError
+from .reading import Reading, read_text, shorthand_pattern
+from .spelling import Speller
 
 DEFAULT_SOURCE = "callkit/data/lexicon.yaml"
+# Weekdays, months and deadline words: never "repaired" into something else.
+_DATE_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
+    "january february march april may june july august september october november december jan feb mar apr jun "
+    "jul aug sep sept oct nov dec today tomorrow tonight week weeks month months quarter year eod eow eom eoq "
+    "eoy cob noon midday morning afternoon evening".split())
 _GAP = "..."
 _GAP_WORDS = 3
+_NEAR = 3  # words either side of a stage cue where its `unless` words count
 _VOWELS = set("aeiou")
 
 # -- reading a text --------------------------------------------------------------------------------
-
-_SHORT_FORMS = re.compile(
-    r"\b(won't|can't|let's|(\w+)'ll|(\w+)n't|(\w+)'re|(\w+)'ve|i'm|(it|that|there|what|he|she|who)'s|(\w+)'d)\b",
-    re.IGNORECASE,
-)
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "`": "'"})
-_TOKEN = re.compile(r"[\w$\u00a3\u20ac][\w$\u00a3\u20ac%&'./]*[\w%]|[\w$\u00a3\u20ac]|[,;:]")
-_ASIDE = re.compile(r"\([^()]*\)")  # "Kwame (Head of Engineering) will ...": the aside is left out
-_SYMBOL = re.compile(r"[^\w\s.,;:!?'\"()\[\]/&%$\u00a3\u20ac#@+*=<>-]")
-
-
-def _spell_out(match: re.Match) -> str:
-    word = match.group(0)
-    low = word.lower()
-    if low == "won't":
-        return "will not"
-    if low == "can't":
-        return "can not"
-    if low == "let's":
-        return word[:3] + " us"
-    if low == "i'm":
-        return word[0] + " am"
-    head, tail = word.rsplit("'", 1) if "n't" not in low else (word[:-3], "not")
-    tail = tail.lower()
-    return head + " " + {"ll": "will", "re": "are", "ve": "have", "s": "is", "d": "would", "not": "not"}[tail]
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A text as the matchers see it: original-case tokens, lowercase tokens and their joined form."""
-
-    text: str
-    orig: tuple[str, ...]
-    low: tuple[str, ...]
-    canon: str
-    has_symbols: bool
-
-    def __len__(self) -> int:
-        return len(self.low)
-
-
-def read_text(text: str, max_tokens: int | None = None) -> Reading:
-    """Tokenise a text: curly quotes straightened, asides in brackets left out, short forms spelled out, hyphens as spaces."""
-    clean = (text or "").translate(_QUOTES)
-    has_symbols = bool(_SYMBOL.search(clean))
-    clean = _ASIDE.sub(" ", clean)
-    clean = _SHORT_FORMS.sub(_spell_out, clean.replace("-", " "))
-    orig = _TOKEN.findall(clean)
-    if max_tokens is not None:
-        orig = orig[:max_tokens]
-    low = tuple(t.lower() for t in orig)
-    return Reading(text or "", tuple(orig), low, " ".join(t for t in low if t not in ",;:"), has_symbols)
-
+# Reading and read_text live in reading.py; they are re-exported here for older imports.
 
 # -- verb forms ------------------------------------------------------------------------------------
 
@@ -179,7 +136,11 @@ class Phrases:
 
 @dataclass(frozen=True)
 class StageCues:
-    """The cues of one stage: plain phrases, plus phrases that do not count when an `unless` word is inside."""
+    """The cues of one stage: plain phrases, plus phrases that do not count when an `unless` word is near.
+
+    "Near" is inside the matched words or within three words either side: "signs the SOW for the pilot"
+    is a pilot's paperwork, not the main contract's.
+    """
 
     stage: str
     plain: Phrases
@@ -192,7 +153,9 @@ class StageCues:
             return m.group(0)
         for cue, unless in self.contextual:
             for m in cue.finditer(canon):
-                if not unless.search(m.group(0)):
+                before = canon[: m.start()].split()[-_NEAR:]
+                after = canon[m.end():].split()[:_NEAR]
+                if not unless.search(" ".join([*before, m.group(0), *after])):
                     return m.group(0)
         return None
 
@@ -236,6 +199,23 @@ class Lexicon:
     grammar: Mapping[str, frozenset[str]]
     purpose: re.Pattern
     known_words: frozenset[str]
+    shorthand: Mapping[str, str]  # typed -> spelled out ("w/" -> "with")
+    shorthand_re: re.Pattern | None
+    slash_pairs: frozenset[str]
+    our_side: frozenset[str]
+    needs_object: frozenset[str]
+    opinion_verbs: frozenset[str]
+    no_substance: Phrases
+    best_case: Phrases
+    fallback_case: Phrases
+    transfer_phrases: Phrases
+    negations: frozenset[str]
+    speller: Speller
+
+    def read(self, text: str, max_tokens: int | None = None) -> Reading:
+        """The text as the rules read it, with this lexicon's shorthand spelled out and typos repaired."""
+        return read_text(text, max_tokens, shorthand=self.shorthand, shorthand_re=self.shorthand_re,
+                         speller=self.speller, slash_words=self.slash_pairs)
 
     def is_verb(self, word: str, cls: str | None = None) -> bool:
         """True when `word` is a form of a known verb (of class `cls`, if given)."""
@@ -369,6 +349,16 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     purpose_items = _strings(grammar_raw, "purpose_markers", source)
     purpose = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(p) for p in sorted(purpose_items, key=len, reverse=True)) + r")(?!\S)")
 
+    shorthand_raw = data.get("shorthand") or {}
+    if not isinstance(shorthand_raw, dict) or not all(isinstance(k, str) and isinstance(v, str) and k.strip()
+                                                        for k, v in shorthand_raw.items()):
+        raise LexiconError(source, "'shorthand' must map what reps type to what it means, e.g. \"w/\": with.")
+    shorthand = {k.strip().lower(): v for k, v in shorthand_raw.items()}
+    extra_lists = {key: _strings(data, key, source) for key in ("our_side", "needs_object", "opinion_verbs", "negations")}
+    phrase_lists = {key: _phrases(key, _strings(data, key, source), irregular, source)
+                    for key in ("no_substance", "best_case", "fallback_case", "transfer_phrases")}
+    slash_pairs = frozenset(_strings(data, "slash_pairs", source)) if data.get("slash_pairs") else frozenset()
+
     roles = frozenset(r.split()[-1] for r in _strings(data, "client_roles", source))  # "decision maker" -> maker
     departments = frozenset(_strings(data, "client_departments", source))
     vocabulary: set[str] = set(forms)
@@ -381,6 +371,13 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         vocabulary |= sc.plain.words()
         for cue, _ in sc.contextual:
             vocabulary |= cue.words()
+    commitment_nouns = _phrases("commitment_nouns", _strings(data, "commitment_nouns", source), irregular, source)
+    meeting_nouns = _phrases("meeting_nouns", _strings(data, "meeting_nouns", source), irregular, source)
+    for ph in (commitment_nouns, meeting_nouns, *phrase_lists.values()):
+        vocabulary |= ph.words()
+    for text in (*shorthand.values(), *_strings(data, "seller_things", source), *_strings(data, "seller_subjects", source)):
+        vocabulary.update(text.lower().split())
+    vocabulary.update(_DATE_WORDS)
 
     return Lexicon(
         source=source,
@@ -395,10 +392,10 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         client_departments=departments,
         generic_client_words=frozenset(_strings(data, "generic_client_words", source)),
         titles=frozenset(_strings(data, "titles", source)),
-        commitment_nouns=_phrases("commitment_nouns", _strings(data, "commitment_nouns", source), irregular, source),
+        commitment_nouns=commitment_nouns,
         commitment_headlines=_phrases("commitment_headlines", _strings(data, "commitment_headlines", source), {}, source),
         advance_phrases=_phrases("advance_phrases", _strings(data, "advance_phrases", source), irregular, source),
-        meeting_nouns=_phrases("meeting_nouns", _strings(data, "meeting_nouns", source), irregular, source),
+        meeting_nouns=meeting_nouns,
         cues=cues,
         stage_cues=tuple(stage_cues),
         default_person={str(k): str(v) for k, v in default_person.items()},
@@ -415,6 +412,18 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         grammar=grammar,
         purpose=purpose,
         known_words=frozenset(vocabulary),
+        shorthand=shorthand,
+        shorthand_re=shorthand_pattern(shorthand),
+        slash_pairs=slash_pairs,
+        our_side=frozenset(extra_lists["our_side"]),
+        needs_object=frozenset(extra_lists["needs_object"]),
+        opinion_verbs=frozenset(extra_lists["opinion_verbs"]),
+        negations=frozenset(extra_lists["negations"]),
+        no_substance=phrase_lists["no_substance"],
+        best_case=phrase_lists["best_case"],
+        fallback_case=phrase_lists["fallback_case"],
+        transfer_phrases=phrase_lists["transfer_phrases"],
+        speller=Speller(vocabulary),
     )
 
 

@@ -1,0 +1,225 @@
+"""Call objectives (seed 004): is it specific, realistic for where the deal is, and an Advance?
+
+The rules read the objective like a coach does: who acts (the client or us), with which verb, how
+vague it is, and which stage of the sales process it belongs to. The text is first read as reps
+type it (shorthand, typos, several clauses; see ../reading.py), then clause by clause (parse.py,
+clause.py); dates.py finds the "by when", realism.py the stage, findings.py says what a coach
+would say, and suggest.py writes a better objective from the rep's own words. Word lists, verb
+classes and stage cues live in callkit/data/lexicon.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ...models import Finding, sort_findings
+from ...process import SalesProcess
+from ..lexicon import Lexicon, Reading, default_lexicon
+from . import findings as say
+from .clause import Clause
+from .dates import has_date
+from .findings import CHECK_CODES, FORM_TIP, SPECIFIC_TIP, finding, quote
+from .parse import ObjectiveReader
+from .realism import implied_stage, is_realistic
+from .suggest import blank_suggestion, suggest as write_suggestion
+
+__all__ = ["CHECK_CODES", "ObjectiveAssessment", "assess_objective"]
+
+MAX_WORDS = 40  # longer than this, nobody checks it at the end of the call
+MAX_CHARS = 300
+_READ_TOKENS = 80  # only the start of a very long text is read
+
+
+@dataclass(frozen=True)
+class ObjectiveAssessment:
+    """What a coach says about one call objective: the three checks, the findings and a better version."""
+
+    text: str
+    stage: str | None
+    is_specific: bool
+    is_advance: bool
+    is_realistic: bool | None
+    implied_stage: str | None
+    findings: list[Finding] = field(default_factory=list)
+    suggestion: str | None = None
+    score: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        """True when every check that applies passed."""
+        return self.is_advance and self.is_specific and self.is_realistic is not False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: the checks, the findings as dicts, the suggestion."""
+        return {
+            "text": self.text,
+            "stage": self.stage,
+            "is_advance": self.is_advance,
+            "is_specific": self.is_specific,
+            "is_realistic": self.is_realistic,
+            "implied_stage": self.implied_stage,
+            "score": round(self.score, 3),
+            "findings": [f.model_dump() for f in self.findings],
+            "suggestion": self.suggestion,
+        }
+
+
+def assess_objective(text: str, stage: str | None = None, process: SalesProcess | None = None, *,
+                     lexicon: Lexicon | None = None, people: Sequence[str] = ()) -> ObjectiveAssessment:
+    """Score a call objective as a coach would: advance, specific, realistic (with a stage), findings, a better version.
+
+    An unknown `stage` raises UnknownStageError naming the valid stage ids; any text, even empty or
+    not English, returns an assessment with findings. `lexicon` replaces the shipped word lists
+    (see `lexicon_from_yaml`). `people` names the client's contacts on this deal ("Priya Shah"):
+    a suggestion names them instead of a generic role when the objective names nobody.
+    """
+    process = process or SalesProcess.default()
+    if stage is not None:
+        process.index(stage)
+    raw = text if isinstance(text, str) else ("" if text is None else str(text))
+    return _assess(raw, stage, process, lexicon or default_lexicon(), True, tuple(people))
+
+
+def _not_english(reading: Reading, lex: Lexicon) -> bool:
+    alpha = [t for t in reading.low if t.isalpha()]
+    if not alpha:
+        return False
+    foreign = sum(not t.isascii() for t in alpha)
+    if foreign * 2 > len(alpha):
+        return True
+    known = sum(lex.is_known(t) for t in alpha) - len(reading.repaired)  # a repaired word was not English as typed
+    return len(alpha) >= 3 and known * 4 < len(alpha)
+
+
+def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | None:
+    """The first vague cue; one used as a noun ("a follow-up call") does not count when the client acts."""
+    for m in lex.cues["vague"].finditer(core):
+        before = core[: m.start()].rsplit(" ", 2)
+        if clause is not None and clause.advance and len(before) > 1 and before[-2] in ("a", "an", "the", "another"):
+            continue
+        return m
+    return None
+
+
+def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, suggest: bool,
+            people: tuple[str, ...] = ()) -> ObjectiveAssessment:
+    """The checks, findings and (when `suggest`) a better objective for one text."""
+    reading = lex.read(raw, max_tokens=_READ_TOKENS)
+    q = quote(raw)
+    findings: list[Finding] = []
+
+    def passes(text: str) -> bool:
+        return _assess(text, stage, process, lex, False).passed
+
+    def result(advance: bool, specific: bool, implied: str | None, suggestion: str | None) -> ObjectiveAssessment:
+        realistic = None
+        if stage is not None:
+            realistic = True
+            if implied is not None:
+                realistic = is_realistic(process, stage, implied)
+        checks = [advance, specific] + ([bool(realistic)] if realistic is not None else [])
+        return ObjectiveAssessment(
+            text=raw, stage=stage, is_specific=specific, is_advance=advance, is_realistic=realistic,
+            implied_stage=implied, findings=sort_findings(findings), suggestion=suggestion,
+            score=sum(checks) / len(checks),
+        )
+
+    if not reading.low or not any(ch.isalnum() for ch in raw):
+        if raw.strip():
+            findings.append(finding("objective.empty", "problem",
+                                    f'There are only symbols in "{q}", no objective: write what the client will do by the end of the call.',
+                                    FORM_TIP))
+        else:
+            findings.append(finding("objective.empty", "problem",
+                                    "There is no objective yet: write what the client will do by the end of the call.", FORM_TIP))
+        return result(False, False, None, blank_suggestion(stage, process, lex, people, passes) if suggest else None)
+    if _not_english(reading, lex):
+        findings.append(finding("objective.not_english", "problem",
+                                f'callkit reads objectives in English and cannot read "{q}".', FORM_TIP))
+        return result(False, False, None, None)
+
+    reader = ObjectiveReader(lex, reading)
+    parse = reader.parse()
+    clause = parse.clause
+    deciding = clause is not None and clause.advance
+    # the cues are read in the clause that counts; a hedge anywhere before it counts too
+    span = reader.text(clause.start, clause.end) if deciding and clause is not None else parse.core
+    words = len(raw.split())
+    if reading.has_symbols:
+        findings.append(finding("objective.symbols", "tip", "callkit ignored the emoji and symbols in the objective."))
+
+    continuation = lex.cues["continuation"].search(span)
+    hedge = lex.cues["hedge"].search(reader.text(parse.start, clause.end) if deciding and clause is not None else parse.core)
+    vague = _vague_cue(span, clause, lex)
+    too_long = words > MAX_WORDS or len(raw.strip()) > MAX_CHARS
+    advance = deciding and not (continuation or hedge or vague)
+    has_action = clause is not None or (lex.commitment_nouns.search(parse.core) is not None
+                                        and reader.party_span(parse.start, parse.end) is not None)
+    feeling = clause is not None and clause.reason in ("feeling", "opinion", "no_object")
+    solo = clause is not None and clause.reason == "solo" and not (continuation or hedge or vague)
+    unclear = clause is not None and clause.reason == "unknown_action" and not (continuation or hedge or vague)
+    specific = has_action and not (continuation or hedge or vague or too_long or feeling or solo or unclear)
+
+    if solo and clause is not None:
+        word = reader.orig[clause.verb_at]
+        findings.append(finding(
+            "objective.continuation", "problem",
+            f'"{q}" is a continuation: the client "{word}" on their own and gets back to you, with nothing you can check at the end of the call.',
+            "Make it something they do with you or with their decision maker, with a date: "
+            "\"... reviews the proposal with us on Tuesday\"."))
+    elif continuation:
+        findings.append(finding(
+            "objective.continuation", "problem",
+            f'"{q}" is a continuation ("{continuation.group(0)}"): the call can end pleasantly with no commitment from the client.',
+            "Plan an advance instead: an action with energy by the client, during or right after the call, that moves the sale toward a decision."))
+    elif hedge:
+        findings.append(finding(
+            "objective.hope", "problem",
+            f'"{q}" hopes for an outcome ("{hedge.group(0)}") instead of planning one: hope is not a strategy.',
+            "Name the action you want from the client and when it happens, so you can tell after the call whether you got it."))
+    else:
+        if vague:
+            findings.append(finding(
+                "objective.vague", "problem",
+                f'"{q}" is too general ("{vague.group(0)}"): at the end of the call you will not know whether it happened.',
+                SPECIFIC_TIP))
+        elif not has_action:
+            findings.append(finding(
+                "objective.vague", "problem",
+                f'"{q}" does not say what should happen, so nobody can tell after the call whether it did.', SPECIFIC_TIP))
+        if not advance:
+            findings.append(say.not_advance(reader, clause, q, bool(vague)))
+        if feeling and not vague:
+            findings.append(finding(
+                "objective.vague", "problem",
+                f'"{q}" is a feeling or an opinion, not something you can check at the end of the call.'
+                if clause is not None and clause.reason != "no_object" else
+                f'"{q}" does not say what should happen, so nobody can tell after the call whether it did.', SPECIFIC_TIP))
+    if too_long:
+        findings.append(finding(
+            "objective.too_long", "problem",
+            f"At {words if words > MAX_WORDS else len(raw.strip())} {'words' if words > MAX_WORDS else 'characters'} "
+            "the objective is too long to check at the end of the call.",
+            "Keep one client action in one sentence: who on their side does what, by when."))
+
+    implied, cue = implied_stage(parse.core, process, lex)
+    unrealistic = stage is not None and implied is not None and not is_realistic(process, stage, implied)
+    if unrealistic and stage is not None and implied is not None:
+        findings.append(say.realism(process, stage, implied, cue, q))
+    if advance and specific and not unrealistic and not has_date(reading):
+        findings.append(finding("objective.no_date", "tip", f'"{q}" does not say by when.',
+                                f'Add a date, e.g. "{quote(raw.rstrip(". "))} {lex.default_when}": then it is a plain yes or no after the call.'))
+    if advance and clause is not None and parse.clauses and parse.clauses[0] is not clause \
+            and parse.clauses[0].actor != "client":
+        findings.append(say.which_clause(reader, clause, parse.clauses[0]))
+    if parse.fallback is not None:
+        findings.append(say.fallback_inside(reader, parse.fallback))
+    if reading.repaired:
+        findings.append(say.repaired(reading.repaired))
+    failed = not (advance and specific) or unrealistic
+    suggestion = None
+    if failed and suggest:
+        suggestion = write_suggestion(reader, parse, stage, process, unrealistic, bool(continuation), lex, people, passes)
+    return result(advance, specific, implied, suggestion)

@@ -1,0 +1,170 @@
+"""The whole objective: its framing, its clauses, the best outcome and the fallback, and the clause that decides.
+
+Reps write several things into one field: "walk thru the forecast view; then Omar sets up the trial
+kickoff", "Ideally PO signed today, minimum a verbal commit". The objective is read clause by clause
+(split at " + ", " / ", " - ", ";", ":", a full stop, "and then", ...); it is an advance when one clause
+is a client advance, and that clause decides. "Ideally ..., minimum ..." is judged by its best outcome;
+the minimum is kept apart as the fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..reading import CLAUSE_MARK, PUNCT
+from .clause import Clause, ClauseReader
+
+_QUESTION_AUX = frozenset({"can", "could", "will", "would", "shall", "should", "may", "do", "does", "did"})
+_SUBJECT_WORDS = frozenset({"we", "i", "you", "they", "he", "she", "us"})
+
+
+@dataclass
+class Parse:
+    """The objective proper (token range), its canonical words and the clause that decides who acts.
+
+    `clauses` are all clauses read, in order; `fallback` is the token range of a "minimum ..." part.
+    """
+
+    start: int
+    end: int
+    core: str
+    clause: Clause | None
+    clauses: list[Clause] = field(default_factory=list)
+    fallback: tuple[int, int] | None = None
+    ours: bool = False  # the text is marked as internal ("internal: finance approval for ...")
+
+
+class ObjectiveReader(ClauseReader):
+    """Reads one objective: where it starts and ends, its clauses, and the one that decides."""
+
+    def bounds(self) -> tuple[int, int]:
+        """Where the objective proper starts (framing and leading time phrases dropped) and ends (purpose clause cut)."""
+        low, n = self.low, self.n
+        start = 0
+        words = [i for i, t in enumerate(low) if t not in PUNCT]
+        m = self.lex.framing.match(self.r.canon)
+        if m and m.end() > 0:
+            consumed = len(m.group(0).split())
+            start = words[consumed] if consumed < len(words) else n
+        while start < n and low[start] in PUNCT:
+            start += 1
+        if start < n and low[start] == "to" and start + 1 < n and self.lex.is_verb(low[start + 1]):
+            start += 1
+        if start < n and (low[start] in self.prep or low[start] in ("today", "tomorrow", "this", "next")):
+            for k in range(start + 1, min(n, start + 8)):
+                if low[k] == ",":
+                    start = k + 1
+                    break
+        end = n
+        for k in range(start + 2, n):
+            relative = low[k] == "which" and (low[k - 1] in PUNCT or not self.any_kinds(k - 1))  # not "confirms which ..."
+            if low[k] in ("so", "because", "since") or relative or (low[k] == "in" and low[k + 1:k + 3] == ("order", "to")):
+                end = k if low[k - 1] not in PUNCT else k - 1
+                break
+            if low[k] == "to" and low[k - 1] == "," and k + 1 < n and self.lex.is_verb(low[k + 1]):
+                end = k - 1
+                break
+        return start, max(start, end)
+
+    def best_and_fallback(self, start: int, end: int) -> tuple[int, int, tuple[int, int] | None]:
+        """'Ideally X, minimum Y': (X start, X end, Y range); without a fallback marker Y is None."""
+        lex = self.lex
+        k = start
+        best = lex.best_case.regex.match(self.text(start, end)) if lex.best_case.regex else None
+        if best is not None:
+            k = start
+            skip = len(best.group(0).split())
+            while k < end and skip:
+                if not self.is_punct(k):
+                    skip -= 1
+                k += 1
+            while k < end and self.is_punct(k):
+                k += 1
+        for i in range(k + 1, end):
+            if not (self.is_punct(i - 1) or self.low[i - 1] in ("and", "or", "but", "else", "if")) and best is None:
+                continue
+            m = lex.fallback_case.regex.match(self.text(i, end)) if lex.fallback_case.regex else None
+            if m is not None:
+                stop = i - 1
+                while stop > k and (self.is_punct(stop) or self.low[stop] in ("and", "or", "but", "if")):
+                    stop -= 1
+                f = i + len(m.group(0).split())
+                while f < end and (self.is_punct(f) or self.low[f] in ("is", "a", "an")):
+                    f += 1
+                return k, stop + 1, (f, end) if f < end else None
+        return k, end, None
+
+    def segments(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Hard clause breaks (';' and ':' marks): each segment is read on its own."""
+        out: list[tuple[int, int]] = []
+        s = start
+        for k in range(start, end):
+            if self.low[k] in (CLAUSE_MARK, ":"):
+                if k > s:
+                    out.append((s, k))
+                s = k + 1
+        if end > s:
+            out.append((s, end))
+        return out
+
+    def clause_starts(self, start: int, end: int) -> list[int]:
+        starts = [start]
+        for k in range(start, end - 1):
+            if self.low[k] in self.breaks:
+                starts.append(k + 1)
+        return [self.skip_question(s, end) for s in starts]
+
+    def skip_question(self, s: int, end: int) -> int:
+        """'can we get Bo to trial it' is read as 'we get Bo to trial it'; 'will Priya sign' as 'Priya sign'."""
+        while s < end and self.low[s] in ("then", "and", "also", "plus", "just"):
+            s += 1
+        if s + 1 < end and self.low[s] in _QUESTION_AUX and not self.orig[s][1:2].isupper():
+            nxt = s + 1
+            if self.low[nxt] in _SUBJECT_WORDS or self.is_party(nxt) or self.low[nxt] in self.det:
+                return nxt
+        return s
+
+    def shared_subject(self, cs: int, end: int, before: Clause) -> Clause | None:
+        """'Lena agrees ... and books a trial review': a verb with -s after 'and' shares the client subject before it."""
+        if cs == 0 or self.low[cs - 1] not in ("and", "then", ",", "also", "plus") or not self.kinds(cs) & {"third", "past"}:
+            return None
+        ok, why = self.client_verb(cs, end)
+        found = Clause("client", "active", self.base(cs), cs, before.who, ok, why, end, start=cs)
+        if self.negated(before.start, cs):
+            found.advance, found.reason = False, "negated"
+        return found
+
+    def parse(self) -> Parse:
+        """Bounds, best outcome and fallback, then the first clause in which the client acts (else the main clause)."""
+        start, end = self.bounds()
+        start, end, fallback = self.best_and_fallback(start, end)
+        segments = self.segments(start, end)
+        ours = False
+        if segments and self.text(*segments[0]) in ("internal", "internally", "internal only", "our side", "for us"):
+            ours = True
+            segments = segments[1:]
+            start = segments[0][0] if segments else end
+        core = self.text(start, end)
+        clauses: list[Clause] = []
+        chosen: Clause | None = None
+        for a, b in segments:
+            headline = self.headline(self.skip_question(a, b), b)
+            found = [headline] if headline is not None else []
+            if not found:
+                for cs in self.clause_starts(a, b):
+                    c = self.clause(cs, b)
+                    if c is None and found and found[-1].actor == "client":
+                        c = self.shared_subject(cs, b, found[-1])
+                    if c is not None:
+                        found.append(c)
+                        if c.advance:
+                            break
+            for c in found:
+                if ours and c.advance:
+                    c.advance, c.reason, c.actor = False, "our_side", "seller"
+                clauses.append(c)
+                if chosen is None and c.advance:
+                    chosen = c
+        if chosen is None and clauses:
+            chosen = clauses[0]
+        return Parse(start, end, core, chosen, clauses, fallback, ours)
