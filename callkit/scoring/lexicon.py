@@ -160,6 +160,25 @@ class StageCues:
         return None
 
 
+@dataclass(frozen=True)
+class ValueWords:
+    """The `value:` section: the ways an answer to "what's in it for the customer" is not in their terms."""
+
+    placeholders: frozenset[str]
+    vague: frozenset[str]
+    about_us: Phrases
+    our_things: frozenset[str]
+    show_verbs: frozenset[str]
+    reception_verbs: frozenset[str]
+    learn_verbs: frozenset[str]
+    their_questions: Phrases
+    client_learn: frozenset[str]
+    seller_gain: Phrases
+    deal_words: Phrases
+    obtain_verbs: frozenset[str]
+    client_view: frozenset[str]
+
+
 # -- the lexicon -----------------------------------------------------------------------------------
 
 
@@ -195,7 +214,7 @@ class Lexicon:
     unusable_objects: frozenset[str]
     activity_rewrites: tuple[tuple[str, str], ...]
     framing: re.Pattern
-    value: Mapping[str, Any]  # placeholders: frozenset; about_us, seller_gain, gain: Phrases; client_view: frozenset
+    value: "ValueWords"
     grammar: Mapping[str, frozenset[str]]
     purpose: re.Pattern
     known_words: frozenset[str]
@@ -335,13 +354,21 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     )
 
     value_raw = _section(data, "value", source)
-    value = {
-        "placeholders": frozenset(_strings(value_raw, "placeholders", source)),
-        "about_us": _phrases("value.about_us", _strings(value_raw, "about_us", source), irregular, source),
-        "seller_gain": _phrases("value.seller_gain", _strings(value_raw, "seller_gain", source), irregular, source),
-        "gain": _phrases("value.gain", _strings(value_raw, "gain", source), irregular, source),
-        "client_view": frozenset(_strings(value_raw, "client_view", source)),
-    }
+    value = ValueWords(
+        placeholders=frozenset(_strings(value_raw, "placeholders", source)),
+        vague=frozenset(_strings(value_raw, "vague", source)),
+        about_us=_phrases("value.about_us", _strings(value_raw, "about_us", source), irregular, source),
+        our_things=frozenset(_strings(value_raw, "our_things", source)),
+        show_verbs=frozenset(_strings(value_raw, "show_verbs", source)),
+        reception_verbs=frozenset(_strings(value_raw, "reception_verbs", source)),
+        learn_verbs=frozenset(_strings(value_raw, "learn_verbs", source)),
+        their_questions=_phrases("value.their_questions", _strings(value_raw, "their_questions", source), {}, source),
+        client_learn=frozenset(_strings(value_raw, "client_learn", source)),
+        seller_gain=_phrases("value.seller_gain", _strings(value_raw, "seller_gain", source), irregular, source),
+        deal_words=_phrases("value.deal_words", _strings(value_raw, "deal_words", source), irregular, source),
+        obtain_verbs=frozenset(_strings(value_raw, "obtain_verbs", source)),
+        client_view=frozenset(_strings(value_raw, "client_view", source)),
+    )
 
     grammar_raw = _section(data, "grammar", source)
     grammar = {key: frozenset(_strings(grammar_raw, key, source)) for key in
@@ -365,8 +392,11 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     for group in (roles, departments, *grammar.values()):
         for item in group:
             vocabulary.update(item.split())
-    for ph in (*cues.values(), value["about_us"], value["seller_gain"], value["gain"]):
+    for ph in (*cues.values(), value.about_us, value.seller_gain, value.deal_words):
         vocabulary |= ph.words()
+    for group in (value.vague, value.our_things, value.show_verbs, value.reception_verbs, value.learn_verbs, value.obtain_verbs):
+        for item in group:
+            vocabulary.update(item.split())
     for sc in stage_cues:
         vocabulary |= sc.plain.words()
         for cue, _ in sc.contextual:

@@ -25,7 +25,8 @@ _SHORT_FORMS = re.compile(
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
                          "`": "'", "\u2192": "->"})
 _TOKEN = re.compile(r"[\w$\u00a3\u20ac][\w$\u00a3\u20ac%&'./]*[\w%]|[\w$\u00a3\u20ac]|[,;:]")
-_ASIDE = re.compile(r"\([^()]*\)")  # "Kwame (Head of Engineering) will ...": the aside is left out
+_ASIDE = re.compile(r"\((?!\s*(?:from|by|via|w/|with) )[^()]*\)")  # "Kwame (Head of Engineering) will ...": the aside is left out
+_KEPT_ASIDE = re.compile(r"\(\s*((?:from|by|via|w/|with) [^()]*)\)")  # "(from aoife)" says who: kept
 _SYMBOL = re.compile(r"[^\w\s.,;:!?'\"()\[\]/&%$\u00a3\u20ac#@+*=<>-]")
 # Where one clause ends and another starts: " + ", " - ", " -> ", "=>", " | ", "!", "?", "...".
 _SEPARATORS = re.compile(r"\s*(?:\+|->|=>|\|)\s*|\s+-+\s+|\s*[!?]+(?:\s+|$)|\.{2,}|\s*\u2022\s*")
@@ -92,7 +93,7 @@ def read_text(text: str, max_tokens: int | None = None, *, shorthand: Mapping[st
     """
     clean = (text or "").translate(_QUOTES)
     has_symbols = bool(_SYMBOL.search(clean))
-    clean = _ASIDE.sub(" ", clean)
+    clean = _KEPT_ASIDE.sub(r", \1", _ASIDE.sub(" ", clean))
     clean = _GLUED_UNIT.sub(r"\1 \2", clean)
     if shorthand and shorthand_re is not None:
         clean = shorthand_re.sub(lambda m: _keep_case(m.group(0), shorthand[m.group(0).lower()]), clean)

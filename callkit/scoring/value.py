@@ -1,18 +1,26 @@
 """Customer value (seed 001): "What's in it for the customer to invest their time, now?" - in their terms.
 
-Customer-centric means the client gains something they can use (a benchmark, an estimate, an
-answer, a plan they can take to their boss), seen from their side; what we show, tell or find out
-is not. The word lists are in callkit/data/lexicon.yaml (section `value`).
+The words a customer gains in are open ("their launch date holds", "fewer night shifts for her team",
+"a cost comparison of their three carriers"), so the rule does not look for gain words. It looks for
+the four ways an answer fails: it is about us (our product, our pitch, a demo - also with "she" or
+"they" in front: "she walks through our savings calculator"), it is what WE get (the order, the
+decision maker, their budget), it is a placeholder, or it is too vague to mean anything. An answer
+with substance that is none of these is in the customer's terms. Each part of an answer (split at
+" - ", "+", ";", ":", "then") is read on its own; one part in the customer's terms is enough. The
+word lists are in callkit/data/lexicon.yaml (section `value`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..models import Finding, sort_findings
-from .lexicon import Lexicon, Reading, default_lexicon, read_text
+from .english import is_english, parts_of_speech
+from .lexicon import Lexicon, default_lexicon
+from .objective.words import WH, Words
+from .reading import CLAUSE_MARK, PUNCT
 
 MAX_WORDS = 60
 _QUOTE_CHARS = 90
@@ -20,6 +28,15 @@ _QUESTION = 'What\'s in it for the customer to invest their time, now?'
 _RESCHEDULE = ("Answer it in their terms - a benchmark, an estimate, an answer, a plan they can take to their boss. "
                "If you can't answer it, you aren't ready: reschedule the call.")
 _PUNCT_ONLY = re.compile(r"^[\W_]*$")
+# "our benchmark of the hospital's readmission rates": ours, but about their own numbers
+_ABOUT_THEM = re.compile(r"\b(?:of|for|on|across|using|with) (?:their|the \S+'s|her|his|\S+'s)\b")
+_SELLER = frozenset({"we", "i", "us", "me", "my", "let"})
+OBJECT_WORDS = frozenset({"them", "him", "her", "us", "me", "it", "everyone", "their", "his"})
+_FILLER = frozenset({"just", "then", "and", "also", "so", "really", "quick", "quickly", "finally", "maybe", "to", "will",
+                     "can", "could", "would", "should", "get", "gets", "be", "is", "are", "a", "an", "the", "it", "its",
+                     "for", "them", "they", "their", "of", "on", "in", "with", "this", "that", "some", "more", "all", "both"})
+
+Verdict = Literal["theirs", "about_us", "seller_gain", "vague"]
 
 
 @dataclass(frozen=True)
@@ -36,29 +53,231 @@ class ValueAssessment:
                 "findings": [f.model_dump() for f in self.findings]}
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One part of an answer and what it is: in their terms, about us, what we get, or vague (with the words that showed it)."""
+
+    verdict: Verdict
+    words: str
+
+
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _QUOTE_CHARS else text[:_QUOTE_CHARS].rsplit(" ", 1)[0] + "..."
 
 
-def _subject(reading: Reading, lex: Lexicon) -> str:
-    """'seller' when we/our/I lead the sentence, 'client' when a client word or a name does, else 'none'."""
-    words = [w for w in reading.low if w not in (",", ";", ":")]
-    if not words:
-        return "none"
-    first = words[0]
-    if first in ("we", "i", "our", "my", "us") or first in lex.seller_things:
-        return "seller"
-    if first in lex.value["client_view"] or lex.is_role(first) or (len(words) > 1 and lex.is_role(words[1])):
-        return "client"
-    if reading.orig[0][:1].isupper() and not lex.is_known(first) and len(words) > 1 and lex.is_verb(words[1]):
-        return "client"  # a name: "Priya gets ..."
-    return "none"
-
-
 def _is_placeholder(text: str, lex: Lexicon) -> bool:
     stripped = " ".join(text.lower().split()).strip(" .!")
-    return not stripped or _PUNCT_ONLY.match(stripped) is not None or stripped in lex.value["placeholders"]
+    return not stripped or _PUNCT_ONLY.match(stripped) is not None or stripped in lex.value.placeholders
+
+
+class _ValueReader(Words):
+    """Reads the parts of one answer."""
+
+    def parts(self) -> list[tuple[int, int]]:
+        """The parts of the answer: split at the clause marks, 'then', and before 'so we ...' (our purpose)."""
+        out: list[tuple[int, int]] = []
+        s = 0
+        for k, w in enumerate(self.low):
+            purpose = w == "so" and k + 1 < self.n and k > s  # "..., so the launch date holds", "so we can forecast"
+            if w in (CLAUSE_MARK, ":") or (w == "then" and k > s) or purpose:
+                if k > s:
+                    out.append((s, k))
+                s = k + 1 if not purpose else k
+        if self.n > s:
+            out.append((s, self.n))
+        return out
+
+    def ours_in(self, a: int, b: int, unowned: bool = True, possessed: bool | None = None,
+                things_only: bool = False) -> str | None:
+        """The words that make tokens a..b ours: 'our X', 'us', or (when `unowned`) a thing of ours nobody owns ('a demo').
+
+        A thing nobody owns is not ours when the part names something of the client's (`possessed`). With
+        `things_only`, "our" counts only before one of our things: "gets our brochure" is about us, "gets our
+        completed security questionnaire" is something for them.
+        """
+        v = self.lex.value
+        if possessed is None:
+            possessed = any(self.client_possessive(i) for i in range(a, b))
+        for i in range(a, b):
+            w = self.low[i]
+            if w in ("our", "us", "ours") and not (w == "us" and i > a and self.low[i - 1] in ("with", "for", "without", "from")):
+                if things_only and not any(self.low[m] in v.our_things or self.text(m, m + 2) in v.our_things
+                                           for m in range(i + 1, min(b, i + 4))):
+                    continue
+                return self.said(i, min(b, i + 3))
+            if unowned and not possessed and (w in v.our_things or self.text(i, i + 2) in v.our_things):
+                return self.said(i, min(b, i + 2))
+        return None
+
+    def content_words(self, a: int, b: int) -> int:
+        return sum(1 for w in self.low[a:b] if w not in PUNCT and w not in _FILLER and len(w) > 1)
+
+    def verb_at(self, i: int) -> str | None:
+        """The base of a verb at i (any English verb), else None."""
+        kinds = self.any_kinds(i)
+        return self.base(i) if kinds else None
+
+    def classify(self, a: int, b: int) -> _Part:
+        lex, v, low = self.lex, self.lex.value, self.low
+        text = self.text(a, b)
+        leftover = f" {text} "
+        for phrase in sorted(v.vague, key=len, reverse=True):
+            leftover = leftover.replace(f" {phrase} ", " ")
+        selling = v.about_us.search(text)
+        if selling:
+            return _Part("about_us", selling.group(0))
+        k = a
+        while k < b and (low[k] in ("so", "just", "then", "and", "also", "plus", "make", "sure") or self.is_adverb(low[k])):
+            k += 1
+        if k >= b:
+            return _Part("vague", text)
+        first = low[k]
+        gain = self._seller_gain(k, b)
+        # -- we act ----------------------------------------------------------------------------------
+        if first in _SELLER or (first in lex.seller_subjects and first != "you"):
+            if first in ("our", "my"):
+                return _Part("about_us", self.said(k, min(b, k + 3)))
+            verb = next((i for i in range(k + 1, min(b, k + 4)) if self.verb_at(i)), None)
+            base = self.base(verb) if verb is not None else ""
+            if base in v.learn_verbs or base in v.obtain_verbs or gain:
+                return _Part("seller_gain", gain or self.said(k, min(b, k + 4)))
+            return _Part("about_us", self.said(k, min(b, k + 4)))
+        # -- an instruction: 'find out their budget', 'pitch the premium tier' ------------------------
+        if self._instruction_verb(k, b):
+            return self._instruction(k, b, self.base(k), gain, leftover, text)
+        # -- someone or something does something: 'she hears about ...', 'drivers wait less' ---------
+        j = self._finite_verb(k, b)
+        if j is not None:
+            if self.ours_in(k, j, unowned=False):
+                return _Part("about_us", self.said(k, j))
+            base = self.verb_at(j) or ""
+            intel = self._seller_gain(k, b, deals=False) if base not in v.client_learn else None
+            if intel:
+                return _Part("seller_gain", intel)  # "budget confirmed so we can forecast"
+            if base == "get" and j + 2 < b and low[j + 1] == "to" and self.verb_at(j + 2):
+                j, base = j + 2, self.verb_at(j + 2) or ""  # "gets to see our ..."
+            gets = base in ("get", "receive", "take", "have", "keep", "leave", "walk")
+            obj = self.ours_in(j + 1, b, possessed=self.possessed(a, b), things_only=gets)
+            if (base in v.reception_verbs or base in v.show_verbs or base == "be") and obj:
+                return _Part("about_us", obj)
+            if base in ("give", "send", "share", "provide", "hand") and j + 1 < b and low[j + 1] in ("us", "me"):
+                return _Part("seller_gain", self.said(k, min(b, j + 4)))
+            if base in ("sign", "approve", "commit", "agree", "buy", "order", "purchase", "renew", "book"):
+                return _Part("seller_gain", self.said(k, min(b, j + 3)))
+            shown = self._shown_to_them(j, b)
+            if shown:
+                return _Part("about_us", shown)
+            return self._substance(a, b, leftover, text)
+        # -- a thing: what is it? ----------------------------------------------------------------------
+        if gain:
+            return _Part("seller_gain", gain)
+        head = self.ours_in(k, min(b, k + 3), possessed=self.possessed(a, b))
+        if head and not _ABOUT_THEM.search(self.text(k, b)):
+            return _Part("about_us", head)
+        shown = self._shown_to_them(a, b)
+        if shown:
+            return _Part("about_us", shown)
+        return self._substance(a, b, leftover, text)
+
+    def possessed(self, a: int, b: int) -> bool:
+        """The part names something of the client's: 'their', 'her', "the hospital's"."""
+        return any(self.client_possessive(i) or self.low[i].endswith("'s") for i in range(a, b))
+
+    def _instruction_verb(self, k: int, b: int) -> bool:
+        """The part starts with a verb the rep tells themselves to do ('present ...', 'recieve ...', 'learn which ...')."""
+        v = self.lex.value
+        kinds = self.any_kinds(k)
+        if not kinds & {"base", "ing"}:
+            return False
+        base = self.base(k)
+        known = base in v.show_verbs or base in v.reception_verbs or base in v.learn_verbs or base in v.obtain_verbs \
+            or self.lex.is_verb(self.low[k])
+        if not known:
+            return False
+        if k + 1 >= b or self.low[k + 1] in self.det or self.low[k + 1] in OBJECT_WORDS or self.client_possessive(k + 1) \
+                or self.low[k + 1] in ("out", "up", "about", "through", "on", "in", "to", "with") or self.low[k + 1] in WH:
+            return True  # a verb and its object: "get them excited", "present the new release"
+        nxt = self._finite_verb(k, b)
+        return nxt is None or nxt > k + 4  # not "pilot results show ...", a noun and its verb
+
+    def _finite_verb(self, k: int, b: int) -> int | None:
+        """The first verb with -s or -ed after a short subject ('ward manager gets', 'the april release does not slip')."""
+        for j in range(k + 1, min(b, k + 6)):
+            w = self.low[j]
+            if w in PUNCT or (w in self.prep and w != "to"):
+                return None
+            if w in self.modals or w in ("does", "do", "did"):
+                m = self.skip_adverbs(j + 1, b)
+                return m if m < b and self.any_kinds(m) else None
+            kinds = self.any_kinds(j)
+            if kinds & {"third", "past"} and "base" not in kinds and self.low[j - 1] not in self.det:
+                plural_noun = "NOUN" in parts_of_speech(w) and (j + 1 >= b or self.low[j + 1] in self.prep)
+                if not plural_noun:
+                    return j
+            if w in ("is", "are", "was", "were"):
+                return j
+            if "base" in kinds and (self.low[j - 1] in ("they", "we", "i", "you") or (
+                    j == k + 1 and self.low[k].endswith("s") and not self.low[k].endswith("ss")
+                    and "base" not in self.any_kinds(k) and w not in self.lex.value.our_things)):
+                return j  # "they get ...", "drivers wait less"
+        return None
+
+    def skip_adverbs(self, k: int, end: int) -> int:
+        while k < end and (self.is_adverb(self.low[k]) or self.low[k] in PUNCT or self.low[k] in self.lex.negations):
+            k += 1
+        return k
+
+    def _instruction(self, k: int, b: int, verb: str, gain: str | None, leftover: str, text: str) -> _Part:
+        """A part that starts with a verb: 'find out their budget', 'pitch the premium tier', 'recieve an audit report'."""
+        v = self.lex.value
+        asks = v.their_questions.search(self.text(k + 1, min(b, k + 5)))
+        if gain:
+            return _Part("seller_gain", gain)
+        if verb in v.show_verbs and not (asks and not self.ours_in(k, b, unowned=False)):
+            return _Part("about_us", self.said(k, min(b, k + 4)))
+        if verb in v.learn_verbs and (not asks or verb not in v.client_learn) and verb != "get":
+            return _Part("seller_gain", self.said(k, min(b, k + 4)))
+        if verb in v.obtain_verbs and verb != "get":
+            return _Part("seller_gain", self.said(k, min(b, k + 4)))
+        obj = self.ours_in(k + 1, b, possessed=self.possessed(k, b))
+        if (verb in v.reception_verbs or verb == "get") and obj and not _ABOUT_THEM.search(self.text(k, b)):
+            return _Part("about_us", obj)
+        return self._substance(k, b, leftover, text)
+
+    def _seller_gain(self, a: int, b: int, deals: bool = True) -> str | None:
+        """What we get: intelligence for us, or (with `deals`) the deal itself - unless the deal is theirs
+        ('their current POS contract' is a contract they have, not one we get)."""
+        text = self.text(a, b)
+        v = self.lex.value
+        m = v.seller_gain.search(text)
+        if m:
+            return m.group(0)
+        if not deals:
+            return None
+        for m in v.deal_words.finditer(text):
+            before = text[: m.start()].split()[-3:]
+            if any(w in ("their", "her", "his", "vs", "versus", "compared", "current") or w.endswith("'s") for w in before):
+                continue
+            return m.group(0)
+        return None
+
+    def _shown_to_them(self, a: int, b: int) -> str | None:
+        """'a chance for their team to meet our new CEO': a showing or hearing verb with something of ours after it."""
+        v = self.lex.value
+        for i in range(a, b):
+            base = self.verb_at(i)
+            if base and (base in v.reception_verbs or base in v.show_verbs):
+                obj = self.ours_in(i + 1, min(b, i + 5), unowned=False)
+                if obj:
+                    return obj
+        return None
+
+    def _substance(self, a: int, b: int, leftover: str, text: str) -> _Part:
+        """In their terms when something specific is left once the vague words are gone ('insight' alone is not)."""
+        if len([w for w in leftover.split() if w not in _FILLER and len(w) > 1]) < 2:
+            return _Part("vague", text)
+        return _Part("theirs", text)
 
 
 def assess_customer_value(text: str, *, lexicon: Lexicon | None = None) -> ValueAssessment:
@@ -78,45 +297,32 @@ def assess_customer_value(text: str, *, lexicon: Lexicon | None = None) -> Value
         what = f'"{q}" does not answer' if raw.strip() else "There is no answer to"
         findings.append(Finding(code="value.empty", severity="problem", message=f'{what} "{_QUESTION}"', tip=_RESCHEDULE))
         return done(False)
-    reading = read_text(raw, max_tokens=120)
+    reading = lex.read(raw, max_tokens=120)
     alpha = [t for t in reading.low if t.isalpha()]
-    if alpha and (sum(not t.isascii() for t in alpha) * 2 > len(alpha)
-                  or (len(alpha) >= 3 and sum(lex.is_known(t) for t in alpha) * 4 < len(alpha))):
+    known = sum(lex.is_known(t) or is_english(t) for t in alpha) - len(reading.repaired)
+    if alpha and (sum(not t.isascii() for t in alpha) * 2 > len(alpha) or (len(alpha) >= 3 and known * 4 < len(alpha))):
         findings.append(Finding(code="value.not_english", severity="problem",
                                 message=f'callkit reads English and cannot read "{q}".', tip=_RESCHEDULE))
         return done(False)
-
-    canon = reading.canon
-    value = lex.value
-    subject = _subject(reading, lex)
-    about_us = value["about_us"].search(canon)
-    seller_gain = value["seller_gain"].search(canon)
-    gain = value["gain"].search(canon)
-    client_view = subject == "client" or any(w in value["client_view"] for w in reading.low) or (
-        subject == "none" and reading.orig[0][:1].isupper() and not lex.is_known(reading.low[0]))
-
     if len(raw.split()) > MAX_WORDS:
         findings.append(Finding(code="value.too_long", severity="warning",
                                 message=f"At {len(raw.split())} words the customer value is hard to say in one breath to the customer.",
                                 tip="One sentence: what they get, in their terms, for investing their time now."))
-    if subject == "seller":
-        findings.append(Finding(code="value.about_us", severity="problem",
-                                message=f'"{q}" is about us, not about what the customer gets for their time.',
-                                tip=_RESCHEDULE))
-        return done(False)
-    if seller_gain and subject != "client":
-        findings.append(Finding(code="value.seller_gain", severity="problem",
-                                message=f'"{q}" is what we get from the call ("{seller_gain.group(0)}"), not what the customer gets.',
-                                tip=_RESCHEDULE))
-        return done(False)
-    if gain and (client_view or subject == "none"):
+    reader = _ValueReader(lex, reading)
+    parts = [reader.classify(a, b) for a, b in reader.parts()]
+    if any(p.verdict == "theirs" for p in parts):
         return done(True)
-    if about_us:
-        findings.append(Finding(code="value.about_us", severity="problem",
-                                message=f'"{q}" is about us ("{about_us.group(0)}"), not about what the customer gets for their time.',
+    worst = next((p for kind in ("about_us", "seller_gain", "vague") for p in parts if p.verdict == kind), None)
+    if worst is None or worst.verdict == "vague":
+        findings.append(Finding(code="value.vague", severity="problem",
+                                message=f'"{q}" does not say what the customer takes away from this call, in their terms.',
                                 tip=_RESCHEDULE))
-        return done(False)
-    findings.append(Finding(code="value.vague", severity="problem",
-                            message=f'"{q}" does not say what the customer takes away from this call, in their terms.',
-                            tip=_RESCHEDULE))
+    elif worst.verdict == "about_us":
+        findings.append(Finding(code="value.about_us", severity="problem",
+                                message=f'"{q}" is about us ("{_quote(worst.words)}"), not about what the customer gets for their time.',
+                                tip=_RESCHEDULE))
+    else:
+        findings.append(Finding(code="value.seller_gain", severity="problem",
+                                message=f'"{q}" is what we get from the call ("{_quote(worst.words)}"), not what the customer gets.',
+                                tip=_RESCHEDULE))
     return done(False)

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from ...models import Finding, sort_findings
 from ...process import SalesProcess
+from ..english import is_english
 from ..lexicon import Lexicon, Reading, default_lexicon
 from . import findings as say
 from .clause import Clause
@@ -89,7 +90,7 @@ def _not_english(reading: Reading, lex: Lexicon) -> bool:
     foreign = sum(not t.isascii() for t in alpha)
     if foreign * 2 > len(alpha):
         return True
-    known = sum(lex.is_known(t) for t in alpha) - len(reading.repaired)  # a repaired word was not English as typed
+    known = sum(lex.is_known(t) or is_english(t) for t in alpha) - len(reading.repaired)  # a repaired word was not English as typed
     return len(alpha) >= 3 and known * 4 < len(alpha)
 
 

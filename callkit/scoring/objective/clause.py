@@ -69,8 +69,10 @@ class ClauseReader(Words):
         if not words:
             return False
         last = words[-1]
-        return self.is_name(last) or self.low[last] in ("they", "she", "he", "we", "i") or (
-            self.lex.is_role(self.bare(last)) and self.low[last] not in ("her", "him", "them"))
+        if any(self.low[i] in self.prep and self.low[i] != "of" for i in words):
+            return False  # "green light from their CTO on the integration plan": no subject, a headline
+        return self.is_name(last) or self.low[last] in ("they", "she", "he", "we", "i") or any(
+            self.lex.is_role(self.bare(i)) and self.low[i] not in ("her", "him", "them", "it") for i in words)
 
     def find_verb(self, cs: int, end: int) -> tuple[int, str] | None:
         """(index, kind) of the clause's main verb; kind is imperative, finite, passive or copula."""
@@ -106,6 +108,10 @@ class ClauseReader(Words):
             if t == "to" and j > cs and j + 1 < end and "base" in self.any_kinds(j + 1) \
                     and not any(lex.is_verb(low[i]) and (i == cs or low[i - 1] not in self.det) for i in range(cs, j)):
                 return j + 1, "finite"
+            if j == cs and not lex.is_verb(t) and "base" in self.any_kinds(j) and j + 1 < end \
+                    and (low[j + 1] in self.det or low[j + 1] in OBJECT_PRONOUNS) and not self.is_name(j) \
+                    and not self.lex.is_role(t):
+                return j, "imperative"  # a verb the lexicon does not list, as an instruction: "finish our RFP answers"
             if lex.is_verb(t):
                 kinds = self.kinds(j)
                 prev = low[j - 1] if j > cs else None
@@ -141,6 +147,9 @@ class ClauseReader(Words):
                     and not self.is_name(j) and not self.lex.is_role(t):
                 return j, "finite"  # a verb the lexicon does not list, after a person: "Purchasing lays out ..."
             j += 1
+        for k in range(cs + 1, end):  # "mr tan taking it to his CFO": an -ing verb after a person, no other verb
+            if self.kinds(k) == {"ing"} and self.subject_is_person(cs, k):
+                return k, "finite"
         return None
 
     def plural_subject(self, cs: int, j: int) -> bool:
@@ -241,8 +250,9 @@ class ClauseReader(Words):
             w = self.low[i]
             if w == "to" and i > k and i + 1 < end and self.verb_after_to(i + 1):
                 return k, i, i + 1, "to"
-            if i > k and self.lex.is_verb(w) and self.low[i - 1] not in self.det and not self.low[i - 1].endswith("'s"):
-                kinds = self.kinds(i)
+            if i > k and (self.lex.is_verb(w) or "base" in self.any_kinds(i) and not self.can_be_noun(i)) \
+                    and self.low[i - 1] not in self.det and not self.low[i - 1].endswith("'s"):
+                kinds = self.any_kinds(i)
                 if "base" in kinds and not self.lex.is_role(w):
                     return k, i, i, "bare"
                 if "past" in kinds:
@@ -288,7 +298,8 @@ class ClauseReader(Words):
             w = self.low[m]
             if w in PUNCT or w in ("to", "on", "with", "for", "by", "in", "about") or self.is_date_at(m):
                 return False
-            if seen_noun and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}):
+            if seen_noun and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}
+                              or "base" in self.any_kinds(m) and self.low[m - 1] in ("they", "we", "i", "you")):
                 return True
             seen_noun = True
         return False
@@ -310,6 +321,9 @@ class ClauseReader(Words):
             return ok, why
         if not passive and base in lex.opinion_verbs and self.opinion_follows(i, end) and base not in ("confirm",):
             return False, "opinion"  # "Dave agrees (that) our price is fair": an opinion
+        if base == "confirm" and self.opinion_follows(i, end) and any(
+                self.base(k) in classes["low_energy"] for k in range(i + 2, min(end, i + 6)) if self.any_kinds(k)):
+            return False, "no_substance"  # "confirm they received the pricing sheet": a receipt, not a step
         if lex.advance_phrases.search(self.text(i, min(end, i + 6))):
             return True, "client_action"  # "says yes", "gives us the go-ahead"
         if not passive and base in lex.needs_object and not self.has_object(i, end):
@@ -532,13 +546,22 @@ class ClauseReader(Words):
         return None
 
     def _transfer(self, start: int, end: int) -> Clause | None:
-        """'Her 2023 freight invoices in our inbox by Monday': the client's thing, in our hands."""
-        if not self.client_possessive(start):
+        """'Her 2023 freight invoices in our inbox by Monday', 'Shrinkage numbers w/ us by Mon, from Aoife',
+        'redlines back from their solicitors': the client's thing, in our hands."""
+        if self.find_verb(start, end) is not None:
             return None
-        m = self.lex.transfer_phrases.search(self.text(start, end))
-        if m is None or self.find_verb(start, end) is not None:
+        text = self.text(start, end)
+        giver = self.giver(start + 1, end)
+        from_client = giver is not None and self.low[giver[0] - 1] == "from" and not self.is_ours(*giver) \
+            and any(self.is_party(i) for i in range(*giver))
+        theirs = self.client_possessive(start)
+        if not (theirs or self.has_commitment(start, min(end, start + 6)) or self.lex.is_verb(self.low[start], "advance")):
             return None
-        who = (start, start + 1) if self.low[start] not in ("her", "his", "their") else None
+        if self.lex.transfer_phrases.search(text) is None and not from_client:
+            return None
+        if self.low[start] in ("our", "my"):
+            return None
+        who = giver if from_client else ((start, start + 1) if theirs and self.low[start] not in ("her", "his", "their") else None)
         return Clause("client", "headline", "give", -1, who, True, "client_action", end)
 
 

@@ -134,6 +134,15 @@ class ObjectiveReader(ClauseReader):
             found.advance, found.reason = False, "negated"
         return found
 
+    def skip_framing(self, a: int, b: int) -> int:
+        """'... ; goal is Mr Tan taking it to his CFO': a framing prefix inside the text, dropped like one at the start."""
+        m = self.lex.framing.match(self.text(a, b))
+        if not m or m.end() == 0:
+            return a
+        consumed = len(m.group(0).split())
+        words = [i for i in range(a, b) if not self.is_punct(i)]
+        return words[consumed] if consumed < len(words) else b
+
     def parse(self) -> Parse:
         """Bounds, best outcome and fallback, then the first clause in which the client acts (else the main clause)."""
         start, end = self.bounds()
@@ -148,6 +157,8 @@ class ObjectiveReader(ClauseReader):
         clauses: list[Clause] = []
         chosen: Clause | None = None
         for a, b in segments:
+            if a > start:
+                a = self.skip_framing(a, b)
             headline = self.headline(self.skip_question(a, b), b)
             found = [headline] if headline is not None else []
             if not found:

@@ -91,6 +91,8 @@ class Words:
             return False
         if i > 0 and self.low[i - 1] in ("the", "a", "an", "our", "my"):
             return False
+        if i > 0 and self.low[i - 1] in self.lex.titles and bare.isalpha():
+            return True  # "Mr Tan", "dr. mensah"
         if self.lex.is_known(low) or DATE_START.match(bare) or low in self.lex.shorthand:
             return False
         if bare[:1].isupper():
