@@ -165,11 +165,51 @@ def test_customer_value_about_us_fails_their_terms_and_readiness():
 def test_agenda_checks_each_fail_with_their_own_finding():
     none = crit(score_plan(make_plan(agenda=[], agenda_shared=False, agenda_agreed=False, agenda_agreed_on=None)),
                 "agenda")
-    assert none.checks == [("has_items", False), ("shared", False), ("agreed", False)]
+    assert none.checks == [("has_items", False), ("shared", False), ("theirs", False), ("agreed", False)]
     assert {f.code for f in none.findings} == {"plan.agenda.has_items", "plan.agenda.shared", "plan.agenda.agreed"}
     shared_only = crit(score_plan(make_plan(agenda_agreed=False, agenda_agreed_on=None)), "agenda")
-    assert shared_only.checks == [("has_items", True), ("shared", True), ("agreed", False)]
-    assert round(shared_only.score, 3) == round(2 / 3, 3)
+    assert shared_only.checks == [("has_items", True), ("shared", True), ("theirs", True), ("agreed", False)]
+    assert round(shared_only.score, 3) == round(3 / 4, 3)
+
+
+@pytest.mark.parametrize("agenda", [
+    ["Our product roadmap", "Our product tour", "Q&A"],
+    ["About our company", "Demo of the reporting module", "Pricing and packages"],
+])
+def test_an_agenda_of_only_our_items_gets_a_finding(agenda):
+    c = crit(score_plan(make_plan(agenda=agenda)), "agenda")
+    assert ("theirs", False) in c.checks
+    finding = next(f for f in c.findings if f.code == "plan.agenda.theirs")
+    assert "ours" in finding.message and agenda[0] in finding.message
+
+
+@pytest.mark.parametrize("agenda", [
+    ["Our product roadmap", "Their downtime numbers for Q3", "Next steps"],
+    ["Introductions", "Q&A", "Next steps"],             # nothing of ours either: no finding
+    ["Their goals for Q3", "Walk through their scrap data"],
+])
+def test_an_agenda_with_their_items_or_only_neutral_ones_passes(agenda):
+    assert ("theirs", True) in crit(score_plan(make_plan(agenda=agenda)), "agenda").checks
+
+
+def test_an_objective_that_is_not_an_advance_caps_the_plan():
+    advance = score_plan(make_plan(), PROCESS)
+    seller = score_plan(make_plan(objective=SELLER_ACTION), PROCESS)
+    assert advance.total == 100
+    assert seller.total <= 50 and advance.total - seller.total >= 50
+    ready = next(f for f in seller.findings if f.code == "plan.not_ready")
+    assert "at most 50" in ready.tip
+    vague = score_plan(make_plan(objective=VAGUE), PROCESS)
+    assert vague.total <= 50
+
+
+def test_a_workspace_rubric_can_set_or_switch_off_the_cap():
+    off = Rubric.from_text("plan:\n  ready:\n    cap_without_advance: 100\n")
+    assert score_plan(make_plan(objective=SELLER_ACTION), PROCESS, off).total > 50
+    lower = Rubric.from_text("plan:\n  ready:\n    cap_without_advance: 30\n")
+    assert score_plan(make_plan(objective=SELLER_ACTION), PROCESS, lower).total == 30
+    with pytest.raises(RubricError, match="cap_without_advance"):
+        Rubric.from_text("plan:\n  ready:\n    cap_without_advance: lots\n")
 
 
 def test_agenda_agreed_after_the_call_is_not_agreed_before_it():

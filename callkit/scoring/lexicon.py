@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ..datafiles import packaged_text, parse_yaml, read_yaml
 from ..exceptions import LexiconError
+from .english import is_english
 from .reading import Reading, read_text, shorthand_pattern
 from .spelling import Speller
 
@@ -230,6 +231,23 @@ class Lexicon:
     transfer_phrases: Phrases
     negations: frozenset[str]
     speller: Speller
+
+    def reads_as_english(self, reading: Reading) -> bool:
+        """Whether a text is English enough to judge: a quarter of its words are the lexicon's, or most are English.
+
+        Words callkit repaired count as unknown: "signe le contrat" is French, not a typo.
+        """
+        alpha = [t for t in reading.low if t.isalpha()]
+        if not alpha:
+            return True
+        if sum(not t.isascii() for t in alpha) * 2 > len(alpha):
+            return False
+        if len(alpha) < 3:
+            return True
+        repaired = len(reading.repaired)
+        ours = sum(self.is_known(t) for t in alpha) - repaired
+        english = sum(self.is_known(t) or is_english(t) for t in alpha) - repaired
+        return ours * 4 >= len(alpha) or english * 5 >= len(alpha) * 3
 
     def read(self, text: str, max_tokens: int | None = None) -> Reading:
         """The text as the rules read it, with this lexicon's shorthand spelled out and typos repaired."""

@@ -20,7 +20,7 @@ from ..exceptions import RubricError
 from ..models import SEVERITY_RANK, CallPlan, Finding, Severity, sort_findings
 from ..process import SalesProcess
 from .objective import ObjectiveAssessment, assess_objective
-from .value import assess_customer_value
+from .value import about_us, assess_customer_value
 
 RUBRIC_FILE = "rubric.yaml"
 
@@ -29,7 +29,7 @@ PLAN_CHECKS: dict[str, tuple[str, ...]] = {
     "objective": ("advance", "specific", "realistic"),
     "fallback": ("present", "client_action"),
     "customer_value": ("answered", "their_terms"),
-    "agenda": ("has_items", "shared", "agreed"),
+    "agenda": ("has_items", "shared", "agreed", "theirs"),
     "compression": ("purpose", "good", "excellent"),
     "homework": ("goals", "obstacles", "industry"),
     "questions": ("has_questions", "business_context"),
@@ -46,7 +46,7 @@ DEAL_MESSAGES = ("slips", "monthly_slips", "continuations", "no_advance", "never
 # Names a message may quote with {name}; anything else is a typo a coach should hear about.
 PLACEHOLDERS = frozenset(
     "objective fallback value count times steps questions date agreed_on call_date stage implied suggestion next "
-    "missing unknown before after days path dates since why".split()
+    "missing unknown before after days path dates since why cap items".split()
 )
 _TEXT_KEYS_NOT_TEMPLATES = {"label", "severity", "source"}
 QUOTE_LIMIT = 80
@@ -125,7 +125,12 @@ class Rubric:
         self.plan: dict[str, CriterionRule] = self._criteria(plan, "plan", PLAN_CHECKS)
         self.debrief: dict[str, CriterionRule] = self._criteria(self._section(data, "debrief"), "debrief", DEBRIEF_CHECKS)
         ready = self._section(plan, "ready", "plan.")
-        self.ready = self._rule("plan.not_ready", {k: v for k, v in ready.items() if k != "missing"}, "plan.ready")
+        self.ready = self._rule("plan.not_ready", {k: v for k, v in ready.items() if k not in ("missing", "cap_without_advance")},
+                                "plan.ready")
+        cap = ready.get("cap_without_advance", 100)
+        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not 0 <= cap <= 100:
+            raise RubricError(source, "plan.ready.cap_without_advance must be a number from 0 to 100 (100 = no cap).")
+        self.cap_without_advance = float(cap)
         missing = ready.get("missing")
         if not isinstance(missing, dict) or set(missing) != {"advance", "customer_value", "agenda"}:
             raise RubricError(source, "plan.ready.missing needs the phrases advance, customer_value and agenda.")
@@ -418,6 +423,18 @@ def cached_customer_centric(text: str) -> bool:
     return bool(assess_customer_value(text).is_customer_centric)
 
 
+@lru_cache(maxsize=16384)
+def cached_about_us(text: str) -> bool:
+    """True when an agenda item is about us ("Our product roadmap", "Demo of the module"), cached per text."""
+    return about_us(text) is not None
+
+
+@lru_cache(maxsize=16384)
+def cached_neutral(text: str) -> bool:
+    """True when an agenda item is for nobody in particular ("Q&A", "Next steps", "Introductions")."""
+    return not assess_customer_value(text).is_customer_centric
+
+
 # -- the criteria ------------------------------------------------------------------------------------
 
 
@@ -454,8 +471,15 @@ def _customer_value(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> bool
 
 
 def _agenda(c: CriterionBuilder, plan: CallPlan, rubric: Rubric) -> bool:
-    has_items = c.check("has_items", any(rubric.is_answered(item) for item in plan.agenda))
+    items = [item for item in plan.agenda if rubric.is_answered(item)]
+    has_items = c.check("has_items", bool(items))
     c.check("shared", plan.agenda_shared)
+    if items:
+        ours = [item for item in items if cached_about_us(item)]
+        theirs = [item for item in items if item not in ours and not cached_neutral(item)]
+        c.check("theirs", bool(theirs) or not ours, items=quote_list(ours))
+    else:
+        c.covered("theirs")
     on = plan.agenda_agreed_on
     if plan.agenda_agreed and on is not None and on > plan.call_date:
         c.check("agreed", False, "late", agreed_on=on.isoformat(), call_date=plan.call_date.isoformat())
@@ -553,14 +577,19 @@ def score_plan(plan: CallPlan, process: SalesProcess | None = None, rubric: Rubr
     missing = [key for key, ok in (("advance", bool(assessment.is_advance) and rubric.is_answered(plan.objective)),
                                    ("customer_value", value_ok), ("agenda", agenda_ok)) if not ok]
     findings: list[Finding] = []
+    total = weighted_total(criteria)
+    capped = "advance" in missing and total > rubric.cap_without_advance
+    if capped:
+        total = int(rubric.cap_without_advance)  # seed 004: a call that asks nothing of the client is wasted
     if missing:
         phrases = [rubric.ready_missing[m] for m in missing]
         joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-        findings.append(rubric.ready.finding(missing=joined))
+        findings.append(rubric.ready.finding(hint="capped" if capped else None, missing=joined,
+                                             cap=f"{rubric.cap_without_advance:g}"))
     for crit in criteria:
         findings.extend(crit.findings)
     return PlanScore.model_construct(
-        total=weighted_total(criteria), criteria=criteria, findings=sort_findings(findings),
+        total=total, criteria=criteria, findings=sort_findings(findings),
         ready=not missing, objective=assessment, compression=compression,
     )
 

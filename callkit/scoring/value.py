@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..models import Finding, sort_findings
-from .english import is_english, parts_of_speech
+from .english import parts_of_speech
 from .lexicon import Lexicon, default_lexicon
 from .objective.words import WH, Words
 from .reading import CLAUSE_MARK, PUNCT
@@ -298,9 +298,7 @@ def assess_customer_value(text: str, *, lexicon: Lexicon | None = None) -> Value
         findings.append(Finding(code="value.empty", severity="problem", message=f'{what} "{_QUESTION}"', tip=_RESCHEDULE))
         return done(False)
     reading = lex.read(raw, max_tokens=120)
-    alpha = [t for t in reading.low if t.isalpha()]
-    known = sum(lex.is_known(t) or is_english(t) for t in alpha) - len(reading.repaired)
-    if alpha and (sum(not t.isascii() for t in alpha) * 2 > len(alpha) or (len(alpha) >= 3 and known * 4 < len(alpha))):
+    if not lex.reads_as_english(reading):
         findings.append(Finding(code="value.not_english", severity="problem",
                                 message=f'callkit reads English and cannot read "{q}".', tip=_RESCHEDULE))
         return done(False)
@@ -326,3 +324,21 @@ def assess_customer_value(text: str, *, lexicon: Lexicon | None = None) -> Value
                                 message=f'"{q}" is what we get from the call ("{_quote(worst.words)}"), not what the customer gets.',
                                 tip=_RESCHEDULE))
     return done(False)
+
+
+def about_us(text: str, *, lexicon: Lexicon | None = None) -> str | None:
+    """The words that make a short text about us ("Our product roadmap", "Demo of the X"), or None.
+
+    Used on agenda items: an agenda made only of our items leaves nothing in the call for the customer.
+    Neutral items ("Q&A", "Next steps") are not about us.
+    """
+    lex = lexicon or default_lexicon()
+    if _is_placeholder(text or "", lex):
+        return None
+    reader = _ValueReader(lex, lex.read(text, max_tokens=60))
+    parts = [reader.classify(a, b) for a, b in reader.parts()]
+    if any(p.verdict == "theirs" and reader.possessed(0, reader.n) for p in parts):
+        return None
+    ours = next((p for p in parts if p.verdict == "about_us"), None)
+    return ours.words if ours else None
+

@@ -16,8 +16,7 @@ from typing import Any, Sequence
 
 from ...models import Finding, sort_findings
 from ...process import SalesProcess
-from ..english import is_english
-from ..lexicon import Lexicon, Reading, default_lexicon
+from ..lexicon import Lexicon, default_lexicon
 from . import findings as say
 from .clause import Clause
 from .dates import has_date
@@ -83,17 +82,6 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
     return _assess(raw, stage, process, lexicon or default_lexicon(), True, tuple(people))
 
 
-def _not_english(reading: Reading, lex: Lexicon) -> bool:
-    alpha = [t for t in reading.low if t.isalpha()]
-    if not alpha:
-        return False
-    foreign = sum(not t.isascii() for t in alpha)
-    if foreign * 2 > len(alpha):
-        return True
-    known = sum(lex.is_known(t) or is_english(t) for t in alpha) - len(reading.repaired)  # a repaired word was not English as typed
-    return len(alpha) >= 3 and known * 4 < len(alpha)
-
-
 def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | None:
     """The first vague cue; one used as a noun ("a follow-up call") does not count when the client acts."""
     for m in lex.cues["vague"].finditer(core):
@@ -136,7 +124,7 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
             findings.append(finding("objective.empty", "problem",
                                     "There is no objective yet: write what the client will do by the end of the call.", FORM_TIP))
         return result(False, False, None, blank_suggestion(stage, process, lex, people, passes) if suggest else None)
-    if _not_english(reading, lex):
+    if not lex.reads_as_english(reading):
         findings.append(finding("objective.not_english", "problem",
                                 f'callkit reads objectives in English and cannot read "{q}".', FORM_TIP))
         return result(False, False, None, None)

@@ -46,8 +46,29 @@ IN_THE_CALL = ("in ", "within ", "during ", "on the", "on this", "at the end", "
                "by i", "today")
 
 
+_FULL_NAMES = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "thur": "Thursday",
+               "thurs": "Thursday", "fri": "Friday", "jan": "January", "feb": "February", "mar": "March", "apr": "April",
+               "jun": "June", "jul": "July", "aug": "August", "sep": "September", "sept": "September", "oct": "October",
+               "nov": "November", "dec": "December", **{d: d.capitalize() for d in (
+                   "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+                   "august september october november december").split()}}
+_NAME_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _spelled(core: str) -> str:
+    """'fri' -> 'Friday', "tuesday's" -> "Tuesday's": dates in a suggestion read as a coach writes them."""
+    def one(m: re.Match) -> str:
+        return _FULL_NAMES.get(m.group(0).lower(), m.group(0))
+    return _NAME_WORD.sub(one, core)
+
+
 def date_phrase(reading: Reading) -> str | None:
     """A deadline from the text, ready to reuse: 'by next Wednesday', 'before Thursday's meeting', 'on the call'."""
+    found = _date_phrase(reading)
+    return _spelled(found) if found else None
+
+
+def _date_phrase(reading: Reading) -> str | None:
     text = " ".join(t for t in reading.orig if t not in PUNCT)
     for m in DATE.finditer(text):
         before = text[: m.start()].split()
@@ -61,10 +82,12 @@ def date_phrase(reading: Reading) -> str | None:
         if low in ("eod", "eow", "eom", "eoq", "eoy", "cob"):
             core = {"eod": "the end of the day", "eow": "the end of the week", "eom": "the end of the month",
                     "eoq": "the end of the quarter", "eoy": "the end of the year", "cob": "close of business"}[low]
+        rest = text[m.end():].split()
+        tail = " " + rest[0] if rest and low.endswith("'s") else ""  # "Thursday's meeting"
         if prev in ("by", "before", "until"):
-            rest = text[m.end():].split()
-            tail = " " + rest[0] if rest and low.endswith("'s") else ""
             return f"{prev} {core}{tail}"
+        if tail:
+            return f"before {core}{tail}"
         if re.match(r"(?:next|this|coming) (?:week|month|quarter)$", low):
             return f"by the end of {core}"
         if low in ("today", "tonight", "tomorrow"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ...process import SalesProcess
-from ..english import inflect, verb_base
+from ..english import inflect, is_english, verb_base
 from ..lexicon import Lexicon
 from ..reading import PUNCT
 from .clause import Clause
@@ -50,15 +50,32 @@ def who_text(reader: ObjectiveReader, span: tuple[int, int] | None) -> str | Non
         return "The customer"
     if lows[0] in ("a", "an"):
         words[0] = "the"
+    if lows[0] in ("theirs", "it", "its"):
+        return "The customer"
     if len(words) == 1 and lows[0] in lex.client_roles:
         return "The " + (words[0] if words[0].isupper() else words[0].lower())
     words = [w.capitalize() if w.islower() and reader.is_name(a + i) and w.isalpha() else w for i, w in enumerate(words)]
+    first_is_name = reader.is_name(a) or words[0][:1].isupper() and not is_english(lows[0])
+    if lows[0] not in reader.det and lows[0] not in lex.client_departments and not first_is_name \
+            and not lows[0].endswith("'s") and lows[0] not in lex.titles:
+        return "The " + " ".join(w if w.isupper() or w[:1].isupper() and i else w[:1].lower() + w[1:] if i == 0 else w
+                                 for i, w in enumerate(words))  # "the site lead", "the head of IT"
     return capitalise(" ".join(words))
 
 
 def is_plural(who: str) -> bool:
-    last = who.split()[-1].lower() if who.split() else ""
-    return " and " in who or (last.endswith("s") and not last.endswith(("ss", "'s", "us", "is")) and last not in ("sales", "operations", "ops", "hr"))
+    """'Their admins', 'Tom and Ana' take 'agree'; 'Lars', 'Procurement', 'the sales team' take 'agrees'."""
+    words = who.split()
+    if not words:
+        return False
+    last = words[-1]
+    if " and " in who:
+        return True
+    if last[:1].isupper() and not last.isupper() and len(words) == 1 or (last[:1].isupper() and words[0][:1].isupper()
+                                                                           and not is_english(last.lower())):
+        return False  # a name: "Lars", "Jean Moss"
+    low = last.lower()
+    return low.endswith("s") and not low.endswith(("ss", "'s", "us", "is")) and low not in ("sales", "operations", "ops", "hr", "it")
 
 
 def sentence(who: str, action: str, when: str) -> str:
