@@ -188,7 +188,7 @@ def test_a_signed_nda_is_not_a_signed_contract():
 
 
 def test_no_implied_stage_is_realistic_at_any_stage():
-    a = assess_objective("Finance sends us the current vendor invoices this week", stage="prospect")
+    a = assess_objective("Hassan introduces us to the head of procurement this week", stage="prospect")
     assert a.implied_stage is None and a.is_realistic is True
 
 

@@ -97,7 +97,7 @@ def phrase_pattern(phrase: str, irregular: Mapping[str, list[str]]) -> str:
         alts: set[str] = set()
         if i == 0:
             alts |= set(verb_forms(word, irregular.get(word, ())))
-        if i == len(words) - 1:
+        if i == len(words) - 1 and len(word) > 2:  # "po" + s is "POS" (point of sale), another word
             alts |= {word + "s", word + "es"}
         pieces.append(_word_pattern(word, alts))
     source = ""
@@ -169,6 +169,9 @@ class ValueWords:
     vague: frozenset[str]
     about_us: Phrases
     our_things: frozenset[str]
+    presentations: frozenset[str]
+    improve_verbs: frozenset[str]
+    credited_to_us: Phrases
     show_verbs: frozenset[str]
     reception_verbs: frozenset[str]
     learn_verbs: frozenset[str]
@@ -377,6 +380,9 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         vague=frozenset(_strings(value_raw, "vague", source)),
         about_us=_phrases("value.about_us", _strings(value_raw, "about_us", source), irregular, source),
         our_things=frozenset(_strings(value_raw, "our_things", source)),
+        presentations=frozenset(_strings(value_raw, "presentations", source)),
+        improve_verbs=frozenset(_strings(value_raw, "improve_verbs", source)),
+        credited_to_us=_phrases("value.credited_to_us", _strings(value_raw, "credited_to_us", source), {}, source),
         show_verbs=frozenset(_strings(value_raw, "show_verbs", source)),
         reception_verbs=frozenset(_strings(value_raw, "reception_verbs", source)),
         learn_verbs=frozenset(_strings(value_raw, "learn_verbs", source)),
@@ -412,7 +418,8 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
             vocabulary.update(item.split())
     for ph in (*cues.values(), value.about_us, value.seller_gain, value.deal_words):
         vocabulary |= ph.words()
-    for group in (value.vague, value.our_things, value.show_verbs, value.reception_verbs, value.learn_verbs, value.obtain_verbs):
+    for group in (value.vague, value.our_things, value.presentations, value.improve_verbs, value.show_verbs,
+                  value.reception_verbs, value.learn_verbs, value.obtain_verbs):
         for item in group:
             vocabulary.update(item.split())
     for sc in stage_cues:

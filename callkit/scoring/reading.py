@@ -29,7 +29,8 @@ _ASIDE = re.compile(r"\((?!\s*(?:from|by|via|w/|with) )[^()]*\)")  # "Kwame (Hea
 _KEPT_ASIDE = re.compile(r"\(\s*((?:from|by|via|w/|with) [^()]*)\)")  # "(from aoife)" says who: kept
 _SYMBOL = re.compile(r"[^\w\s.,;:!?'\"()\[\]/&%$\u00a3\u20ac#@+*=<>-]")
 # Where one clause ends and another starts: " + ", " - ", " -> ", "=>", " | ", "!", "?", "...".
-_SEPARATORS = re.compile(r"\s*(?:\+|->|=>|\|)\s*|\s+-+\s+|\s*[!?]+(?:\s+|$)|\.{2,}|\s*\u2022\s*")
+_SEPARATORS = re.compile(r"\s*(?:->|=>|\|)\s*|\s+-+\s+|\s*[!?]+(?:\s+|$)|\.{2,}|\s*\u2022\s*")
+_PLUS = re.compile(r"\s*\+\s*")  # "marta + her controller", "demo + send pricing": read as "and"
 # "3yr", "2wks", "30min": a number glued to its unit
 _GLUED_UNIT = re.compile(r"\b(\d+)(yrs?|years?|wks?|weeks?|mos|months?|mins?|minutes?|hrs?|hours?|days?)\b", re.IGNORECASE)
 _SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
@@ -67,6 +68,7 @@ class Reading:
     canon: str
     has_symbols: bool
     repaired: tuple[tuple[str, str], ...] = ()
+    asides: tuple[str, ...] = ()  # what was in brackets, left out of the tokens: "(econ buyer)"
 
     def __len__(self) -> int:
         return len(self.low)
@@ -93,12 +95,14 @@ def read_text(text: str, max_tokens: int | None = None, *, shorthand: Mapping[st
     """
     clean = (text or "").translate(_QUOTES)
     has_symbols = bool(_SYMBOL.search(clean))
+    asides = tuple(m.group(0)[1:-1] for m in _ASIDE.finditer(clean))
     clean = _KEPT_ASIDE.sub(r", \1", _ASIDE.sub(" ", clean))
     clean = _GLUED_UNIT.sub(r"\1 \2", clean)
     if shorthand and shorthand_re is not None:
         clean = shorthand_re.sub(lambda m: _keep_case(m.group(0), shorthand[m.group(0).lower()]), clean)
     clean = _SLASH.sub(lambda m: _slash(m, clean, slash_words), clean)
     clean = _SEPARATORS.sub(f" {CLAUSE_MARK} ", clean)
+    clean = _PLUS.sub(" and ", clean)
     clean = _FULL_STOP.sub(f" {CLAUSE_MARK}", clean)
     clean = _SHORT_FORMS.sub(_spell_out, clean.replace("-", " "))
     orig = _TOKEN.findall(clean)
@@ -113,7 +117,7 @@ def read_text(text: str, max_tokens: int | None = None, *, shorthand: Mapping[st
         orig.pop(0)
     low = tuple(t.lower() for t in orig)
     return Reading(text or "", tuple(orig), low, " ".join(t for t in low if t not in PUNCT), has_symbols,
-                   tuple(repaired))
+                   tuple(repaired), asides)
 
 
 def _keep_case(typed: str, expansion: str) -> str:

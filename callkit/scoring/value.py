@@ -68,7 +68,8 @@ def _quote(text: str) -> str:
 
 def _is_placeholder(text: str, lex: Lexicon) -> bool:
     stripped = " ".join(text.lower().split()).strip(" .!")
-    return not stripped or _PUNCT_ONLY.match(stripped) is not None or stripped in lex.value.placeholders
+    return not stripped or _PUNCT_ONLY.match(stripped) is not None or stripped in lex.value.placeholders \
+        or stripped.startswith(("see notes", "see above", "see below", "same as "))
 
 
 class _ValueReader(Words):
@@ -127,9 +128,14 @@ class _ValueReader(Words):
         selling = v.about_us.search(text)
         if selling:
             return _Part("about_us", selling.group(0))
+        credited = v.credited_to_us.search(text)
+        if credited and not re.search(r"\b(?:their|her|his) own\b|\d", text):
+            return _Part("about_us", self.said(a, b))  # the benefit is our product's: "they save money with our fares"
         k = a
         while k < b and (low[k] in ("so", "just", "then", "and", "also", "plus", "make", "sure") or self.is_adverb(low[k])):
             k += 1
+        if k + 1 < b and low[k] in ("can", "could", "should", "will", "would", "shall", "do", "does", "did"):
+            k += 1  # a question: "can their paralegals stop ...?", "can we get them excited ...?"
         if k >= b:
             return _Part("vague", text)
         first = low[k]
@@ -146,6 +152,9 @@ class _ValueReader(Words):
         # -- an instruction: 'find out their budget', 'pitch the premium tier' ------------------------
         if self._instruction_verb(k, b):
             return self._instruction(k, b, self.base(k), gain, leftover, text)
+        presentation = self._presentation(k, b)
+        if presentation and not (self.is_party(k) or low[k] in v.client_view):
+            return _Part("about_us", presentation)  # "a personalised demo tailored to their business"
         # -- someone or something does something: 'she hears about ...', 'drivers wait less' ---------
         j = self._finite_verb(k, b)
         if j is not None:
@@ -157,6 +166,8 @@ class _ValueReader(Words):
                 return _Part("seller_gain", intel)  # "budget confirmed so we can forecast"
             if base == "get" and j + 2 < b and low[j + 1] == "to" and self.verb_at(j + 2):
                 j, base = j + 2, self.verb_at(j + 2) or ""  # "gets to see our ..."
+            if base in v.improve_verbs and not self.ours_in(j + 1, b, unowned=False):
+                return self._substance(a, b, leftover, text)  # "their paralegals stop chasing signatures"
             gets = base in ("get", "receive", "take", "have", "keep", "leave", "walk")
             obj = self.ours_in(j + 1, b, possessed=self.possessed(a, b), things_only=gets)
             if (base in v.reception_verbs or base in v.show_verbs or base == "be") and obj:
@@ -180,6 +191,14 @@ class _ValueReader(Words):
             return _Part("about_us", shown)
         return self._substance(a, b, leftover, text)
 
+    def _presentation(self, k: int, b: int) -> str | None:
+        """One of our presentations as the main thing of a part: 'demo of the new kiosk', 'a sneak peek at ...'."""
+        v = self.lex.value
+        for i in range(k, min(b, k + 3)):
+            if self.low[i] in v.presentations or self.text(i, i + 2) in v.presentations:
+                return self.said(i, min(b, i + 2))
+        return None
+
     def possessed(self, a: int, b: int) -> bool:
         """The part names something of the client's: 'their', 'her', "the hospital's"."""
         return any(self.client_possessive(i) or self.low[i].endswith("'s") for i in range(a, b))
@@ -192,7 +211,7 @@ class _ValueReader(Words):
             return False
         base = self.base(k)
         known = base in v.show_verbs or base in v.reception_verbs or base in v.learn_verbs or base in v.obtain_verbs \
-            or self.lex.is_verb(self.low[k])
+            or base in v.improve_verbs or self.lex.is_verb(self.low[k])
         if not known:
             return False
         if k + 1 >= b or self.low[k + 1] in self.det or self.low[k + 1] in OBJECT_WORDS or self.client_possessive(k + 1) \
@@ -217,10 +236,11 @@ class _ValueReader(Words):
                     return j
             if w in ("is", "are", "was", "were"):
                 return j
-            if "base" in kinds and (self.low[j - 1] in ("they", "we", "i", "you") or (
-                    j == k + 1 and self.low[k].endswith("s") and not self.low[k].endswith("ss")
-                    and "base" not in self.any_kinds(k) and w not in self.lex.value.our_things)):
-                return j  # "they get ...", "drivers wait less"
+            prev = self.low[j - 1]
+            plural_before = prev.endswith("s") and not prev.endswith("ss") and "base" not in self.any_kinds(j - 1) \
+                and (j == k + 1 or self.low[j - 2] in self.det or self.client_possessive(j - 2))
+            if "base" in kinds and (prev in ("they", "we", "i", "you") or plural_before) and w not in self.lex.value.our_things:
+                return j  # "they get ...", "drivers wait less", "their paralegals stop chasing ..."
         return None
 
     def skip_adverbs(self, k: int, end: int) -> int:
@@ -232,6 +252,11 @@ class _ValueReader(Words):
         """A part that starts with a verb: 'find out their budget', 'pitch the premium tier', 'recieve an audit report'."""
         v = self.lex.value
         asks = v.their_questions.search(self.text(k + 1, min(b, k + 5)))
+        if verb in v.improve_verbs and not self.ours_in(k + 1, b, unowned=False):
+            return self._substance(k, b, leftover, text)  # "cut the 3-day wait on contract approvals"
+        if verb == "get" and k + 2 < b and (self.low[k + 1] in OBJECT_WORDS or self.is_party(k + 1)) \
+                and "to" in self.low[k + 2:k + 4]:
+            return _Part("seller_gain", self.said(k, min(b, k + 6)))  # "get them to agree to a pilot"
         if gain:
             return _Part("seller_gain", gain)
         if verb in v.show_verbs and not (asks and not self.ours_in(k, b, unowned=False)):
@@ -275,7 +300,9 @@ class _ValueReader(Words):
 
     def _substance(self, a: int, b: int, leftover: str, text: str) -> _Part:
         """In their terms when something specific is left once the vague words are gone ('insight' alone is not)."""
-        if len([w for w in leftover.split() if w not in _FILLER and len(w) > 1]) < 2:
+        g = self.lex.grammar
+        if len([w for w in leftover.split() if w not in _FILLER and len(w) > 1 and w not in g["prepositions"]
+                and w not in g["determiners"]]) < 2:
             return _Part("vague", text)
         return _Part("theirs", text)
 

@@ -86,8 +86,11 @@ def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | Non
     """The first vague cue; one used as a noun ("a follow-up call") does not count when the client acts."""
     for m in lex.cues["vague"].finditer(core):
         before = core[: m.start()].rsplit(" ", 2)
-        if clause is not None and clause.advance and len(before) > 1 and before[-2] in ("a", "an", "the", "another"):
-            continue
+        after = core[m.end():].split()[:1]
+        if clause is not None and clause.advance and (
+                len(before) > 1 and before[-2] in ("a", "an", "the", "another")
+                or after and lex.meeting_nouns.search(after[0])):
+            continue  # "agrees to a follow-up call", "f/u mtg booked by Lena": the noun, not the aim
         return m
     return None
 
@@ -193,7 +196,8 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
             "the objective is too long to check at the end of the call.",
             "Keep one client action in one sentence: who on their side does what, by when."))
 
-    implied, cue = implied_stage(parse.core, process, lex)
+    asides = " ".join(lex.read(a).canon for a in reading.asides)  # "Mr Tan (econ buyer) joins ...": the aside shows the stage too
+    implied, cue = implied_stage(f"{parse.core} {asides}".strip(), process, lex)
     unrealistic = stage is not None and implied is not None and not is_realistic(process, stage, implied)
     if unrealistic and stage is not None and implied is not None:
         findings.append(say.realism(process, stage, implied, cue, q))

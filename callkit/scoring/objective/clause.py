@@ -69,7 +69,8 @@ class ClauseReader(Words):
         if not words:
             return False
         last = words[-1]
-        if any(self.low[i] in self.prep and self.low[i] != "of" for i in words):
+        if any(self.low[i] in self.prep and not (self.low[i] in ("of", "at") and i + 1 < j and self.is_name(i + 1)
+                                                 or self.low[i] == "of") for i in words):
             return False  # "green light from their CTO on the integration plan": no subject, a headline
         return self.is_name(last) or self.low[last] in ("they", "she", "he", "we", "i") or any(
             self.lex.is_role(self.bare(i)) and self.low[i] not in ("her", "him", "them", "it") for i in words)
@@ -106,8 +107,12 @@ class ClauseReader(Words):
                     return k + 2, "finite"
                 return j, "copula"
             if t == "to" and j > cs and j + 1 < end and "base" in self.any_kinds(j + 1) \
-                    and not any(lex.is_verb(low[i]) and (i == cs or low[i - 1] not in self.det) for i in range(cs, j)):
-                return j + 1, "finite"
+                    and not any(lex.is_verb(low[i]) and (i == cs or low[i - 1] not in self.det) for i in range(cs, j)) \
+                    and (self.subject_is_person(cs, j) or any(self.is_party(i) for i in range(cs, j))):
+                return j + 1, "finite"  # "CFO to sign the order form by Friday"
+            if j + 1 < end and low[j + 1] == "of" and (j == cs or low[j - 1] in self.det) and self.can_be_noun(j):
+                j += 1  # "export of last year's work orders", "review of the contract": a noun
+                continue
             if j == cs and not lex.is_verb(t) and "base" in self.any_kinds(j) and j + 1 < end \
                     and (low[j + 1] in self.det or low[j + 1] in OBJECT_PRONOUNS) and not self.is_name(j) \
                     and not self.lex.is_role(t):
@@ -137,6 +142,10 @@ class ClauseReader(Words):
                 if kinds == {"base"} and not self.plural_subject(cs, j) and not self.subject_is_person(cs, j):
                     j += 1  # "Joint account plan agreed ...": a noun after a singular noun, not the verb
                     continue
+                if kinds == {"base"} and not self.plural_subject(cs, j) and self.can_be_noun(j) \
+                        and (j + 1 >= end or self.is_date_at(j + 1) or low[j + 1] in PUNCT):
+                    j += 1  # "Nordvolt demo", "comp set": a noun at the end, not a verb without its -s
+                    continue
                 if "past" in kinds and "third" not in kinds and "base" not in kinds:
                     nxt = low[j + 1] if j + 1 < end else ""
                     active = nxt in self.det or nxt in ("us", "them", "him", "her", "me") or self.lex.is_role(nxt) \
@@ -158,7 +167,12 @@ class ClauseReader(Words):
         if not words:
             return True
         last = words[-1]
-        return (last in ("they", "we", "i", "you", "us") or "and" in words or words[0] in ("both", "all")
+        if "and" in words:  # "Tom and his IT lead", "Priya and her team": a person before the 'and'
+            idx = [i for i in range(cs, j) if self.low[i] not in PUNCT and not self.is_adverb(self.low[i])]
+            k = words.index("and")
+            left = idx[k - 1] if k > 0 else None
+            return left is not None and (self.is_party(left) or self.lex.is_role(self.bare(left)))
+        return (last in ("they", "we", "i", "you", "us") or words[0] in ("both", "all")
                 or (last.endswith("s") and not last.endswith(("ss", "'s", "us", "is")) and last not in self.lex.client_departments))
 
     # -- who acts ---------------------------------------------------------------------------------
@@ -225,8 +239,8 @@ class ClauseReader(Words):
             if self.low[i] != "by":
                 continue
             p = i - 1
-            if self.low[p] in ("off", "up", "out", "back", "through") and p > cs:
-                p -= 1  # "signed off by", "set up by"
+            if self.low[p] in ("off", "up", "out", "back", "through", "down", "over", "in") and p > cs:
+                p -= 1  # "signed off by", "set up by", "written down by"
             if "past" not in self.any_kinds(p):
                 continue
             if p - 1 >= cs and self.low[p - 1] in self.det:
@@ -257,8 +271,8 @@ class ClauseReader(Words):
                     return k, i, i, "bare"
                 if "past" in kinds:
                     return k, i, i, "participle"
-            if w in PUNCT:
-                break
+            if w in PUNCT or w == "and":
+                break  # "we get Jonas's calendar and book ...": two actions, not "get Jonas to book"
         return None
 
     def verb_after_to(self, i: int) -> bool:
@@ -296,8 +310,10 @@ class ClauseReader(Words):
         seen_noun = False
         for m in range(k, min(end, k + 7)):
             w = self.low[m]
-            if w in PUNCT or w in ("to", "on", "with", "for", "by", "in", "about") or self.is_date_at(m):
+            if w in PUNCT or w in ("to", "on", "with", "for", "by", "in", "about", "and", "then") or self.is_date_at(m):
                 return False
+            if w in ("who", "what", "when", "which", "how", "whether", "if", "where"):
+                return False  # "tells us who decides": information, not an opinion
             if seen_noun and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}
                               or "base" in self.any_kinds(m) and self.low[m - 1] in ("they", "we", "i", "you")):
                 return True
@@ -321,10 +337,13 @@ class ClauseReader(Words):
             return ok, why
         if not passive and base in lex.opinion_verbs and self.opinion_follows(i, end) and base not in ("confirm",):
             return False, "opinion"  # "Dave agrees (that) our price is fair": an opinion
+        if not passive and base in ("agree", "disagree", "side") and nxt == "with" \
+                and not any(w in ("on", "to") for w in self.low[i + 2:end]):
+            return False, "opinion"  # "Tariq agrees with our approach"
         if base == "confirm" and self.opinion_follows(i, end) and any(
                 self.base(k) in classes["low_energy"] for k in range(i + 2, min(end, i + 6)) if self.any_kinds(k)):
             return False, "no_substance"  # "confirm they received the pricing sheet": a receipt, not a step
-        if lex.advance_phrases.search(self.text(i, min(end, i + 6))):
+        if lex.advance_phrases.search(self.text(i, min(end, i + 10))):
             return True, "client_action"  # "says yes", "gives us the go-ahead"
         if not passive and base in lex.needs_object and not self.has_object(i, end):
             return False, "no_object"
@@ -340,6 +359,21 @@ class ClauseReader(Words):
         if base in classes["advance"]:
             return True, "client_action"
         return False, "unknown_action"
+
+    def client_causative(self, j: int, end: int, default: tuple[bool, Reason]) -> tuple[bool, Reason]:
+        """The client gets someone else to act ('Aleksander gets his IT team to start the review') or has it done
+        ('Bruno has the data export scheduled'): their own energy, an advance when the action is one."""
+        emb = self.embedded(j, end)
+        if emb is None:
+            return default
+        a, b, v, how = emb
+        if self.is_ours(a, b):
+            return default
+        if how in ("to", "bare"):
+            return self.client_verb(v, end)
+        if how == "participle" and (self.base(v) in self.lex.passive_client_verbs or self.base(v) in self.lex.verb_classes["arrange"]):
+            return True, "client_action"
+        return default
 
     def with_someone(self, a: int, b: int) -> bool:
         """'with us' or 'with <a client person>' in tokens a..b: the action is done together."""
@@ -418,10 +452,13 @@ class ClauseReader(Words):
             return Clause("seller", "passive", base, j, self.party_span(j + 1, end), False, "seller_action", end)
         actor = "seller" if kind == "imperative" else self.subject_actor(cs, j)
         if actor == "client":
+            who = self.trim_subject(cs, j)
             if self.negated(cs, j):
-                return Clause("client", "active", base, j, self.trim_subject(cs, j), False, "negated", end)
+                return Clause("client", "active", base, j, who, False, "negated", end)
             ok, why = self.client_verb(j, end)
-            return Clause("client", "active", base, j, self.trim_subject(cs, j), ok, why, end)
+            if not ok and base in lex.verb_classes["causative"]:
+                ok, why = self.client_causative(j, end, (ok, why))
+            return Clause("client", "active", base, j, who, ok, why, end)
         if actor == "thing":
             return Clause("thing", "active", base, j, self.party_span(j + 1, end), False, "seller_action", end)
         return self.seller_clause(cs, j, base, kind, end)
@@ -470,7 +507,10 @@ class ClauseReader(Words):
         giver = self.giver(j + 1, end)
         if giver is not None and self.is_ours(*giver):
             return Clause("seller", voice, base, j, None, False, "our_side", end)
-        committed = self.has_commitment(j + 1, end) or self.has_meeting_with_client(j + 1, end)
+        if self.is_ours(j + 1, min(end, j + 4)) and any(self.low[k].endswith("'s") for k in range(j + 1, min(end, j + 5))):
+            return Clause("seller", voice, base, j, None, False, "our_side", end)  # "need our sales VP's ok on ..."
+        stop = self.clause_object_end(j, end)
+        committed = self.has_commitment(j + 1, stop) or self.has_meeting_with_client(j + 1, stop)
         if explicit:
             if base in ("sign", "countersign"):
                 return Clause("seller", voice, base, j, who, True, "client_action", end)
@@ -504,7 +544,7 @@ class ClauseReader(Words):
         if found is None:
             return self._transfer(start, end)
         at, stop = found
-        verb = self.find_verb(stop if self.find_verb(start, end) and at <= self.find_verb(start, end)[0] < stop else start, end)
+        verb = self.find_verb(stop, self.main_end(stop, end))
         if verb is not None and verb[1] != "passive":
             return None
         before = range(start, at)
@@ -527,6 +567,22 @@ class ClauseReader(Words):
         return Clause("client", "headline", self.text(at, stop), -1, who or self.party_span(stop, end), True,
                       "client_action", end)
 
+    def main_end(self, a: int, end: int) -> int:
+        """Where a subordinate clause starts ('... before she goes on leave'), else `end`."""
+        for k in range(a, end):
+            if self.low[k] in ("before", "after", "when", "until", "once", "while", "if", "unless", "so") \
+                    and k + 1 < end and not self.is_date_at(k + 1):
+                return k
+        return end
+
+    def clause_object_end(self, j: int, end: int) -> int:
+        """Where the verb at j stops: at the next 'and'/'then' that starts another verb ('get X and book Y')."""
+        for k in range(j + 1, end - 2):
+            if self.low[k] in ("and", "then", ",") and self.any_kinds(k + 1) & {"base", "third"} \
+                    and (self.low[k + 2] in self.det or self.low[k + 2] in OBJECT_PRONOUNS or not self.can_be_noun(k + 1)):
+                return k
+        return end
+
     def _commitment_noun(self, k: int, end: int) -> tuple[int, int] | None:
         """(start, end) of a commitment noun within the first words, after modifiers only ('scope', 'written', "Emre's")."""
         heads = self.lex.commitment_headlines
@@ -543,17 +599,20 @@ class ClauseReader(Words):
             if w in PUNCT or self.lex.is_verb(w) and w not in ("signed", "written", "verbal", "final") and not self.can_be_noun(i) \
                     or w in self.prep:
                 return None
+            if i == k and self.lex.is_verb(w) and i + 1 < end and (self.low[i + 1] in self.det or self.low[i + 1] in OBJECT_PRONOUNS):
+                return None  # "demo the new dashboard ...": an instruction, not a headline
         return None
 
     def _transfer(self, start: int, end: int) -> Clause | None:
         """'Her 2023 freight invoices in our inbox by Monday', 'Shrinkage numbers w/ us by Mon, from Aoife',
         'redlines back from their solicitors': the client's thing, in our hands."""
-        if self.find_verb(start, end) is not None:
-            return None
         text = self.text(start, end)
         giver = self.giver(start + 1, end)
         from_client = giver is not None and self.low[giver[0] - 1] == "from" and not self.is_ours(*giver) \
             and any(self.is_party(i) for i in range(*giver))
+        verb = self.find_verb(start, end)
+        if verb is not None and not (from_client and verb[0] == start and verb[1] == "imperative" and self.can_be_noun(start)):
+            return None  # a thing from the client ("budget range from Kwame"), not an instruction to budget
         theirs = self.client_possessive(start)
         if not (theirs or self.has_commitment(start, min(end, start + 6)) or self.lex.is_verb(self.low[start], "advance")):
             return None

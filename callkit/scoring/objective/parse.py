@@ -58,6 +58,8 @@ class ObjectiveReader(ClauseReader):
         end = n
         for k in range(start + 2, n):
             relative = low[k] == "which" and (low[k - 1] in PUNCT or not self.any_kinds(k - 1))  # not "confirms which ..."
+            if low[k - 1] == CLAUSE_MARK:
+                continue  # "... - so just get her to intro us": a new clause, not a purpose
             if low[k] in ("so", "because", "since") or relative or (low[k] == "in" and low[k + 1:k + 3] == ("order", "to")):
                 end = k if low[k - 1] not in PUNCT else k - 1
                 break
@@ -124,9 +126,13 @@ class ObjectiveReader(ClauseReader):
                 return nxt
         return s
 
-    def shared_subject(self, cs: int, end: int, before: Clause) -> Clause | None:
-        """'Lena agrees ... and books a trial review': a verb with -s after 'and' shares the client subject before it."""
-        if cs == 0 or self.low[cs - 1] not in ("and", "then", ",", "also", "plus") or not self.kinds(cs) & {"third", "past"}:
+    def shared_subject(self, cs: int, end: int, before: Clause, soft: bool = False) -> Clause | None:
+        """'Lena agrees ... and books a trial review': a verb with -s after 'and' shares the client subject before it.
+
+        With `soft`, any clause break counts ("Tomasz likes the results / says he'll talk to his boss").
+        """
+        breaks = ("and", "then", ",", "also", "plus") + ((CLAUSE_MARK, ":") if soft else ())
+        if cs == 0 or self.low[cs - 1] not in breaks or not self.kinds(cs) & {"third", "past"}:
             return None
         ok, why = self.client_verb(cs, end)
         found = Clause("client", "active", self.base(cs), cs, before.who, ok, why, end, start=cs)
@@ -163,9 +169,20 @@ class ObjectiveReader(ClauseReader):
             found = [headline] if headline is not None else []
             if not found:
                 for cs in self.clause_starts(a, b):
-                    c = self.clause(cs, b)
+                    before = found[-1] if found else (clauses[-1] if clauses else None)
+                    c = None
+                    if before is not None and before.actor == "client" and cs > a - 1 and self.kinds(cs) & {"third", "past"} \
+                            and not self.kinds(cs) & {"base"}:
+                        c = self.shared_subject(cs, b, before, soft=True)  # "Tomasz likes ... / says he'll ..."
+                    if c is None:
+                        c = self.clause(cs, b)
                     if c is None and found and found[-1].actor == "client":
                         c = self.shared_subject(cs, b, found[-1])
+                    elif c is not None and c.voice == "imperative" and found and found[-1].actor == "seller" \
+                            and found[-1].voice == "active" and c.verb_at >= 0:
+                        # "we get Jonas's calendar and book the pilot review": we book it too
+                        c = self.seller_clause(cs, c.verb_at, c.verb or "", "finite", b)
+                        c.start = cs
                     if c is not None:
                         found.append(c)
                         if c.advance:

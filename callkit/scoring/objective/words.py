@@ -111,8 +111,10 @@ class Words:
             return True
         nxt = self.low[i + 1] if i + 1 < self.n else ""
         prev = self.low[i - 1] if i > 0 else ""
+        after_and = i + 2 < self.n and (self.low[i + 2] in ("her", "his", "their", "the") or self.orig[i + 2][:1].isupper())
         return (bool(nxt) and (self.lex.is_verb(nxt) or bool(self.any_kinds(i + 1)) or nxt in self.modals
-                               or nxt in ("to", "and", "'s"))) or prev in ("with", "from", "by", "get", "have", "ask", "and")
+                               or nxt in ("to", "'s") or nxt == "and" and after_and)) \
+            or prev in ("with", "from", "by", "get", "have", "ask", "and")
 
     def is_ours(self, a: int, b: int) -> bool:
         """Tokens a..b name someone or something on our side: 'our VP', 'my manager', 'deal desk', 'internal'."""
