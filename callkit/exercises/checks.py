@@ -14,6 +14,7 @@ from typing import Sequence
 
 from ..models import OUTCOMES, Commitment, Debrief, Learned, sort_findings
 from ..process import SalesProcess
+from ..scoring.objective import CHECK_CODES
 from .items import (
     COACH_TOPICS,
     ClassifyItem,
@@ -30,10 +31,10 @@ LABELS: dict[str, str] = {
     "continuation": "a continuation",
     "not_client_action": "not a client action",
 }
-# assess_objective's finding codes, by the check they explain.
-VAGUE_CODES = frozenset({"objective.vague", "objective.hope", "objective.too_long", "objective.empty", "objective.not_english"})
-ADVANCE_CODES = frozenset({"objective.not_advance", "objective.seller_action", "objective.continuation"})
-REALISM_CODES = frozenset({"objective.unrealistic", "objective.closing_too_early"})
+# assess_objective's finding codes, by the check they explain (their one home is the objective rules).
+VAGUE_CODES = CHECK_CODES["specific"]
+ADVANCE_CODES = CHECK_CODES["advance"]
+REALISM_CODES = CHECK_CODES["realistic"]
 CHOICES: dict[str, str] = {"advance": "Advance", "continuation": "Continuation", "not_client_action": "Not a client action"}
 OUTCOME_LABELS: dict[str, str] = {"order": "an order", "advance": "an advance", "continuation": "a continuation", "no_sale": "no sale"}
 # What a coach asks after the call (seed 000, Dave Brock's debrief questions).

@@ -412,9 +412,14 @@ def weighted_total(criteria: list[CriterionScore]) -> int:
 
 
 @lru_cache(maxsize=16384)
-def cached_objective(text: str, stage: str | None, process: SalesProcess) -> ObjectiveAssessment:
-    """assess_objective, cached per (text, stage, process): plans of a team repeat their wording."""
-    return assess_objective(text, stage=stage, process=process)
+def cached_objective(text: str, stage: str | None, process: SalesProcess, people: tuple[str, ...] = ()) -> ObjectiveAssessment:
+    """assess_objective, cached per (text, stage, process, client people): plans of a team repeat their wording."""
+    return assess_objective(text, stage=stage, process=process, people=people)
+
+
+def client_people(plan: CallPlan) -> tuple[str, ...]:
+    """The client's people in the meeting, by name: a suggested objective names them instead of "the sponsor"."""
+    return tuple(a.name for a in plan.attendees if a.side == "client" and a.name.strip())
 
 
 @lru_cache(maxsize=16384)
@@ -562,7 +567,7 @@ def score_plan(plan: CallPlan, process: SalesProcess | None = None, rubric: Rubr
         stage = plan.stage
     if stage is not None:
         process.index(stage)  # unknown stage ids raise UnknownStageError naming the valid ones
-    assessment = cached_objective(plan.objective, stage, process)
+    assessment = cached_objective(plan.objective, stage, process, client_people(plan))
     rules = rubric.plan
     builders = {cid: CriterionBuilder(rule) for cid, rule in rules.items()}
     _objective(builders["objective"], plan, assessment, stage, process, rubric)

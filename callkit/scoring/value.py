@@ -81,7 +81,9 @@ class _ValueReader(Words):
         s = 0
         for k, w in enumerate(self.low):
             purpose = w == "so" and k + 1 < self.n and k > s  # "..., so the launch date holds", "so we can forecast"
-            if w in (CLAUSE_MARK, ":") or (w == "then" and k > s) or purpose:
+            new_subject = w == "and" and k > s and k + 1 < self.n and self.low[k + 1] in ("they", "she", "he", "we", "i", "their",
+                                                                                          "her", "his", "our")
+            if w in (CLAUSE_MARK, ":") or (w == "then" and k > s) or purpose or new_subject:
                 if k > s:
                     out.append((s, k))
                 s = k + 1 if not purpose else k
@@ -122,9 +124,7 @@ class _ValueReader(Words):
     def classify(self, a: int, b: int) -> _Part:
         lex, v, low = self.lex, self.lex.value, self.low
         text = self.text(a, b)
-        leftover = f" {text} "
-        for phrase in sorted(v.vague, key=len, reverse=True):
-            leftover = leftover.replace(f" {phrase} ", " ")
+        leftover = self._leftover(a, b)
         selling = v.about_us.search(text)
         if selling:
             return _Part("about_us", selling.group(0))
@@ -134,7 +134,8 @@ class _ValueReader(Words):
         k = a
         while k < b and (low[k] in ("so", "just", "then", "and", "also", "plus", "make", "sure") or self.is_adverb(low[k])):
             k += 1
-        if k + 1 < b and low[k] in ("can", "could", "should", "will", "would", "shall", "do", "does", "did"):
+        question = k + 1 < b and low[k] in ("can", "could", "should", "will", "would", "shall", "do", "does", "did", "is", "are")
+        if question:
             k += 1  # a question: "can their paralegals stop ...?", "can we get them excited ...?"
         if k >= b:
             return _Part("vague", text)
@@ -174,11 +175,13 @@ class _ValueReader(Words):
                 return _Part("about_us", obj)
             if base in ("give", "send", "share", "provide", "hand") and j + 1 < b and low[j + 1] in ("us", "me"):
                 return _Part("seller_gain", self.said(k, min(b, j + 4)))
-            if base in ("sign", "approve", "commit", "agree", "buy", "order", "purchase", "renew", "book"):
+            if base in ("sign", "approve", "commit", "agree", "buy", "order", "purchase", "renew", "book") and not question:
                 return _Part("seller_gain", self.said(k, min(b, j + 3)))
             shown = self._shown_to_them(j, b)
             if shown:
                 return _Part("about_us", shown)
+            if gets:
+                return self._substance(j + 1, b, self._leftover(j + 1, b), text)  # what they get: "gets insight" is vague
             return self._substance(a, b, leftover, text)
         # -- a thing: what is it? ----------------------------------------------------------------------
         if gain:
@@ -198,6 +201,13 @@ class _ValueReader(Words):
             if self.low[i] in v.presentations or self.text(i, i + 2) in v.presentations:
                 return self.said(i, min(b, i + 2))
         return None
+
+    def _leftover(self, a: int, b: int) -> str:
+        """Tokens a..b with the vague phrases taken out."""
+        out = f" {self.text(a, b)} "
+        for phrase in sorted(self.lex.value.vague, key=len, reverse=True):
+            out = out.replace(f" {phrase} ", " ")
+        return out
 
     def possessed(self, a: int, b: int) -> bool:
         """The part names something of the client's: 'their', 'her', "the hospital's"."""
@@ -237,6 +247,8 @@ class _ValueReader(Words):
             if w in ("is", "are", "was", "were"):
                 return j
             prev = self.low[j - 1]
+            if "NOUN" in parts_of_speech(w) and j + 1 < b and self.any_kinds(j + 1) & {"third", "past"}:
+                continue  # "their sales team gets ...": 'team' is the subject, 'gets' the verb
             plural_before = prev.endswith("s") and not prev.endswith("ss") and "base" not in self.any_kinds(j - 1) \
                 and (j == k + 1 or self.low[j - 2] in self.det or self.client_possessive(j - 2))
             if "base" in kinds and (prev in ("they", "we", "i", "you") or plural_before) and w not in self.lex.value.our_things:
@@ -268,6 +280,8 @@ class _ValueReader(Words):
         obj = self.ours_in(k + 1, b, possessed=self.possessed(k, b))
         if (verb in v.reception_verbs or verb == "get") and obj and not _ABOUT_THEM.search(self.text(k, b)):
             return _Part("about_us", obj)
+        if verb == "get" and not re.search(r"\b(?:their own|for them|for their|for her|for his)\b", self.text(k, b)):
+            return _Part("seller_gain", self.said(k, min(b, k + 4)))  # "get budget nos + timeline": what we get
         return self._substance(k, b, leftover, text)
 
     def _seller_gain(self, a: int, b: int, deals: bool = True) -> str | None:
@@ -293,7 +307,8 @@ class _ValueReader(Words):
         for i in range(a, b):
             base = self.verb_at(i)
             if base and (base in v.reception_verbs or base in v.show_verbs):
-                obj = self.ours_in(i + 1, min(b, i + 5), unowned=False)
+                gets = base in ("get", "receive", "take", "have", "keep", "leave", "walk")
+                obj = self.ours_in(i + 1, min(b, i + 5), unowned=False, things_only=gets)
                 if obj:
                     return obj
         return None

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..english import parts_of_speech
 from ..reading import PUNCT
 from .words import OBJECT_PRONOUNS, Words
 
@@ -90,6 +91,8 @@ class ClauseReader(Words):
                     return k, "finite"  # "Legal does not return ...": the verb after the helper
             if j > cs and t in self.modals:
                 k = self.skip_adverbs(j + 1, end)
+                if k + 3 < end and low[k] == "do" and low[k + 1] == "the" and self.kinds(k + 2) == {"ing"} and low[k + 3] == "of":
+                    return k + 2, "finite"  # "will do the signing of the renewal": the -ing word is the action
                 if k < end and low[k] in ("be", "get") and k + 1 < end and "past" in self.any_kinds(k + 1):
                     return k + 1, "passive"
                 if k + 1 < end and low[k] == "have" and "past" in self.any_kinds(k + 1):
@@ -126,7 +129,8 @@ class ClauseReader(Words):
                     continue
                 if j == cs or all(self.is_adverb(w) for w in low[cs:j]):
                     nxt = low[j + 1] if j + 1 < end else ""
-                    subject_first = self.orig[j][:1].isupper() and (("third" in lex.kinds(nxt)) or nxt in self.modals)
+                    subject_first = (self.orig[j][:1].isupper() or lex.is_role(t)) and j + 1 < end and (
+                        "third" in self.any_kinds(j + 1) or nxt in self.modals)  # "Sponsor believes ...": a role, then its verb
                     if j + 1 < end and self.is_past(j + 1) and self.can_be_noun(j) and "base" in kinds:
                         j += 1  # "Pilot approved", "Quote sent to procurement": a noun, then its verb
                         continue
@@ -186,6 +190,8 @@ class ClauseReader(Words):
         if words[0] in ("their", "the") and len(words) > 1 and words[1].endswith("'s") or "from" in words or (
                 words[0].endswith("'s") and words[0] not in ("let's",)):
             return "client"  # "the account team from Acme", "the client's team", "Dana's team"
+        if words[-1] in ("we", "i"):
+            return "seller"  # "for tomorrow we need ...": the pronoun right before the verb is the subject
         if words[0] in lex.seller_subjects or " ".join(words[:2]) in lex.seller_subjects \
                 or " ".join(words[1:3]) in lex.seller_subjects and words[0] == "the":
             return "seller"
@@ -314,8 +320,9 @@ class ClauseReader(Words):
                 return False
             if w in ("who", "what", "when", "which", "how", "whether", "if", "where"):
                 return False  # "tells us who decides": information, not an opinion
-            if seen_noun and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}
-                              or "base" in self.any_kinds(m) and self.low[m - 1] in ("they", "we", "i", "you")):
+            plural_noun = "NOUN" in parts_of_speech(w) and (m + 1 >= end or self.low[m + 1] in PUNCT or self.low[m + 1] in self.prep)
+            if seen_noun and not plural_noun and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}
+                                                  or "base" in self.any_kinds(m) and self.low[m - 1] in ("they", "we", "i", "you")):
                 return True
             seen_noun = True
         return False
@@ -347,7 +354,9 @@ class ClauseReader(Words):
             return True, "client_action"  # "says yes", "gives us the go-ahead"
         if not passive and base in lex.needs_object and not self.has_object(i, end):
             return False, "no_object"
-        obj = self.text(self.object_start(i, end), end)
+        start = self.object_start(i, end)
+        stop = next((k for k in range(start, end) if self.low[k] in PUNCT), end)
+        obj = self.text(start, stop)  # what the verb acts on, up to the next comma: "... data, thanks" is not a thank-you
         if lex.no_substance.search(obj):
             return False, "no_substance"
         if base in classes["solo"] and not self.with_someone(i + 1, end):

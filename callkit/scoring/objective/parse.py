@@ -188,8 +188,10 @@ class ObjectiveReader(ClauseReader):
                         if c.advance:
                             break
             for c in found:
-                if ours and c.advance:
-                    c.advance, c.reason, c.actor = False, "our_side", "seller"
+                inside = f" {self.text(c.start, c.end)} "
+                ours_here = " on our side " in inside or c.actor != "client" and (" internally " in inside or " in house " in inside)
+                if c.advance and (ours or ours_here):
+                    c.advance, c.reason, c.actor = False, "our_side", "seller"  # "finalise the quote internally"
                 clauses.append(c)
                 if chosen is None and c.advance:
                     chosen = c

@@ -54,7 +54,8 @@ def who_text(reader: ObjectiveReader, span: tuple[int, int] | None) -> str | Non
         return "The customer"
     if len(words) == 1 and lows[0] in lex.client_roles:
         return "The " + (words[0] if words[0].isupper() else words[0].lower())
-    words = [w.capitalize() if w.islower() and reader.is_name(a + i) and w.isalpha() else w for i, w in enumerate(words)]
+    if words[0].islower() and reader.is_name(a) and words[0].isalpha():
+        words[0] = words[0].capitalize()  # "rita" -> "Rita"
     first_is_name = reader.is_name(a) or words[0][:1].isupper() and not is_english(lows[0])
     if lows[0] not in reader.det and lows[0] not in lex.client_departments and not first_is_name \
             and not lows[0].endswith("'s") and lows[0] not in lex.titles:
@@ -243,6 +244,10 @@ def suggest(reader: ObjectiveReader, parse: Parse, stage: str | None, process: S
                 own = seller_counterpart(reader, clause, parse.end)
     if who is None:
         who = who_text(reader, reader.party_span(parse.start, parse.end))
+    if who is None and parse.fallback is not None:
+        who = who_text(reader, reader.party_span(*parse.fallback))  # "Ideally ..., minimum Rita books ...": Rita
+    if who is None:
+        who = who_text(reader, reader.party_span(0, reader.n))
     if who is None and people:
         who = capitalise(people[0])
     if who is None:

@@ -124,6 +124,9 @@ class Words:
         text = " ".join(words)
         if any(f" {w} " in f" {text} " for w in self.lex.our_side if " " in w):
             return True
+        if any(f" {text} ".startswith(f" {w} ") or f" {text} ".startswith(f" the {w} ")
+               for w in self.lex.seller_subjects if " " in w):
+            return True  # "the account team", "our SE"
         first = words[0]
         if first in ("our", "my", "ours"):
             return not any(w in self.lex.client_when_ours for w in words[1:3])

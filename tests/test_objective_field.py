@@ -1,0 +1,255 @@
+"""Issue 9: the rules on how reps really write - headlines, passives, clauses, shorthand, typos, negation, realism,
+open-vocabulary customer value, findings that say which clause counted, and suggestions a coach would say."""
+
+from __future__ import annotations
+
+from typing import get_args, get_type_hints
+
+import pytest
+
+from callkit.scoring.english import inflect, verb_base
+from callkit.scoring.lexicon import default_lexicon
+from callkit.scoring.objective import assess_objective
+from callkit.scoring.objective.clause import Clause
+from callkit.scoring.value import about_us, assess_customer_value
+
+
+def codes(a) -> set[str]:
+    return {f.code for f in a.findings}
+
+
+# -- who acts, in any shape of sentence ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Go-ahead from the COO on the rollout plan",        # verbless headlines
+    "Scope sign-off by Lin",
+    "Pilot approved.",
+    "Her data in our hands by Monday",
+    "Yes from legal on the DPA",
+    "Budget confirmed by the FD",                        # passive, the client as agent
+    "Amir's intro to the board",                         # possessive
+    "can we get Bo to trial it?",                        # a question: the client acts
+    "Have Keiko book 45 min w/ her warehouse leads for next tues",
+    "Don't leave without Priya's intro to the CFO",      # negated framing, positive objective
+    "Do NOT hang up until Rosa agrees a date for the kickoff",
+])
+def test_client_advances_in_every_shape(text):
+    a = assess_objective(text)
+    assert a.is_advance, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "can we walk them through pricing?",                 # a question: the seller acts
+    "We book a trial review with Lena's planners by the 15th",
+    "we confirm their budget",
+    "the account team schedules a workshop with their planners",
+    "we agree with Lena on the rollout phases",
+    "we need to prepare the pilot plan",
+])
+def test_seller_actions_dressed_up_are_not_advances(text):
+    a = assess_objective(text)
+    assert not a.is_advance
+    assert "objective.seller_action" in codes(a), [f.message for f in a.findings]
+
+
+def test_approvals_on_our_side_are_not_client_advances():
+    a = assess_objective("get sign-off from our VP for the discount", stage="negotiate")
+    assert not a.is_advance
+    assert any("our side" in f.message for f in a.findings)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Maria agrees", "agrees"),                          # agrees to nothing
+    ("Tom accepts our LinkedIn invite", "courtesy"),
+    ("Priya sends a thank-you note", "courtesy"),
+    ("The CFO reads our brochure", None),
+    ("The COO sees the demo", None),
+    ("Dave agrees our price is fair", "opinion"),        # the persuasion reworded
+])
+def test_no_energy_or_no_substance_is_not_an_advance(text, word):
+    a = assess_objective(text)
+    assert not a.is_advance
+    if word:
+        assert any(word in f.message for f in a.findings), [f.message for f in a.findings]
+
+
+def test_negation_and_hedges():
+    assert not assess_objective("Raj won't sign this week").is_advance
+    for text in ("maybe Priya books the pilot kickoff", "hopefully the CFO signs", "try to get Raj to commit"):
+        a = assess_objective(text)
+        assert not a.is_specific and "objective.hope" in codes(a)
+
+
+# -- several clauses, and the best outcome with its fallback -------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "walk thru the forecast view; then Omar sets up the trial kickoff with his analysts",
+    "demo the dashboard + Priya books the pilot kickoff",
+    "recap the demo / Lucia forwards it to her VP",
+    "present findings: Helga agrees to share the raw sensor logs",
+    "send recap - Lucia forwards it to her VP with a note asking for 30 min",
+    "we present the ROI model and then the CFO books the board review",
+])
+def test_one_client_clause_makes_an_advance_and_the_finding_says_which(text):
+    a = assess_objective(text)
+    assert a.is_advance, [f.message for f in a.findings]
+    several = next(f for f in a.findings if f.code == "objective.several")
+    assert several.severity == "tip" and "The advance here is" in several.message
+
+
+def test_ideally_and_minimum_are_judged_by_the_best_outcome():
+    a = assess_objective("Ideally the CFO signs the order today, minimum she books the review w/ her board", stage="negotiate")
+    assert a.is_advance and a.is_specific and a.is_realistic
+    tip = next(f for f in a.findings if f.code == "objective.fallback_inside")
+    assert "she books the review" in tip.message and "Fallback" in tip.tip
+    seller_best = assess_objective("Ideally we demo the full suite, minimum Fred shares his process docs")
+    assert not seller_best.is_advance
+
+
+# -- shorthand and typos --------------------------------------------------------------------------------
+
+
+def test_shorthand_is_spelled_out_before_the_rules_read_it():
+    r = default_lexicon().read("priya to send ROI data w/ CFO by fri + book mtg")
+    assert "with" in r.low and "meeting" in r.low and "and" in r.low
+
+
+@pytest.mark.parametrize("text", [
+    "Recieve aproval from the CFO by EOW",
+    "Yaw agred to bring his CFO to the business case review on the 12th",
+    "get jonas to introduse us to the ops director",
+    "Karin snds back teh signed NDA",
+])
+def test_common_misspellings_are_read_past_with_a_tip(text):
+    a = assess_objective(text)
+    assert a.is_advance, [f.message for f in a.findings]
+    tip = next(f for f in a.findings if f.code == "objective.read_as")
+    assert tip.severity == "tip" and "callkit read" in tip.message
+
+
+def test_names_and_foreign_words_are_not_repaired():
+    speller = default_lexicon().speller
+    for name in ("priya", "lena", "raj", "dana", "jin", "kwame", "aoife"):
+        assert speller.correct(name) is None, name
+    french = assess_objective("Le client signe le contrat demain")
+    assert "objective.not_english" in codes(french)
+
+
+# -- realism ---------------------------------------------------------------------------------------------
+
+
+def test_a_pilots_sow_belongs_to_validate_not_negotiate():
+    a = assess_objective("The client signs the pilot SOW", stage="solution")
+    assert a.implied_stage == "validate" and a.is_realistic
+    main = assess_objective("The client signs the SOW for the full rollout", stage="solution")
+    assert main.implied_stage == "negotiate" and main.is_realistic is False
+
+
+@pytest.mark.parametrize("text", ["Raj says yes by Friday", "Raj commits to a 3-year contract", "verbal yes to buy from Raj"])
+def test_a_verbal_yes_or_a_multi_year_commitment_at_qualify_is_not_realistic(text):
+    a = assess_objective(text, stage="qualify")
+    assert a.is_realistic is False, (text, a.implied_stage)
+
+
+def test_a_meeting_named_only_as_the_deadline_does_not_set_the_stage():
+    a = assess_objective("We need Ines to sign the NDA before the technical deep-dive.", stage="qualify")
+    assert a.implied_stage == "qualify" and a.is_realistic
+
+
+# -- when the rules cannot tell, they say so -----------------------------------------------------------
+
+
+def test_an_unknown_client_verb_gets_a_finding_asking_who_does_what():
+    a = assess_objective("Priya ponders the rollout")
+    assert not a.is_advance
+    unclear = next(f for f in a.findings if f.code == "objective.unclear")
+    assert unclear.severity == "warning" and "cannot tell" in unclear.message
+    assert "Name who on the client's side will do what" in unclear.tip
+
+
+def test_the_clause_reader_types_its_words():
+    hints = get_type_hints(Clause)
+    assert set(get_args(hints["actor"])) == {"client", "seller", "thing"}
+    assert "headline" in get_args(hints["voice"]) and {"opinion", "our_side", "negated"} <= set(get_args(hints["reason"]))
+
+
+# -- customer value is open vocabulary -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "their launch date holds",
+    "a cost comparison of their three carriers",
+    "learn which of their sites loses most to scrap",
+    "fewer weekend call-outs for the maintenance crew",
+    "Their go-live before Black Friday stays on track.",
+    "He gets our completed security questionnaire and a review plan his team can finish in two weeks",
+])
+def test_the_customer_gaining_in_their_own_terms_is_customer_centric(text):
+    assert assess_customer_value(text).is_customer_centric, [f.message for f in assess_customer_value(text).findings]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("she walks through our savings calculator", "value.about_us"),
+    ("they hear about our roadmap", "value.about_us"),
+    ("they save money with our platform", "value.about_us"),
+    ("a personalised demo tailored to their business", "value.about_us"),
+    ("find out their budget for next year", "value.seller_gain"),
+    ("get them to agree to a pilot", "value.seller_gain"),
+    ("good convo, relationship building", "value.vague"),
+])
+def test_a_seller_activity_with_she_or_they_in_front_is_still_about_us(text, code):
+    a = assess_customer_value(text)
+    assert not a.is_customer_centric
+    assert a.findings[0].code == code, [f.message for f in a.findings]
+
+
+def test_agenda_items_about_us():
+    assert about_us("Our product roadmap") and about_us("Demo of the reporting module")
+    assert about_us("Their downtime numbers") is None and about_us("Q&A") is None
+
+
+# -- suggestions -------------------------------------------------------------------------------------------
+
+
+def test_no_suggestion_for_an_objective_that_passes():
+    assert assess_objective("Priya introduces us to her CFO by Friday", stage="discover").suggestion is None
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("can we walk them through pricing?", "propose"),
+    ("We book a trial review with Lena's planners by the 15th", "validate"),
+    ("Maria agrees", "discover"),
+    ("Dave agrees our price is fair", "propose"),
+    ("Raj won't sign this week", "negotiate"),
+    ("demo + Q&A + send propsal", "propose"),
+])
+def test_suggestions_are_advances_specific_realistic_and_grammatical(text, stage):
+    a = assess_objective(text, stage=stage)
+    s = a.suggestion
+    assert s and s.endswith(".") and s[0].isupper()
+    assert not s.lower().startswith(("can ", "we ", "i ")) and " a with " not in s and "agrees to agree" not in s
+    again = assess_objective(s, stage=stage)
+    assert again.is_advance and again.is_specific and again.is_realistic, (s, [f.message for f in again.findings])
+
+
+def test_suggestions_keep_the_reps_people_and_dates():
+    a = assess_objective("We book a trial review with Lena's planners by the 15th", stage="validate")
+    assert "Lena" in a.suggestion and a.suggestion.endswith("by the 15th.")
+    b = assess_objective("lars books the pricing review w/ his CFO on the 3rd", stage="discover")
+    assert b.suggestion.startswith("Lars agrees to ")              # a name ending in s is one person
+    c = assess_objective("Demo the integration to the IT director by fri", stage="solution")
+    assert c.suggestion.startswith("The IT director agrees") and c.suggestion.endswith("by Friday.")
+
+
+def test_suggestions_name_the_deals_contact_instead_of_a_generic_role():
+    a = assess_objective("Keep the momentum going", stage="discover", people=["Priya Shah"])
+    assert a.suggestion.startswith("Priya Shah agrees to ")
+    assert assess_objective("Keep the momentum going", stage="discover").suggestion.startswith("The sponsor agrees")
+
+
+def test_verb_forms_come_from_the_dictionary():
+    assert inflect("agree", "third") == "agrees" and inflect("bring", "past") == "brought"
+    assert inflect("greenlight", "third") == "greenlights"           # a verb the dictionary does not know
+    assert verb_base("signed") == "sign" and verb_base("sent") == "send"
