@@ -1,8 +1,9 @@
 """Speed of the scoring engine: prints figures, not pass/fail.
 
 - assess_objective: median and p99 per call over varied objective texts (the sample team's objectives and
-  fallbacks, the eval CSVs, and odd inputs), with its own caches bypassed where it has them
-  (target: median under 1 ms - it runs on every keystroke in the coaching form).
+  fallbacks, the eval CSVs, callkit's labelled sets and odd inputs), with its own caches bypassed where it
+  has them (target: median under 1 ms - it runs on every keystroke in the coaching form), against the rules
+  before issue 9 (loaded from git, see previous_rules.py) timed on the same texts in the same run.
 - score_plan: 10,000 plans of the sample team (its plans cycled), cold caches, with the deal's stage
   (target: under 5 s on a 2-core machine), against a baseline measured in the same run: a plain pydantic
   validation pass that builds the same 10,000 CallPlan models.
@@ -26,13 +27,16 @@ REPEATS = 3
 
 
 def eval_texts(eval_dir: Path) -> list[tuple[str, str | None]]:
-    """(text, stage) rows of the labelled objective CSV, when the folder is there."""
-    path = eval_dir / "objectives_dev.csv"
-    if not path.is_file():
-        print(f"(no {path}: eval objectives left out)")
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [(row["text"], row.get("stage") or None) for row in csv.DictReader(fh)]
+    """(text, stage) rows of the labelled objective CSVs: the dev set (when the folder is there) and tests/data."""
+    paths = [eval_dir / "objectives_dev.csv", *sorted((ROOT / "tests" / "data").glob("objectives_*.csv"))]
+    out: list[tuple[str, str | None]] = []
+    for path in paths:
+        if not path.is_file():
+            print(f"(no {path}: left out)")
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            out.extend((row["text"], row.get("stage") or None) for row in csv.DictReader(fh))
+    return out
 
 
 def odd_texts() -> list[tuple[str, str | None]]:
@@ -47,25 +51,43 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def _time(fn, texts: list[tuple[str, str | None]], rounds: int, process) -> list[float]:
+    for text, stage in texts[:20]:  # warm-up: imports, compiled patterns, lazy word lists
+        fn(text, stage=stage, process=process)
+    times: list[float] = []
+    for _ in range(rounds):
+        for text, stage in texts:
+            t0 = time.perf_counter_ns()
+            fn(text, stage=stage, process=process)
+            times.append((time.perf_counter_ns() - t0) / 1e6)
+    return times
+
+
 def bench_assess(texts: list[tuple[str, str | None]], rounds: int) -> None:
+    import sys
+
     from callkit.process import SalesProcess
     from callkit.scoring import objective as objective_module
 
     process = SalesProcess.default()
     fn = objective_module.assess_objective
     uncached = getattr(fn, "__wrapped__", fn)  # bypass an lru_cache on the function itself, if any
-    for text, stage in texts[:20]:  # warm-up: imports, compiled patterns, lazy word lists
-        uncached(text, stage=stage, process=process)
-    times: list[float] = []
-    for _ in range(rounds):
-        for text, stage in texts:
-            t0 = time.perf_counter_ns()
-            uncached(text, stage=stage, process=process)
-            times.append((time.perf_counter_ns() - t0) / 1e6)
+    times = _time(uncached, texts, rounds, process)
     median = statistics.median(times)
     print(f"assess_objective: {len(texts)} distinct texts x {rounds} rounds = {len(times)} calls")
     print(f"  median {median:.3f} ms   p99 {percentile(times, 0.99):.3f} ms   max {max(times):.3f} ms")
     print(f"  median / {TARGET_MEDIAN_MS:g} ms target = {median / TARGET_MEDIAN_MS:.2f}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from previous_rules import BASELINE, previous
+
+    old = previous()
+    if old is None:
+        print("  (previous rules not available: no git history here)")
+        return
+    before = _time(old[0], texts, rounds, process)
+    print(f"rules before issue 9 (commit {BASELINE}), same texts, same run:")
+    print(f"  median {statistics.median(before):.3f} ms   p99 {percentile(before, 0.99):.3f} ms")
+    print(f"  median now / before = {median / statistics.median(before):.2f}x")
 
 
 def bench_score_plan(n_plans: int) -> None:

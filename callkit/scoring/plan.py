@@ -50,6 +50,8 @@ PLACEHOLDERS = frozenset(
 )
 _TEXT_KEYS_NOT_TEMPLATES = {"label", "severity", "source"}
 QUOTE_LIMIT = 80
+# The objective rules' tips that the plan's scorecard shows too: they cost no points.
+_OBJECTIVE_TIPS = frozenset({"objective.several", "objective.fallback_inside", "objective.read_as"})
 
 
 # -- the rubric ------------------------------------------------------------------------------------
@@ -385,6 +387,10 @@ class CriterionBuilder:
             self.findings.append(self.rule.checks[check_id].finding(variant, hint, **values))
         return passed
 
+    def note(self, finding: Finding) -> None:
+        """A tip that costs no points (e.g. which clause of the objective counted)."""
+        self.findings.append(finding)
+
     def covered(self, check_id: str) -> None:
         """Record a failed check already explained by a sibling's finding (e.g. a blank field fails both)."""
         self.checks.append((check_id, False))
@@ -454,6 +460,9 @@ def _objective(c: CriterionBuilder, plan: CallPlan, a: ObjectiveAssessment, stag
     hint = "suggestion" if a.suggestion else None
     c.check("advance", bool(a.is_advance), hint=hint, objective=words, suggestion=a.suggestion or "")
     c.check("specific", bool(a.is_specific), hint=hint, objective=words, suggestion=a.suggestion or "")
+    for tip in a.findings:
+        if tip.severity == "tip" and tip.code in _OBJECTIVE_TIPS:
+            c.note(tip)  # "The advance here is ...", "... is your fallback", "callkit read 'recieve' as ..."
     if stage is not None and a.is_realistic is not None:
         implied = a.implied_stage
         implied_name = process.stage(implied).name if implied and process.has_stage(implied) else ""

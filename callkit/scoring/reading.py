@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from .english import verb_kinds
 from .spelling import Speller
 
 CLAUSE_MARK = ";"
@@ -137,10 +138,13 @@ def _repair(tokens: list[str], speller: Speller, repaired: list[tuple[str, str]]
     for i, token in enumerate(tokens):
         low = token.lower()
         first = i == 0 or tokens[i - 1] in PUNCT
-        # Capitalised words inside a sentence are names; the first word may be a misspelt verb.
-        if (token.islower() or (first and token[:1].isupper() and token[1:].islower())) and speller.needs_repair(low):
+        # Capitalised words inside a sentence are names; the first word may be a misspelt verb ("Recieve
+        # the PO"), but not when a verb follows it ("Marco agrees": a name).
+        capital_first = first and token[:1].isupper() and token[1:].islower() and not (
+            i + 1 < len(tokens) and verb_kinds(tokens[i + 1].lower()) & {"third", "past"})
+        if (token.islower() or capital_first) and speller.needs_repair(low):
             fixed = speller.correct(low)
-            if fixed is not None:
+            if fixed is not None and not (capital_first and not verb_kinds(fixed)):
                 repaired.append((token, fixed))
                 token = fixed if token.islower() else fixed[:1].upper() + fixed[1:]
         out.append(token)

@@ -87,9 +87,11 @@ def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | Non
     for m in lex.cues["vague"].finditer(core):
         before = core[: m.start()].rsplit(" ", 2)
         after = core[m.end():].split()[:1]
+        purpose = core[: m.start()].split()[-1:] == ["to"] and len(core[: m.start()].split()) > 3
         if clause is not None and clause.advance and (
                 len(before) > 1 and before[-2] in ("a", "an", "the", "another")
-                or after and lex.meeting_nouns.search(after[0])):
+                or after and lex.meeting_nouns.search(after[0])
+                or purpose):  # "brings her procurement lead to go over the quote": the purpose of the advance
             continue  # "agrees to a follow-up call", "f/u mtg booked by Lena": the noun, not the aim
         return m
     return None

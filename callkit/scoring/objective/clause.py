@@ -240,7 +240,14 @@ class ClauseReader(Words):
         return i
 
     def agent(self, cs: int, end: int) -> tuple[int, int, int] | None:
-        """Passive with an agent: (participle index, agent start, agent end) for '... signed (off) by the CFO'."""
+        """Passive with an agent: (participle index, agent start, agent end) for '... signed (off) by the CFO',
+        or a headline that starts with its participle: 'Named preferred vendor by the MRO team'."""
+        if self.is_past(cs) and self.base(cs) in self.lex.passive_client_verbs | self.lex.verb_classes["advance"]:
+            for i in range(cs + 2, end - 1):
+                if self.low[i] == "by" and not self.is_date_at(i + 1) and any(self.is_party(k) for k in range(i + 1, min(end, i + 6))):
+                    b = self.noun_phrase_end(i + 1, end)
+                    if b > i + 1:
+                        return cs, i + 1, b
         for i in range(cs + 1, end - 1):
             if self.low[i] != "by":
                 continue
@@ -348,11 +355,13 @@ class ClauseReader(Words):
                 and not any(w in ("on", "to") for w in self.low[i + 2:end]):
             return False, "opinion"  # "Tariq agrees with our approach"
         if base == "confirm" and self.opinion_follows(i, end) and any(
-                self.base(k) in classes["low_energy"] for k in range(i + 2, min(end, i + 6)) if self.any_kinds(k)):
+                self.base(k) in ("receive", "get", "see", "read", "open", "hear") for k in range(i + 2, min(end, i + 6))
+                if self.any_kinds(k)):
             return False, "no_substance"  # "confirm they received the pricing sheet": a receipt, not a step
         if lex.advance_phrases.search(self.text(i, min(end, i + 10))):
             return True, "client_action"  # "says yes", "gives us the go-ahead"
-        if not passive and base in lex.needs_object and not self.has_object(i, end):
+        dated = base == "confirm" and i + 1 < end and self.is_date_at(i + 1)  # "confirm the 12th": the date is the object
+        if not passive and base in lex.needs_object and not self.has_object(i, end) and not dated:
             return False, "no_object"
         start = self.object_start(i, end)
         stop = next((k for k in range(start, end) if self.low[k] in PUNCT), end)
@@ -465,8 +474,8 @@ class ClauseReader(Words):
             if self.negated(cs, j):
                 return Clause("client", "active", base, j, who, False, "negated", end)
             ok, why = self.client_verb(j, end)
-            if not ok and base in lex.verb_classes["causative"]:
-                ok, why = self.client_causative(j, end, (ok, why))
+            if not ok and (base in lex.verb_classes["causative"] or base in lex.verb_classes["persuade"]):
+                ok, why = self.client_causative(j, end, (ok, why))  # "Kristof chases his legal to return the redlines"
             return Clause("client", "active", base, j, who, ok, why, end)
         if actor == "thing":
             return Clause("thing", "active", base, j, self.party_span(j + 1, end), False, "seller_action", end)
@@ -620,7 +629,8 @@ class ClauseReader(Words):
         from_client = giver is not None and self.low[giver[0] - 1] == "from" and not self.is_ours(*giver) \
             and any(self.is_party(i) for i in range(*giver))
         verb = self.find_verb(start, end)
-        if verb is not None and not (from_client and verb[0] == start and verb[1] == "imperative" and self.can_be_noun(start)):
+        if verb is not None and not (from_client and (verb[1] == "passive" or verb[0] == start and verb[1] == "imperative"
+                                                      and self.can_be_noun(start))):
             return None  # a thing from the client ("budget range from Kwame"), not an instruction to budget
         theirs = self.client_possessive(start)
         if not (theirs or self.has_commitment(start, min(end, start + 6)) or self.lex.is_verb(self.low[start], "advance")):

@@ -83,6 +83,8 @@ class ObjectiveReader(ClauseReader):
             while k < end and self.is_punct(k):
                 k += 1
         for i in range(k + 1, end):
+            if self.is_punct(i):
+                continue
             if not (self.is_punct(i - 1) or self.low[i - 1] in ("and", "or", "but", "else", "if")) and best is None:
                 continue
             m = lex.fallback_case.regex.match(self.text(i, end)) if lex.fallback_case.regex else None
