@@ -87,7 +87,8 @@ def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | Non
     for m in lex.cues["vague"].finditer(core):
         before = core[: m.start()].rsplit(" ", 2)
         after = core[m.end():].split()[:1]
-        purpose = core[: m.start()].split()[-1:] == ["to"] and len(core[: m.start()].split()) > 3
+        head = core[: m.start()].split()
+        purpose = head[-1:] == ["to"] and len(head) > 3 and not lex.is_verb(head[-2], "intent")  # not "agrees to ..."
         if clause is not None and clause.advance and (
                 len(before) > 1 and before[-2] in ("a", "an", "the", "another")
                 or after and lex.meeting_nouns.search(after[0])
