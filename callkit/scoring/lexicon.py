@@ -29,7 +29,7 @@ _DATE_WORDS = frozenset(
     "eoy cob noon midday morning afternoon evening".split())
 _GAP = "..."
 _GAP_WORDS = 3
-_NEAR = 3  # words either side of a stage cue where its `unless` words count
+_NEAR = 5  # words either side of a stage cue where its `unless` words count
 _VOWELS = set("aeiou")
 
 # -- reading a text --------------------------------------------------------------------------------
