@@ -2,8 +2,8 @@
 
 The rules read the objective like a coach does: who acts (the client or us), with which verb, how
 vague it is, and which stage of the sales process it belongs to. The text is first read as reps
-type it (shorthand, typos, several clauses; see ../reading.py), then clause by clause (parse.py,
-clause.py); dates.py finds the "by when", realism.py the stage, findings.py says what a coach
+type it (shorthand, typos, several clauses; see ../reading.py), then clause by clause (parse.py, reader.py,
+verbs.py, actions.py, clause.py); dates.py finds the "by when", realism.py the stage, findings.py says what a coach
 would say, and suggest.py writes a better objective from the rep's own words. Word lists, verb
 classes and stage cues live in callkit/data/lexicon.yaml.
 """

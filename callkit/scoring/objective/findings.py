@@ -54,6 +54,32 @@ def _person(words: Words, clause: Clause) -> str:
     return who[:1].lower() + who[1:]
 
 
+# Why a clause is not an advance, by its reason: (code, severity, message, tip). {q} is the rep's objective,
+# {word} the verb they used.
+_REASONS: dict[str, tuple[str, str, str, str]] = {
+    "our_side": ("objective.seller_action", "problem",
+                 '"{q}" is a step on our side, not one the client takes: an approval or a meeting of ours moves nothing at the client.',
+                 ADVANCE_TIP),
+    "negated": ("objective.not_advance", "problem",
+                '"{q}" says what the client will not do: an objective names the step they will take.',
+                "Plan what they will do instead, e.g. the date by which they decide, or who else they bring in."),
+    "opinion": ("objective.not_advance", "problem",
+                '"{q}" is an opinion ("{word}" ...), not an action: a client can agree with you and still do nothing.', ADVANCE_TIP),
+    "no_object": ("objective.not_advance", "problem",
+                  '"{q}" does not say what the client {word} to: an advance names the action.', ADVANCE_TIP),
+    "no_substance": ("objective.not_advance", "problem",
+                     '"{q}" asks a courtesy of the client, not a commitment: it does not move the sale toward a decision.',
+                     ADVANCE_TIP),
+    "unknown_action": ("objective.unclear", "warning",
+                       'callkit cannot tell whether "{word}" in "{q}" is a client commitment that moves the sale.',
+                       _NAME_TIP + " If it is, say what they do with you or for you, and by when."),
+    "low_energy": ("objective.not_advance", "problem",
+                   '"{q}" asks no action with energy of the client ("{word}"): good feelings are not the acid test for an '
+                   'advance - only action and energy are.', ADVANCE_TIP),
+}
+_REASONS["feeling"] = _REASONS["low_energy"]
+
+
 def not_advance(words: Words, clause: Clause | None, q: str, vague: bool) -> Finding:
     """Why the objective is not an advance, in the rep's words."""
     if clause is None:
@@ -65,40 +91,19 @@ def not_advance(words: Words, clause: Clause | None, q: str, vague: bool) -> Fin
         return finding("objective.seller_action", "problem",
                        f'"{q}" is your effort to get {who} to act: the advance is what {who} does.',
                        f"Make {who}'s action itself the objective, with a date.")
-    if reason == "our_side":
-        return finding("objective.seller_action", "problem",
-                       f'"{q}" is a step on our side, not one the client takes: an approval or a meeting of ours moves nothing at the client.',
-                       ADVANCE_TIP)
-    if reason == "negated":
-        return finding("objective.not_advance", "problem",
-                       f'"{q}" says what the client will not do: an objective names the step they will take.',
-                       "Plan what they will do instead, e.g. the date by which they decide, or who else they bring in.")
-    if reason == "opinion":
-        return finding("objective.not_advance", "problem",
-                       f'"{q}" is an opinion ("{word}" ...), not an action: a client can agree with you and still do nothing.',
-                       ADVANCE_TIP)
-    if reason == "no_object":
-        return finding("objective.not_advance", "problem",
-                       f'"{q}" does not say what the client {word} to: an advance names the action.',
-                       ADVANCE_TIP)
-    if reason == "no_substance":
-        return finding("objective.not_advance", "problem",
-                       f'"{q}" asks a courtesy of the client, not a commitment: it does not move the sale toward a decision.',
-                       ADVANCE_TIP)
-    if reason == "unknown_action":
-        return finding("objective.unclear", "warning",
-                       f'callkit cannot tell whether "{word}" in "{q}" is a client commitment that moves the sale.',
-                       _NAME_TIP + " If it is, say what they do with you or for you, and by when.")
+    told = _REASONS.get(reason)
+    if told is not None and reason not in ("low_energy", "feeling"):
+        code, severity, message, tip = told
+        return finding(code, severity, message.format(q=q, word=word), tip)
     if clause.voice == "passive" and clause.actor == "seller" and clause.who is None and not vague:
         return finding("objective.not_advance", "problem", f'"{q}" names no action by the client: who on their side does it?', ADVANCE_TIP)
     if clause.voice == "passive" and clause.actor == "seller" and vague:
         return finding("objective.not_advance", "problem", f'"{q}" names no client action you could check after the call.', ADVANCE_TIP)
     if clause.actor in ("seller", "thing") or reason == "seller_action":
         return finding("objective.seller_action", "problem", f'"{q}" is what you will do, not what the client will do.', ADVANCE_TIP)
-    if reason in ("low_energy", "feeling"):
-        return finding("objective.not_advance", "problem",
-                       f'"{q}" asks no action with energy of the client ("{word}"): good feelings are not the acid test for an advance - only action and energy are.',
-                       ADVANCE_TIP)
+    if told is not None:
+        code, severity, message, tip = told
+        return finding(code, severity, message.format(q=q, word=word), tip)
     if vague:
         return finding("objective.not_advance", "problem", f'"{q}" names no client action you could check after the call.', ADVANCE_TIP)
     return finding("objective.not_advance", "problem",

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..reading import CLAUSE_MARK, PUNCT
-from .clause import Clause, ClauseReader
+from .clause import Clause
+from .reader import ClauseReader
 
 _QUESTION_AUX = frozenset({"can", "could", "will", "would", "shall", "should", "may", "do", "does", "did"})
 _SUBJECT_WORDS = frozenset({"we", "i", "you", "they", "he", "she", "us"})

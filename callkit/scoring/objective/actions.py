@@ -1,0 +1,177 @@
+"""What the client does: whether their verb is an action with energy, an opinion, a courtesy, or nothing.
+
+"Maria agrees" agrees to nothing, "Dave agrees our price is fair" is an opinion, "accepts my LinkedIn
+invite" a courtesy, "Aleksander gets his IT team to start the review" the client's own energy. The verb
+classes and word lists are the lexicon's.
+"""
+
+from __future__ import annotations
+
+from ..english import parts_of_speech
+from ..reading import PUNCT
+from .clause import Reason
+from .verbs import VerbReader
+
+_DELIVERY_NOUNS = frozenset({"access", "intro", "introduction", "introductions", "invitation", "invite", "referral"})
+_TRANSFER_PARTICLES = ("over", "across", "back", "out", "through")
+
+
+class ActionReader(VerbReader):
+    """The client's actions in the clauses of one objective."""
+
+    # -- what the client does -----------------------------------------------------------------------
+    def embedded(self, j: int, end: int) -> tuple[int, int, int, str] | None:
+        """'get/want/persuade <client> to <verb>' or 'have <client> <verb>': (np start, np end, verb index, kind)."""
+        k = j + 1
+        stop = min(end, k + 8)
+        for i in range(k, stop):
+            w = self.low[i]
+            if w == "to" and i > k and i + 1 < end and self.verb_after_to(i + 1):
+                return k, i, i + 1, "to"
+            if i > k and (self.lex.is_verb(w) or "base" in self.any_kinds(i) and not self.can_be_noun(i)) \
+                    and self.low[i - 1] not in self.det and not self.low[i - 1].endswith("'s"):
+                kinds = self.any_kinds(i)
+                if "base" in kinds and not self.lex.is_role(w):
+                    return k, i, i, "bare"
+                if "past" in kinds:
+                    return k, i, i, "participle"
+            if w in PUNCT or w == "and":
+                break  # "we get Jonas's calendar and book ...": two actions, not "get Jonas to book"
+        return None
+
+    def verb_after_to(self, i: int) -> bool:
+        """After '<client> to': a known verb, or a word that is no noun callkit knows ('persuade procurement to waive ...')."""
+        w = self.low[i]
+        if "base" in self.any_kinds(i):
+            return True
+        return w.isalpha() and w not in self.det and not self.lex.is_known(w) and not self.orig[i][:1].isupper()
+
+    def object_start(self, i: int, end: int) -> int:
+        """Where the verb's object starts: after particles, 'us', 'to' ('agrees to ...')."""
+        k = i + 1
+        while k < end and (self.low[k] in ("up", "off", "out", "back", "over", "along", "in", "on", "to", "us", "me", "with")
+                           or self.is_adverb(self.low[k])):
+            k += 1
+        return k
+
+    def has_object(self, i: int, end: int) -> bool:
+        """Something the client's verb is about, beyond dates, 'with us' and adverbs."""
+        for k in range(i + 1, end):
+            w = self.low[k]
+            if w in PUNCT or w in ("to", "with", "us", "me", "it", "on", "up", "off", "by", "in", "via", "email", "phone",
+                                   "writing", "verbally") or self.is_adverb(w):
+                continue
+            if self.is_date_at(k) or w in ("before", "until", "this", "next", "today", "tomorrow"):
+                return False
+            return True
+        return False
+
+    def opinion_follows(self, i: int, end: int) -> bool:
+        """A sentence after the verb: 'agrees [that] our price is fair', 'thinks the ROI looks solid'."""
+        k = i + 1
+        if k < end and self.low[k] == "that":
+            return True
+        seen_noun = False
+        for m in range(k, min(end, k + 7)):
+            w = self.low[m]
+            if w in PUNCT or w in ("to", "on", "with", "for", "by", "in", "about", "and", "then") or self.is_date_at(m):
+                return False
+            if w in ("who", "what", "when", "which", "how", "whether", "if", "where"):
+                return False  # "tells us who decides": information, not an opinion
+            plural_noun = "NOUN" in parts_of_speech(w) and (m + 1 >= end or self.low[m + 1] in PUNCT or self.low[m + 1] in self.prep)
+            if seen_noun and not plural_noun and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}
+                                                  or "base" in self.any_kinds(m) and self.low[m - 1] in ("they", "we", "i", "you")):
+                return True
+            seen_noun = True
+        return False
+
+    def client_verb(self, i: int, end: int, passive: bool = False) -> tuple[bool, Reason]:
+        """Whether the client's verb at i is an advance: energy verbs yes; feelings, listening, opinions no.
+
+        In a passive clause ("The contract is signed by the CFO") the thing acted on is the subject, so
+        the verb needs no object after it.
+        """
+        lex = self.lex
+        classes = lex.verb_classes
+        base = self.base(i)
+        nxt = self.low[i + 1] if i + 1 < end else ""
+        if base in classes["intent"] and nxt == "to" and i + 2 < end and "base" in self.any_kinds(i + 2):
+            ok, why = self.client_verb(i + 2, end)
+            if why == "unknown_action" and self.has_object(i + 2, end):
+                return True, "client_action"  # "agrees to waive the tender": a commitment to act, whatever the verb
+            return ok, why
+        if not passive and base in lex.opinion_verbs and self.opinion_follows(i, end) and base not in ("confirm",):
+            return False, "opinion"  # "Dave agrees (that) our price is fair": an opinion
+        if not passive and base in ("agree", "disagree", "side") and nxt == "with" \
+                and not any(w in ("on", "to") for w in self.low[i + 2:end]):
+            return False, "opinion"  # "Tariq agrees with our approach"
+        if base == "confirm" and self.opinion_follows(i, end) and any(
+                self.base(k) in ("receive", "get", "see", "read", "open", "hear") for k in range(i + 2, min(end, i + 6))
+                if self.any_kinds(k)):
+            return False, "no_substance"  # "confirm they received the pricing sheet": a receipt, not a step
+        if lex.advance_phrases.search(self.text(i, min(end, i + 10))):
+            return True, "client_action"  # "says yes", "gives us the go-ahead"
+        dated = base == "confirm" and i + 1 < end and self.is_date_at(i + 1)  # "confirm the 12th": the date is the object
+        if not passive and base in lex.needs_object and not self.has_object(i, end) and not dated:
+            return False, "no_object"
+        start = self.object_start(i, end)
+        stop = next((k for k in range(start, end) if self.low[k] in PUNCT), end)
+        obj = self.text(start, stop)  # what the verb acts on, up to the next comma: "... data, thanks" is not a thank-you
+        if lex.no_substance.search(obj):
+            return False, "no_substance"
+        if base in classes["solo"] and not self.with_someone(i + 1, end):
+            return False, "solo"
+        if base in classes["feeling"] and base not in classes["advance"]:
+            return False, "feeling"
+        if base in classes["low_energy"] and base not in classes["advance"]:
+            return False, "low_energy"
+        if base in classes["advance"]:
+            return True, "client_action"
+        return False, "unknown_action"
+
+    def client_causative(self, j: int, end: int, default: tuple[bool, Reason]) -> tuple[bool, Reason]:
+        """The client gets someone else to act ('Aleksander gets his IT team to start the review') or has it done
+        ('Bruno has the data export scheduled'): their own energy, an advance when the action is one."""
+        emb = self.embedded(j, end)
+        if emb is None:
+            return default
+        a, b, v, how = emb
+        if self.is_ours(a, b):
+            return default
+        if how in ("to", "bare"):
+            return self.client_verb(v, end)
+        if how == "participle" and (self.base(v) in self.lex.passive_client_verbs or self.base(v) in self.lex.verb_classes["arrange"]):
+            return True, "client_action"
+        return default
+
+    def with_someone(self, a: int, b: int) -> bool:
+        """'with us' or 'with <a client person>' in tokens a..b: the action is done together."""
+        for k in range(a, b - 1):
+            if self.low[k] in ("with", "alongside") and (self.low[k + 1] in ("us", "me", "our") or self.party_span(k + 1, min(b, k + 5))):
+                return True
+        return False
+
+    def has_meeting_with_client(self, a: int, b: int) -> bool:
+        """A meeting noun with a client person in the same words ("a meeting with the CFO")."""
+        return self.lex.meeting_nouns.search(self.text(a, b)) is not None and self.party_span(a, b) is not None
+
+    def has_commitment(self, a: int, b: int) -> bool:
+        return a < b and self.lex.commitment_nouns.search(self.text(a, b)) is not None
+
+    def giver(self, a: int, b: int) -> tuple[int, int] | None:
+        """Who gives what is obtained: 'from <X>' or 'by <X>' in tokens a..b."""
+        for k in range(a, b - 1):
+            if self.low[k] in ("from", "by") and not self.is_date_at(k + 1):
+                e = self.noun_phrase_end(k + 1, b)
+                if e > k + 1:
+                    return k + 1, e
+        return None
+
+    def delivered(self, a: int, b: int) -> bool:
+        """We hand something over: 'get the signed NDA over to them', 'get the deck to the CFO'."""
+        for k in range(a + 1, b - 1):
+            if self.low[k] == "to" and (self.low[k + 1] in ("them", "him", "her") or self.party_span(k + 1, min(b, k + 5))):
+                prev = self.low[k - 1]
+                if prev in _TRANSFER_PARTICLES or (prev not in _DELIVERY_NOUNS and not self.lex.meeting_nouns.search(prev)):
+                    return True
+        return False

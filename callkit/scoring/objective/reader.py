@@ -1,0 +1,236 @@
+"""Reading one clause of an objective: the client acting, the seller acting, or a verbless headline.
+
+`ClauseReader.clause` gives a `Clause` (who acts, in which voice, and why it is or is not an advance) for
+"The contract is signed by the CFO", "We book a review with Lena's planners", "Get Tom to confirm the
+budget", and `headline` for "Scope sign-off by Lin", "Yes from legal on the DPA", "Her data in our hands".
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..reading import PUNCT
+from .actions import ActionReader
+from .clause import Clause, Reason, Voice
+from .words import OBJECT_PRONOUNS
+
+
+class ClauseReader(ActionReader):
+    """Reads clauses of one objective."""
+
+    # -- one clause ----------------------------------------------------------------------------------
+    def clause(self, cs: int, end: int) -> Clause | None:
+        """Read one clause: passive with an agent first, then subject + verb."""
+        found = self._clause(cs, end)
+        if found is not None:
+            found.start = cs
+        return found
+
+    def _clause(self, cs: int, end: int) -> Clause | None:
+        lex, low = self.lex, self.low
+        found = self.agent(cs, end)
+        if found is not None:
+            p, a, b = found
+            base = self.base(p)
+            if self.is_ours(a, b) or any(w in lex.seller_subjects for w in low[a:b]):
+                reason: Reason = "our_side" if self.is_ours(a, b) and low[a] not in ("us", "me") else "seller_action"
+                return Clause("seller", "passive", base, p, None, False, reason, end)
+            if any(self.is_party(i) for i in range(a, b)):  # "by the CFO"; "impressed by the demo" is no agent
+                if self.negated(cs, p):
+                    return Clause("client", "passive", base, p, (a, b), False, "negated", end)
+                ok, why = self.client_verb(p, end, passive=True) if base in lex.verb_classes["advance"] else (True, "client_action")
+                if base in lex.verb_classes["low_energy"] or base in lex.verb_classes["feeling"]:
+                    ok, why = self.client_verb(p, end, passive=True)
+                return Clause("client", "passive", base, p, (a, b), ok, why, end)
+        verb = self.find_verb(cs, end)
+        if verb is None:
+            return None
+        j, kind = verb
+        base = self.base(j)
+        if kind == "copula":
+            actor = self.subject_actor(cs, j)
+            return Clause(actor, "active", "be", j, self.trim_subject(cs, j) if actor == "client" else None, False, "feeling", end)
+        if kind == "passive":
+            after = " ".join(low[j + 1:end])
+            toward_us = re.search(r"(?<!\S)(?:with|to) us(?!\S)", after) is not None or (j + 1 < end and low[j + 1] == "us")
+            if self.is_ours(cs, j):
+                return Clause("seller", "passive", base, j, None, False, "our_side", end)
+            if base in lex.passive_client_verbs or toward_us:
+                if self.negated(cs, j):
+                    return Clause("client", "passive", base, j, self.party_span(cs, end), False, "negated", end)
+                ok, why = self.client_verb(j, end, passive=True) if base in lex.verb_classes["advance"] else (True, "client_action")
+                return Clause("client", "passive", base, j, self.party_span(cs, end), ok, why, end)
+            return Clause("seller", "passive", base, j, self.party_span(j + 1, end), False, "seller_action", end)
+        actor = "seller" if kind == "imperative" else self.subject_actor(cs, j)
+        if actor == "client":
+            who = self.trim_subject(cs, j)
+            if self.negated(cs, j):
+                return Clause("client", "active", base, j, who, False, "negated", end)
+            ok, why = self.client_verb(j, end)
+            if not ok and (base in lex.verb_classes["causative"] or base in lex.verb_classes["persuade"]):
+                ok, why = self.client_causative(j, end, (ok, why))  # "Kristof chases his legal to return the redlines"
+            return Clause("client", "active", base, j, who, ok, why, end)
+        if actor == "thing":
+            return Clause("thing", "active", base, j, self.party_span(j + 1, end), False, "seller_action", end)
+        return self.seller_clause(cs, j, base, kind, end)
+
+    def seller_clause(self, cs: int, j: int, base: str, kind: str, end: int) -> Clause:
+        """The seller acts: an advance only through the client (get X to ...), a signature together, or a commitment obtained.
+
+        With the seller named as the subject ("we book ...", "the account team schedules ...") only
+        those three count: what we arrange or confirm ourselves is still our action. Written as an
+        instruction ("Book a reference call with ... for the CIO") arranging a meeting with a client
+        person counts, as it did for the coach who wrote it.
+        """
+        lex, low = self.lex, self.low
+        explicit = kind != "imperative"
+        voice: Voice = "active" if explicit else "imperative"
+        classes = lex.verb_classes
+        negated = self.negated(cs, j)
+        if explicit and self.subject_ours(cs, j):
+            return Clause("seller", voice, base, j, None, False, "our_side", end)
+        if base in ("need", "want", "have", "plan", "try", "aim", "intend", "hope", "like", "love", "expect") \
+                and j + 2 < end and low[j + 1] == "to" and "base" in self.any_kinds(j + 2):
+            return self.seller_clause(cs, j + 2, self.base(j + 2), kind, end)  # "we need to draft ...": we draft
+        if base in classes["causative"] or base in classes["persuade"]:
+            emb = self.embedded(j, end)
+            if emb is not None:
+                a, b, v, how = emb
+                np_party = any(self.is_party(i) for i in range(a, b))
+                if self.is_ours(a, b):
+                    return Clause("seller", voice, base, j, None, False, "our_side", end)
+                if how == "participle" and not np_party:
+                    pbase = self.base(v)
+                    if base in classes["causative"] and pbase in lex.passive_client_verbs:
+                        ok = not negated
+                        return Clause("client", "embedded", pbase, v, self.party_span(v, end), ok,
+                                      "client_action" if ok else "negated", end)
+                elif np_party and how in ("to", "bare"):
+                    if base in classes["causative"]:
+                        ok, why = self.client_verb(v, end)
+                        if negated:
+                            ok, why = False, "negated"
+                        return Clause("client", "embedded", self.base(v), v, (a, b), ok, why, end)
+                    return Clause("seller", voice, base, j, (a, b), False, "persuade", end, embedded_at=v)
+        who = self.party_span(j + 1, end)
+        if negated:
+            return Clause("seller", voice, base, j, who, False, "seller_action", end)
+        giver = self.giver(j + 1, end)
+        if giver is not None and self.is_ours(*giver):
+            return Clause("seller", voice, base, j, None, False, "our_side", end)
+        if self.is_ours(j + 1, min(end, j + 4)) and any(self.low[k].endswith("'s") for k in range(j + 1, min(end, j + 5))):
+            return Clause("seller", voice, base, j, None, False, "our_side", end)  # "need our sales VP's ok on ..."
+        stop = self.clause_object_end(j, end)
+        committed = self.has_commitment(j + 1, stop) or self.has_meeting_with_client(j + 1, stop)
+        if explicit:
+            if base in ("sign", "countersign"):
+                return Clause("seller", voice, base, j, who, True, "client_action", end)
+            if base in classes["obtain"] and committed and not self.delivered(j, end):
+                return Clause("seller", voice, base, j, who, True, "client_action", end)
+            return Clause("seller", voice, base, j, who, False, "seller_action", end)
+        if base in classes["mutual"]:
+            return Clause("seller", voice, base, j, who, True, "client_action", end)
+        if base in classes["arrange"] and committed and (who is not None or base not in ("confirm", "decide", "plan")):
+            return Clause("seller", voice, base, j, who, True, "client_action", end)
+        if base in classes["obtain"] and committed and not self.delivered(j, end):
+            return Clause("seller", voice, base, j, who, True, "client_action", end)
+        return Clause("seller", voice, base, j, who, False, "seller_action", end)
+
+    def subject_ours(self, cs: int, j: int) -> bool:
+        """The subject is someone on our side other than 'we'/'I': 'deal desk approves', 'our legal sends'."""
+        a, b = self.trim_subject(cs, j)
+        words = self.text(a, b)
+        return bool(words) and words not in ("we", "i", "us") and self.is_ours(a, b) and words.split()[0] not in ("we", "i")
+
+    # -- verbless headlines --------------------------------------------------------------------------
+    def headline(self, start: int, end: int) -> Clause | None:
+        """A verbless line naming a client commitment: 'Scope sign-off by Lin', "Amir's intro to the board",
+        'Yes from legal on the DPA', 'Her data in our hands by Monday', 'PO this week'."""
+        low, lex = self.low, self.lex
+        k = start
+        negated = False
+        if k < end and low[k] in ("no", "not"):
+            negated, k = True, k + 1
+        found = self._commitment_noun(k, end)
+        if found is None:
+            return self._transfer(start, end)
+        at, stop = found
+        verb = self.find_verb(stop, self.main_end(stop, end))
+        if verb is not None and verb[1] != "passive":
+            return None
+        before = range(start, at)
+        owner = next((i for i in before if self.client_possessive(i)), None)
+        giver = self.giver(stop, end)
+        who: tuple[int, int] | None = None
+        if owner is not None and low[owner] not in ("her", "his", "their"):
+            who = (owner, owner + 1)
+        elif giver is not None:
+            who = giver
+        if any(self.is_ours(i, i + 2) for i in before) or (giver is not None and self.is_ours(*giver)) \
+                or (stop < end and self.low[stop] in ("our", "us", "ourselves", "my")):
+            return Clause("seller", "headline", self.text(at, stop), -1, None, False, "our_side", end)
+        if giver is not None and not any(self.is_party(i) for i in range(*giver)):
+            who = None
+        if stop < end and lex.meeting_nouns.search(low[stop]) and who is None:
+            return None  # "Intro call", "Decision date": a kind of meeting, not the commitment
+        if negated:
+            return Clause("client", "headline", self.text(at, stop), -1, who, False, "negated", end)
+        return Clause("client", "headline", self.text(at, stop), -1, who or self.party_span(stop, end), True,
+                      "client_action", end)
+
+    def main_end(self, a: int, end: int) -> int:
+        """Where a subordinate clause starts ('... before she goes on leave'), else `end`."""
+        for k in range(a, end):
+            if self.low[k] in ("before", "after", "when", "until", "once", "while", "if", "unless", "so") \
+                    and k + 1 < end and not self.is_date_at(k + 1):
+                return k
+        return end
+
+    def clause_object_end(self, j: int, end: int) -> int:
+        """Where the verb at j stops: at the next 'and'/'then' that starts another verb ('get X and book Y')."""
+        for k in range(j + 1, end - 2):
+            if self.low[k] in ("and", "then", ",") and self.any_kinds(k + 1) & {"base", "third"} \
+                    and (self.low[k + 2] in self.det or self.low[k + 2] in OBJECT_PRONOUNS or not self.can_be_noun(k + 1)):
+                return k
+        return end
+
+    def _commitment_noun(self, k: int, end: int) -> tuple[int, int] | None:
+        """(start, end) of a commitment noun within the first words, after modifiers only ('scope', 'written', "Emre's")."""
+        heads = self.lex.commitment_headlines
+        if heads.regex is None:
+            return None
+        for i in range(k, min(end, k + 5)):
+            m = heads.regex.match(self.text(i, end))
+            if m is not None and m.end() > 0:
+                stop = i + len(m.group(0).split())
+                if stop < end and self.low[stop] in ("form", "chain", "process", "date", "criteria", "steps", "maker", "makers"):
+                    return None  # "order form", "approval chain", "decision date": another thing
+                return i, stop
+            w = self.low[i]
+            if w in PUNCT or self.lex.is_verb(w) and w not in ("signed", "written", "verbal", "final") and not self.can_be_noun(i) \
+                    or w in self.prep:
+                return None
+            if i == k and self.lex.is_verb(w) and i + 1 < end and (self.low[i + 1] in self.det or self.low[i + 1] in OBJECT_PRONOUNS):
+                return None  # "demo the new dashboard ...": an instruction, not a headline
+        return None
+
+    def _transfer(self, start: int, end: int) -> Clause | None:
+        """'Her 2023 freight invoices in our inbox by Monday', 'Shrinkage numbers w/ us by Mon, from Aoife',
+        'redlines back from their solicitors': the client's thing, in our hands."""
+        text = self.text(start, end)
+        giver = self.giver(start + 1, end)
+        from_client = giver is not None and self.low[giver[0] - 1] == "from" and not self.is_ours(*giver) \
+            and any(self.is_party(i) for i in range(*giver))
+        verb = self.find_verb(start, end)
+        if verb is not None and not (from_client and (verb[1] == "passive" or verb[0] == start and verb[1] == "imperative"
+                                                      and self.can_be_noun(start))):
+            return None  # a thing from the client ("budget range from Kwame"), not an instruction to budget
+        theirs = self.client_possessive(start)
+        if not (theirs or self.has_commitment(start, min(end, start + 6)) or self.lex.is_verb(self.low[start], "advance")):
+            return None
+        if self.lex.transfer_phrases.search(text) is None and not from_client:
+            return None
+        if self.low[start] in ("our", "my"):
+            return None
+        who = giver if from_client else ((start, start + 1) if theirs and self.low[start] not in ("her", "his", "their") else None)
+        return Clause("client", "headline", "give", -1, who, True, "client_action", end)
