@@ -139,7 +139,7 @@ class Phrases:
 class StageCues:
     """The cues of one stage: plain phrases, plus phrases that do not count when an `unless` word is near.
 
-    "Near" is inside the matched words or within three words either side: "signs the SOW for the pilot"
+    "Near" is inside the matched words or within five words either side: "signs the SOW for the pilot"
     is a pilot's paperwork, not the main contract's.
     """
 

@@ -3,8 +3,8 @@
 Reps type into a CRM field in a hurry: "priya to send ROI data w/ CFO by fri + book mtg", "Recieve
 aproval". Before any rule looks at the words, this module straightens quotes, spells out "won't" and
 "dont", expands the lexicon's shorthand ("w/", "mtg", "f/u"), marks the places where one clause ends
-and the next begins (" + ", " / ", " - ", ";", a full stop) with ";", and repairs misspelt words
-against the lexicon's vocabulary (see spelling.py).
+and the next begins (" / ", " - ", ";", "->", a full stop, "?") with ";", reads "+" as "and", and
+repairs misspelt words against the lexicon's vocabulary (see spelling.py).
 """
 
 from __future__ import annotations
@@ -91,8 +91,9 @@ def read_text(text: str, max_tokens: int | None = None, *, shorthand: Mapping[st
               slash_words: frozenset[str] = frozenset()) -> Reading:
     """Tokenise a text: quotes straightened, asides left out, short forms and shorthand spelled out, hyphens as spaces.
 
-    Clause separators (" + ", " / ", " - ", a full stop, "?") become ";" tokens. With a `speller`,
-    misspelt lowercase words (and a misspelt first word) are repaired to the lexicon's words.
+    Clause separators (" / ", " - ", "->", a full stop, "?") become ";" tokens and "+" becomes "and".
+    With a `speller`, misspelt lowercase words (and a misspelt first word) are repaired to the lexicon's
+    words; asides in brackets are kept apart in `asides`, except "(from Aoife)", which stays in the text.
     """
     clean = (text or "").translate(_QUOTES)
     has_symbols = bool(_SYMBOL.search(clean))
