@@ -27,23 +27,36 @@ def _cmd_init(args: argparse.Namespace) -> int:
     else:
         print(
             f"Created an empty workspace in {args.path}. Add your team with: callkit import {args.path} "
-            "--reps reps.csv --deals deals.csv --calls calls.csv [--close-dates close_dates.csv]"
+            "--deals deals.csv [--reps reps.csv] [--calls calls.csv] (a CRM export works too: see 'From your CRM')"
         )
     return 0
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from .crm.refresh import summary_lines
+    from .reports.period import parse_day
     from .workspace import Workspace
 
+    as_of = parse_day(args.as_of, "as-of")
     with Workspace.open(args.path) as ws:
-        summary = ws.import_csv(reps=args.reps, deals=args.deals, calls=args.calls, close_dates=args.close_dates)
-    for warning in summary.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    n = summary.counts
-    print(
-        f"Imported into {args.path}: {n['reps']} reps, {n['deals']} deals, {n['calls']} calls "
-        f"({n['plans']} planned, {n['debriefs']} debriefed), {n['close_dates']} close-date changes."
-    )
+        plan = ws.plan_import(args.deals, reps=args.reps, calls=args.calls, close_dates=args.close_dates,
+                              columns=args.columns, as_of=as_of)
+        for warning in plan.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if args.check:
+            if plan.problems:
+                print(f"callkit: {len(plan.problems)} problem{'s' if len(plan.problems) > 1 else ''} found, "
+                      "nothing was imported:", file=sys.stderr)
+                for line in plan.problems.lines():
+                    print(f"  {line}", file=sys.stderr)
+                return EXIT_ERROR
+            print("No problems found.")
+            for line in summary_lines(plan, args.path, check=True):
+                print(line)
+            return 0
+        ws.apply_import(plan)
+    for line in summary_lines(plan, args.path, check=False):
+        print(line)
     return 0
 
 
@@ -104,12 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", action="store_true", help="fill it with the sample team")
     p.add_argument("--reps", type=int, default=8, help="number of sample reps (with --sample; default 8)")
 
-    p = add("import", _cmd_import, "import reps, deals and calls from CSV files, all or nothing")
+    p = add("import", _cmd_import, "import a CRM export or callkit's CSV files, all or nothing; importing the same "
+                                   "deals again updates them and keeps a dated snapshot")
     p.add_argument("path", help="workspace folder")
-    p.add_argument("--reps", required=True, help="reps.csv")
-    p.add_argument("--deals", required=True, help="deals.csv")
-    p.add_argument("--calls", required=True, help="calls.csv")
+    p.add_argument("--deals", required=True, help="deals export: callkit's deals.csv, a Salesforce opportunity report, "
+                                                  "a HubSpot deals export, or any export with --columns")
+    p.add_argument("--reps", default=None, help="reps file (reps.csv, a users or sales-teams export); without it, reps "
+                                                "are created from the deal owners")
+    p.add_argument("--calls", default=None, help="calls.csv (plans and debriefs)")
     p.add_argument("--close-dates", dest="close_dates", default=None, help="close_dates.csv (close-date history)")
+    p.add_argument("--columns", default=None, metavar="MAP.yaml", help="mapping file: which column of the export "
+                                                                        "holds which field, and what its stages mean")
+    p.add_argument("--check", action="store_true", help="check the files and list every problem; import nothing")
+    p.add_argument("--as-of", dest="as_of", default=None, metavar="DATE",
+                   help="the date of the export (default: today, or the export's latest date when it is older)")
 
     p = add("export", _cmd_export, "export a workspace to CSV files (the import format)")
     p.add_argument("path", help="workspace folder")

@@ -1,7 +1,10 @@
-"""Reading and writing the workspace CSV files (reps, deals, calls, close dates), with row-level validation.
+"""callkit's own CSV format (reps, deals, calls, close dates): one declarative column table per file.
 
-Reading is all or nothing: every file is parsed and checked before the caller writes anything, and the
-first problem raises CsvImportError naming the file, the spreadsheet row (header = row 1) and the column.
+The tables (REP_TABLE, DEAL_TABLE, CALL_TABLE, CLOSE_DATE_TABLE) say each column's header, the field it
+holds and how a cell is read and written; `write_team` (callkit export) and the readers use the same
+tables. Reps and deals are read through callkit.crm, like any CRM export (its "callkit" profile);
+calls and close dates are read here. A bad row raises CsvImportError naming the file, the spreadsheet
+row (header = row 1) and the column - or, with a Problems collector, is recorded for `--check`.
 Cell syntaxes (dates, booleans, lists, research, learned, commitments, attendees) are in csv_cells.
 
 calls.csv: the plan columns (objective, fallback, customer_value, agenda, agenda_shared, agenda_agreed,
@@ -19,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -28,27 +31,86 @@ from .exceptions import CsvImportError, WorkspaceError
 from .models import Call, CallPlan, CloseDateChange, Debrief, Deal, Learned, Rep, Research, friendly_errors
 from .process import SalesProcess
 
-REP_COLUMNS = ("rep_id", "name", "email", "team", "manager")
-DEAL_COLUMNS = ("deal_id", "rep_id", "account", "name", "stage", "close_date", "amount", "created")
-PLAN_COLUMNS = (
-    "objective", "fallback", "customer_value", "agenda", "agenda_shared", "agenda_agreed", "agenda_agreed_on",
-    "planned_steps", "questions", "research", "attendees", "concerns", "plan_stage", "plan_updated_at",
-)
-DEBRIEF_COLUMNS = (
-    "outcome", "best_met", "fallback_met", "commitments", "learned", "completed_steps", "follow_ups",
-    "next_call", "close_date_after", "notes", "debrief_updated_at",
-)
-CALL_COLUMNS = ("call_id", "deal_id", "rep_id", "date") + PLAN_COLUMNS + DEBRIEF_COLUMNS
-CLOSE_DATE_COLUMNS = ("deal_id", "changed_on", "close_date")
+if TYPE_CHECKING:  # pragma: no cover
+    from .crm.export import Problems
 
-REQUIRED = {
-    "reps": ("rep_id", "name"),
-    "deals": ("deal_id", "rep_id", "account", "name", "stage", "close_date"),
-    "calls": ("call_id", "deal_id", "date", "objective"),
-    "close_dates": ("deal_id", "changed_on", "close_date"),
-}
-COLUMNS = {"reps": REP_COLUMNS, "deals": DEAL_COLUMNS, "calls": CALL_COLUMNS, "close_dates": CLOSE_DATE_COLUMNS}
-_BOOL_COLUMNS = frozenset({"agenda_shared", "agenda_agreed", "best_met", "fallback_met"})
+@dataclass(frozen=True)
+class Column:
+    """One column of callkit's CSV format: its header, the record field it holds, and how a cell is read and written.
+
+    The same table drives `callkit import` (read) and `callkit export` (write), so the two cannot drift:
+    export then import gives back the same records.
+    """
+
+    name: str
+    read: Callable[[str], Any] = cells.parse_text
+    write: Callable[[Any], str] = lambda value: "" if value is None else str(value)
+    field: str = ""
+    required: bool = False
+
+    @property
+    def attr(self) -> str:
+        """The record field: `field`, else the header."""
+        return self.field or self.name
+
+
+def _research(text: str) -> dict[str, str]:
+    return cells.parse_labelled(text, cells.RESEARCH_LABELS, unlabelled="notes")
+
+
+def _learned(text: str) -> dict[str, str]:
+    return cells.parse_labelled(text, cells.LEARNED_LABELS)
+
+
+_DATE = dict(read=cells.parse_date, write=cells.format_date)
+_BOOL = dict(read=cells.parse_bool, write=cells.format_bool)
+_LIST = dict(read=cells.parse_list, write=cells.format_list)
+_WHEN = dict(read=cells.parse_datetime, write=cells.format_datetime)
+_PEOPLE = dict(read=cells.parse_commitments, write=cells.format_commitments)
+
+REP_TABLE: tuple[Column, ...] = (
+    Column("rep_id", required=True), Column("name", required=True), Column("email"), Column("team"), Column("manager"),
+)
+DEAL_TABLE: tuple[Column, ...] = (
+    Column("deal_id", required=True), Column("rep_id", required=True), Column("account"), Column("name", required=True),
+    Column("stage", required=True), Column("close_date", **_DATE),
+    Column("amount", read=cells.parse_number, write=cells.format_number), Column("created", **_DATE),
+    Column("status"), Column("closed_on", **_DATE), Column("lost_reason"),
+)
+PLAN_TABLE: tuple[Column, ...] = (
+    Column("objective"), Column("fallback"), Column("customer_value"), Column("agenda", **_LIST),
+    Column("agenda_shared", **_BOOL), Column("agenda_agreed", **_BOOL), Column("agenda_agreed_on", **_DATE),
+    Column("planned_steps", **_LIST), Column("questions", **_LIST),
+    Column("research", read=_research, write=lambda r: cells.format_labelled(r.model_dump(), cells.RESEARCH_LABELS)),
+    Column("attendees", read=cells.parse_attendees, write=cells.format_attendees), Column("concerns", **_LIST),
+    Column("plan_stage", field="stage"), Column("plan_updated_at", field="updated_at", **_WHEN),
+)
+DEBRIEF_TABLE: tuple[Column, ...] = (
+    Column("outcome", read=cells.parse_outcome), Column("best_met", **_BOOL), Column("fallback_met", **_BOOL),
+    Column("commitments", **_PEOPLE),
+    Column("learned", read=_learned, write=lambda l: cells.format_labelled(l.model_dump(), cells.LEARNED_LABELS)),
+    Column("completed_steps", **_LIST), Column("follow_ups", **_PEOPLE), Column("next_call", **_DATE),
+    Column("close_date_after", **_DATE), Column("notes"), Column("debrief_updated_at", field="updated_at", **_WHEN),
+)
+CALL_TABLE: tuple[Column, ...] = (
+    Column("call_id", required=True), Column("deal_id", required=True), Column("rep_id"),
+    Column("date", required=True, **_DATE),
+) + PLAN_TABLE + DEBRIEF_TABLE
+CLOSE_DATE_TABLE: tuple[Column, ...] = (
+    Column("deal_id", required=True), Column("changed_on", required=True, **_DATE),
+    Column("close_date", required=True, **_DATE),
+)
+TABLES = {"reps": REP_TABLE, "deals": DEAL_TABLE, "calls": CALL_TABLE, "close_dates": CLOSE_DATE_TABLE}
+
+REP_COLUMNS = tuple(c.name for c in REP_TABLE)
+DEAL_COLUMNS = tuple(c.name for c in DEAL_TABLE)
+PLAN_COLUMNS = tuple(c.name for c in PLAN_TABLE)
+DEBRIEF_COLUMNS = tuple(c.name for c in DEBRIEF_TABLE)
+CALL_COLUMNS = tuple(c.name for c in CALL_TABLE)
+CLOSE_DATE_COLUMNS = tuple(c.name for c in CLOSE_DATE_TABLE)
+REQUIRED = {kind: tuple(c.name for c in table if c.required) for kind, table in TABLES.items()}
+COLUMNS = {kind: tuple(c.name for c in table) for kind, table in TABLES.items()}
+_BOOL_COLUMNS = frozenset(c.name for c in CALL_TABLE if c.read is cells.parse_bool)
 # model field -> the calls.csv column it comes from (for pydantic errors)
 _FIELD_COLUMNS = {"call_date": "date", "updated_at": "plan_updated_at"}
 
@@ -58,7 +120,7 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass
 class ImportSummary:
-    """What an import added ({'reps': 8, 'deals': 40, ...}) and the warnings to show (ignored columns)."""
+    """What an import did ({'reps': 8, 'deals': 40, 'updated': 3, ...}, see ImportPlan.summary) and its warnings."""
 
     counts: dict[str, int]
     warnings: list[str] = field(default_factory=list)
@@ -71,29 +133,6 @@ class KnownIds:
     reps: set[str] = field(default_factory=set)
     deal_reps: dict[str, str] = field(default_factory=dict)  # deal id -> its rep id
     calls: set[str] = field(default_factory=set)
-
-
-@dataclass
-class ParsedTeam:
-    """The validated content of a set of CSV files, ready for Workspace.load_team."""
-
-    reps: list[Rep]
-    deals: list[Deal]
-    calls: list[Call]
-    history: dict[str, list[CloseDateChange]]  # close-date changes for deals already in the workspace
-    warnings: list[str]
-
-    def counts(self) -> dict[str, int]:
-        """How many records of each kind the import adds."""
-        return {
-            "reps": len(self.reps),
-            "deals": len(self.deals),
-            "calls": len(self.calls),
-            "plans": sum(c.plan is not None for c in self.calls),
-            "debriefs": sum(c.debrief is not None for c in self.calls),
-            "close_dates": sum(len(d.close_date_history) for d in self.deals)
-            + sum(len(h) for h in self.history.values()),
-        }
 
 
 # -- reading one file -------------------------------------------------------------------------------------
@@ -255,40 +294,6 @@ def _stage_id(row: Row, process: SalesProcess, column: str = "stage") -> str:
     )
 
 
-def _reps(table: Table, known: KnownIds) -> list[Rep]:
-    seen: dict[str, int] = {}
-    reps: list[Rep] = []
-    for row in table.rows:
-        rep_id = row.required("rep_id", "rep")
-        _check_new_id(row, "rep_id", rep_id, seen, known.reps)
-        data = {c: row.raw(c) or None for c in ("email", "team", "manager")}
-        reps.append(_build(row, Rep, {"rep_id": rep_id, "name": row.required("name", "rep"), **data}))
-    return reps
-
-
-def _deals(table: Table, reps_file: str, rep_ids: set[str], known: KnownIds, process: SalesProcess) -> list[Deal]:
-    seen: dict[str, int] = {}
-    deals: list[Deal] = []
-    for row in table.rows:
-        deal_id = row.required("deal_id", "deal")
-        _check_new_id(row, "deal_id", deal_id, seen, known.deal_reps)
-        rep_id = row.required("rep_id", "deal")
-        if rep_id not in rep_ids:
-            raise row.error(f"the rep id {rep_id!r} is not in {reps_file} nor in the workspace.", "rep_id")
-        data = {
-            "deal_id": deal_id,
-            "rep_id": rep_id,
-            "account": row.required("account", "deal"),
-            "name": row.required("name", "deal"),
-            "stage": _stage_id(row, process),
-            "close_date": row.required_date("close_date", "deal"),
-            "amount": row.parse("amount", cells.parse_number),
-            "created": row.parse("created", cells.parse_date),
-        }
-        deals.append(_build(row, Deal, data))
-    return deals
-
-
 def _has_content(row: Row, columns: Iterable[str]) -> list[str]:
     """The columns of `columns` that hold something (a boolean only counts when it is true)."""
     filled = []
@@ -304,28 +309,10 @@ def _has_content(row: Row, columns: Iterable[str]) -> list[str]:
 def _plan(row: Row, call_id: str, deal_id: str, rep_id: str, call_date: date, process: SalesProcess) -> CallPlan | None:
     if not _has_content(row, PLAN_COLUMNS):
         return None
-    research = row.parse("research", lambda t: cells.parse_labelled(t, cells.RESEARCH_LABELS, unlabelled="notes"))
-    data = {
-        "call_id": call_id,
-        "deal_id": deal_id,
-        "rep_id": rep_id,
-        "call_date": call_date,
-        "stage": _stage_id(row, process, "plan_stage") if row.raw("plan_stage") else None,
-        "attendees": row.parse("attendees", cells.parse_attendees),
-        "objective": row.raw("objective"),
-        "fallback": row.raw("fallback"),
-        "customer_value": row.raw("customer_value"),
-        "agenda": row.parse("agenda", cells.parse_list),
-        "agenda_shared": row.parse("agenda_shared", cells.parse_bool),
-        "agenda_agreed": row.parse("agenda_agreed", cells.parse_bool),
-        "agenda_agreed_on": row.parse("agenda_agreed_on", cells.parse_date),
-        "planned_steps": row.parse("planned_steps", cells.parse_list),
-        "questions": row.parse("questions", cells.parse_list),
-        "research": _build(row, Research, research, {k: "research" for k in cells.RESEARCH_LABELS}),
-        "concerns": row.parse("concerns", cells.parse_list),
-        "updated_at": row.parse("plan_updated_at", cells.parse_datetime),
-    }
-    return _build(row, CallPlan, data)
+    data: dict[str, Any] = {c.attr: row.parse(c.name, c.read) for c in PLAN_TABLE if c.name != "plan_stage"}
+    data["research"] = _build(row, Research, data["research"], {k: "research" for k in cells.RESEARCH_LABELS})
+    data["stage"] = _stage_id(row, process, "plan_stage") if row.raw("plan_stage") else None
+    return _build(row, CallPlan, {"call_id": call_id, "deal_id": deal_id, "rep_id": rep_id, "call_date": call_date, **data})
 
 
 def _debrief(row: Row, call_id: str) -> Debrief | None:
@@ -339,146 +326,76 @@ def _debrief(row: Row, call_id: str) -> Debrief | None:
                 "outcome",
             )
         return None
-    learned = row.parse("learned", lambda t: cells.parse_labelled(t, cells.LEARNED_LABELS))
-    data = {
-        "call_id": call_id,
-        "outcome": outcome,
-        "best_met": row.parse("best_met", cells.parse_bool),
-        "fallback_met": row.parse("fallback_met", cells.parse_bool),
-        "commitments": row.parse("commitments", cells.parse_commitments),
-        "learned": _build(row, Learned, learned, {k: "learned" for k in cells.LEARNED_LABELS}),
-        "completed_steps": row.parse("completed_steps", cells.parse_list),
-        "follow_ups": row.parse("follow_ups", cells.parse_commitments),
-        "next_call": row.parse("next_call", cells.parse_date),
-        "close_date_after": row.parse("close_date_after", cells.parse_date),
-        "notes": row.raw("notes"),
-        "updated_at": row.parse("debrief_updated_at", cells.parse_datetime),
-    }
-    return _build(row, Debrief, data, {"updated_at": "debrief_updated_at"})
+    data: dict[str, Any] = {c.attr: row.parse(c.name, c.read) for c in DEBRIEF_TABLE}
+    data["learned"] = _build(row, Learned, data["learned"], {k: "learned" for k in cells.LEARNED_LABELS})
+    return _build(row, Debrief, {"call_id": call_id, **data}, {"updated_at": "debrief_updated_at"})
 
 
-def _calls(table: Table, files: Mapping[str, str], rep_ids: set[str], deal_reps: Mapping[str, str], known: KnownIds,
-           process: SalesProcess) -> list[Call]:
+def _collect(problems: "Problems | None", rows: Iterable[Row], read: Callable[[Row], T]) -> list[T]:
+    """Read every row; with `problems`, a bad row is recorded and skipped, else it raises at once."""
+    out: list[T] = []
+    for row in rows:
+        try:
+            out.append(read(row))
+        except CsvImportError as exc:
+            if problems is None:
+                raise
+            problems.add(exc)
+    return out
+
+
+def read_calls(table: Table, files: Mapping[str, str], known: KnownIds, process: SalesProcess,
+               problems: "Problems | None" = None) -> list[Call]:
+    """The calls of a calls.csv table; their deals and reps must be in the workspace or in this import."""
     seen: dict[str, int] = {}
-    calls: list[Call] = []
-    for row in table.rows:
+
+    def one(row: Row) -> Call:
         call_id = row.required("call_id", "call")
         _check_new_id(row, "call_id", call_id, seen, known.calls)
         deal_id = row.required("deal_id", "call")
-        if deal_id not in deal_reps:
+        if deal_id not in known.deal_reps:
             raise row.error(f"the deal id {deal_id!r} is not in {files['deals']} nor in the workspace.", "deal_id")
-        rep_id = row.raw("rep_id") or deal_reps[deal_id]
-        if rep_id not in rep_ids:
+        rep_id = row.raw("rep_id") or known.deal_reps[deal_id]
+        if rep_id not in known.reps:
             raise row.error(f"the rep id {rep_id!r} is not in {files['reps']} nor in the workspace.", "rep_id")
         call_date = row.required_date("date", "call")
         plan = _plan(row, call_id, deal_id, rep_id, call_date, process)
         debrief = _debrief(row, call_id)
-        calls.append(Call(call_id=call_id, deal_id=deal_id, rep_id=rep_id, date=call_date, plan=plan, debrief=debrief))
-    return calls
+        return Call(call_id=call_id, deal_id=deal_id, rep_id=rep_id, date=call_date, plan=plan, debrief=debrief)
+
+    return _collect(problems, table.rows, one)
 
 
-def _close_dates(table: Table, deals_file: str, deal_ids: Iterable[str]) -> dict[str, list[CloseDateChange]]:
+def read_close_dates(table: Table, deals_file: str, deal_ids: Iterable[str],
+                     problems: "Problems | None" = None) -> dict[str, list[CloseDateChange]]:
+    """A close_dates.csv table: each deal's close-date history, in file order."""
     known = set(deal_ids)
-    history: dict[str, list[CloseDateChange]] = {}
-    for row in table.rows:
+
+    def one(row: Row) -> tuple[str, CloseDateChange]:
         deal_id = row.required("deal_id", "close-date change")
         if deal_id not in known:
             raise row.error(f"the deal id {deal_id!r} is not in {deals_file} nor in the workspace.", "deal_id")
-        change = CloseDateChange(
-            changed_on=row.required_date("changed_on", "close-date change"),
-            close_date=row.required_date("close_date", "close-date change"),
-        )
+        return deal_id, CloseDateChange(changed_on=row.required_date("changed_on", "close-date change"),
+                                        close_date=row.required_date("close_date", "close-date change"))
+
+    history: dict[str, list[CloseDateChange]] = {}
+    for deal_id, change in _collect(problems, table.rows, one):
         history.setdefault(deal_id, []).append(change)
     return history
 
 
-def parse_team(
-    reps: str | Path,
-    deals: str | Path,
-    calls: str | Path,
-    close_dates: str | Path | None,
-    process: SalesProcess,
-    known: KnownIds,
-) -> ParsedTeam:
-    """Read and check every file completely; raise CsvImportError at the first problem, write nothing."""
-    tables = {
-        "reps": read_table(reps, "reps"),
-        "deals": read_table(deals, "deals"),
-        "calls": read_table(calls, "calls"),
-    }
-    if close_dates is not None:
-        tables["close_dates"] = read_table(close_dates, "close_dates")
-    files = {kind: table.name for kind, table in tables.items()}
-    new_reps = _reps(tables["reps"], known)
-    rep_ids = known.reps | {r.rep_id for r in new_reps}
-    new_deals = _deals(tables["deals"], files["reps"], rep_ids, known, process)
-    deal_reps = {**known.deal_reps, **{d.deal_id: d.rep_id for d in new_deals}}
-    new_calls = _calls(tables["calls"], files, rep_ids, deal_reps, known, process)
-    history: dict[str, list[CloseDateChange]] = {}
-    if "close_dates" in tables:
-        history = _close_dates(tables["close_dates"], files["deals"], deal_reps)
-        new_deals = [
-            d.model_copy(update={"close_date_history": history.pop(d.deal_id)}) if d.deal_id in history else d
-            for d in new_deals
-        ]
-    warnings = [w for table in tables.values() for w in table.warnings]
-    return ParsedTeam(new_reps, new_deals, new_calls, history, warnings)
-
-
 # -- writing ------------------------------------------------------------------------------------------
 
-def _rep_row(rep: Rep) -> list[str]:
-    return [rep.rep_id, rep.name, rep.email or "", rep.team or "", rep.manager or ""]
-
-
-def _deal_row(deal: Deal) -> list[str]:
-    return [
-        deal.deal_id, deal.rep_id, deal.account, deal.name, deal.stage, cells.format_date(deal.close_date),
-        cells.format_number(deal.amount), cells.format_date(deal.created),
-    ]
-
-
-def _plan_cells(plan: CallPlan | None) -> list[str]:
-    if plan is None:
-        return [""] * len(PLAN_COLUMNS)
-    return [
-        plan.objective,
-        plan.fallback,
-        plan.customer_value,
-        cells.format_list(plan.agenda),
-        cells.format_bool(plan.agenda_shared),
-        cells.format_bool(plan.agenda_agreed),
-        cells.format_date(plan.agenda_agreed_on),
-        cells.format_list(plan.planned_steps),
-        cells.format_list(plan.questions),
-        cells.format_labelled(plan.research.model_dump(), cells.RESEARCH_LABELS),
-        cells.format_attendees(plan.attendees),
-        cells.format_list(plan.concerns),
-        plan.stage or "",
-        cells.format_datetime(plan.updated_at),
-    ]
-
-
-def _debrief_cells(debrief: Debrief | None) -> list[str]:
-    if debrief is None:
-        return [""] * len(DEBRIEF_COLUMNS)
-    return [
-        debrief.outcome,
-        cells.format_bool(debrief.best_met),
-        cells.format_bool(debrief.fallback_met),
-        cells.format_commitments(debrief.commitments),
-        cells.format_labelled(debrief.learned.model_dump(), cells.LEARNED_LABELS),
-        cells.format_list(debrief.completed_steps),
-        cells.format_commitments(debrief.follow_ups),
-        cells.format_date(debrief.next_call),
-        cells.format_date(debrief.close_date_after),
-        debrief.notes,
-        cells.format_datetime(debrief.updated_at),
-    ]
+def _cells(record: Any, table: Sequence[Column]) -> list[str]:
+    """A record's cells in `table`'s order ('' for every column of a missing plan or debrief)."""
+    if record is None:
+        return [""] * len(table)
+    return [c.write(getattr(record, c.attr)) for c in table]
 
 
 def _call_row(call: Call) -> list[str]:
-    return [call.call_id, call.deal_id, call.rep_id, cells.format_date(call.date)] + _plan_cells(call.plan) + _debrief_cells(call.debrief)
+    return [call.call_id, call.deal_id, call.rep_id, cells.format_date(call.date)] + _cells(call.plan, PLAN_TABLE) \
+        + _cells(call.debrief, DEBRIEF_TABLE)
 
 
 def _close_date_rows(deals: Iterable[Deal]) -> Iterator[list[str]]:
@@ -501,8 +418,8 @@ def write_team(out_dir: str | Path, reps: Sequence[Rep], deals: Sequence[Deal], 
     files = [out / "reps.csv", out / "deals.csv", out / "calls.csv", out / "close_dates.csv"]
     try:
         out.mkdir(parents=True, exist_ok=True)
-        _write(files[0], REP_COLUMNS, (_rep_row(r) for r in reps))
-        _write(files[1], DEAL_COLUMNS, (_deal_row(d) for d in deals))
+        _write(files[0], REP_COLUMNS, (_cells(r, REP_TABLE) for r in reps))
+        _write(files[1], DEAL_COLUMNS, (_cells(d, DEAL_TABLE) for d in deals))
         _write(files[2], CALL_COLUMNS, (_call_row(c) for c in calls))
         _write(files[3], CLOSE_DATE_COLUMNS, _close_date_rows(deals))
     except OSError as exc:

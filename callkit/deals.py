@@ -1,14 +1,19 @@
-"""Deal health: slipping close dates, continuation streaks, stage progress and the chain of advances.
+"""Deal health: slipping close dates, continuation streaks, stage progress, the chain of advances, and hygiene.
 
 Seed 002: forecast close dates pushed back 30 days, then another 30 days, are the sign of a wandering deal;
-seed 004: an unbroken chain of advances leads to the close. Thresholds and messages live in rubric.yaml.
+seed 004: an unbroken chain of advances leads to the close. Hygiene is what a manager checks in the CRM:
+an open deal whose close date has passed, one stuck in its stage longer than the team's usual time there
+(`stage_norms`), one nobody has called for weeks. A won or lost deal is never stalled or slipping.
+Thresholds and messages live in rubric.yaml.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import statistics
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable, Mapping
 
 from pydantic import BaseModel
 
@@ -47,6 +52,11 @@ class DealHealth(BaseModel):
     stalled: bool
     reasons: list[str]  # plain-English warning signs, worst first
     findings: list[Finding]
+    status: str = "open"  # open, won or lost: a closed deal is never stalled or slipping
+    days_past_close: int | None = None  # an open deal's forecast close date passed this many days ago
+    days_in_stage: int | None = None  # since the deal entered its current stage (stage history, else created)
+    stuck: bool = False  # in its stage longer than the team's usual time there
+    days_since_last_call: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,7 @@ def _close_date_moves(deal: Deal, calls: list[Call]) -> list[CloseDateMove]:
     seen: list[tuple[date, int, date]] = [(h.changed_on, 0, h.close_date) for h in deal.close_date_history]
     seen += [(c.date, 1, c.debrief.close_date_after) for c in calls if c.debrief and c.debrief.close_date_after]
     seen.sort(key=lambda t: (t[0], t[1]))
-    if seen and seen[-1][2] != deal.close_date:
+    if seen and deal.close_date is not None and seen[-1][2] != deal.close_date:
         seen.append((seen[-1][0], 2, deal.close_date))  # the CRM's current date, changed after the last record
     moves: list[CloseDateMove] = []
     for (_, _, before), (on, _, after) in zip(seen, seen[1:]):
@@ -127,14 +137,20 @@ def _runs(outcomes: list[str]) -> tuple[int, int, int]:
 
 
 def deal_health(deal: Deal, calls: list[Call], process: SalesProcess | None = None, today: date | None = None,
-                *, rubric: Rubric | None = None) -> DealHealth:
-    """Measure a deal's movement from its close-date history and its calls; `today` defaults to the later of today and the last call."""
+                *, rubric: Rubric | None = None, stage_norms: Mapping[str, float] | None = None) -> DealHealth:
+    """Measure a deal's movement from its close-date and stage history and its calls.
+
+    `today` defaults to the later of today and the last call; `stage_norms` (see `stage_norms()`) are the
+    team's usual days per stage, for the "stuck in its stage" warning.
+    """
     process = process or SalesProcess.default()
     rubric = rubric or Rubric.default()
     settings = rubric.deal_settings
     msgs = rubric.deal_messages
     calls = sorted((c for c in calls if c.deal_id == deal.deal_id), key=lambda c: (c.date, c.call_id))
     today = today or max([date.today(), *(c.date for c in calls)])
+    if not deal.is_open:
+        return _closed(deal, calls, process, today)
 
     moves = _close_date_moves(deal, calls)
     slips = [m for m in moves if m.days > 0]
@@ -188,6 +204,22 @@ def deal_health(deal: Deal, calls: list[Call], process: SalesProcess | None = No
         name = process.stage(stage_id).name if stage_id and process.has_stage(stage_id) else str(stage_id)
         findings.insert(0, msgs["stalled"].finding(why=" and ".join(why), since=min(since).isoformat(), stage=name))
 
+    # Hygiene: a forecast in the past, a stage outstayed, a deal gone quiet.
+    past = (today - deal.close_date).days if deal.close_date is not None and deal.close_date < today else None
+    if past:
+        findings.append(msgs["past_close_date"].finding(date=deal.close_date.isoformat(), days=past))
+    entered = stage_entered(deal)
+    in_stage = (today - entered).days if entered is not None and entered <= today else None
+    usual = (stage_norms or {}).get(deal.stage)
+    stuck = bool(in_stage is not None and usual and in_stage > usual * float(settings["stuck_factor"]))
+    if stuck:
+        name = process.stage(deal.stage).name if process.has_stage(deal.stage) else deal.stage
+        findings.append(msgs["stuck"].finding(stage=name, days=in_stage, usual=f"{round(usual)} days"))
+    last_call = calls[-1].date if calls else None
+    quiet = (today - last_call).days if last_call is not None and last_call <= today else None
+    if quiet is not None and quiet > settings["days_without_call"]:
+        findings.append(msgs["quiet"].finding(days=quiet, date=last_call.isoformat()))
+
     findings = sort_findings(findings)
     return DealHealth(
         deal_id=deal.deal_id, slips=len(slips), slip_days=sum(m.days for m in slips), monthly_slips=len(monthly),
@@ -196,7 +228,51 @@ def deal_health(deal: Deal, calls: list[Call], process: SalesProcess | None = No
         calls_per_advance=round(len(debriefed) / len(advances), 2) if advances else None,
         days_since_last_advance=since_advance, stalled=stalled,
         reasons=[f.message for f in findings], findings=findings,
+        status=deal.status, days_past_close=past, days_in_stage=in_stage, stuck=stuck, days_since_last_call=quiet,
     )
+
+
+def _closed(deal: Deal, calls: list[Call], process: SalesProcess, today: date) -> DealHealth:
+    """A won or lost deal: its record, with no warnings (it cannot slip or stall any more)."""
+    debriefed = [c for c in calls if c.debrief is not None]
+    streak, chain, longest = _runs([c.debrief.outcome for c in debriefed])  # type: ignore[union-attr]
+    advances = [c for c in debriefed if c.outcome in ADVANCES]
+    return DealHealth(
+        deal_id=deal.deal_id, slips=0, slip_days=0, monthly_slips=0, close_date_moves=_close_date_moves(deal, calls),
+        continuation_streak=streak, stage_progress=0, stage=deal.stage, advance_chain=chain,
+        longest_advance_chain=longest, calls_per_stage={}, stalled=False, reasons=[], findings=[],
+        calls_per_advance=round(len(debriefed) / len(advances), 2) if advances else None,
+        days_since_last_advance=None, status=deal.status,
+        days_since_last_call=(today - calls[-1].date).days if calls and calls[-1].date <= today else None,
+    )
+
+
+def stage_entered(deal: Deal) -> date | None:
+    """When the deal entered the stage it is in now: its stage history, else the day it was created."""
+    entered = None
+    previous = None
+    for change in deal.stage_history:
+        if change.stage != previous:
+            entered = change.changed_on
+        previous = change.stage
+    if entered is None or (len({c.stage for c in deal.stage_history}) == 1 and deal.created and deal.created < entered):
+        return deal.created or entered  # one stage seen so far: it has been there since it was created
+    return entered
+
+
+def stage_norms(deals: Iterable[Deal], min_stays: int = 3) -> dict[str, float]:
+    """The team's usual days in each stage: the median of the stays that ended (the deal moved on or closed).
+
+    A stage with fewer than `min_stays` finished stays has no norm, so nobody is called stuck on thin evidence.
+    """
+    stays: Mapping[str, list[int]] = defaultdict(list)
+    for deal in deals:
+        changes = list(deal.stage_history)
+        for here, nxt in zip(changes, changes[1:]):
+            if nxt.stage != here.stage or nxt.status != here.status:
+                start = deal.created if here is changes[0] and deal.created and deal.created < here.changed_on else here.changed_on
+                stays[here.stage].append((nxt.changed_on - start).days)
+    return {stage: float(statistics.median(days)) for stage, days in stays.items() if len(days) >= min_stays}
 
 
 def _progressed_since(began: date, calls: list[Call], stages: _Stages) -> bool:

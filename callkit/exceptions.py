@@ -32,6 +32,10 @@ class LexiconError(DataFileError):
     """A word-list file (lexicon.yaml) is missing or malformed; names the file and the list."""
 
 
+class MappingError(DataFileError):
+    """A CRM mapping file (`callkit import --columns`) callkit cannot use; names the file and what to fix."""
+
+
 class UnknownStageError(CallkitError, KeyError):
     """A stage id that the sales process does not have."""
 

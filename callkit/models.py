@@ -17,6 +17,8 @@ from .exceptions import InvalidInputError
 Severity = Literal["problem", "warning", "tip"]
 Outcome = Literal["order", "advance", "continuation", "no_sale"]
 OUTCOMES: tuple[str, ...] = ("order", "advance", "continuation", "no_sale")
+DealStatus = Literal["open", "won", "lost"]
+DEAL_STATUSES: tuple[str, ...] = ("open", "won", "lost")
 SEVERITY_RANK = {"problem": 0, "warning": 1, "tip": 2}
 
 
@@ -70,18 +72,48 @@ class CloseDateChange(_Model):
     close_date: date
 
 
+class StageChange(_Model):
+    """One entry of a deal's stage history: on `changed_on` the deal was seen at `stage` (and won, lost or open)."""
+
+    changed_on: date
+    stage: str = Field(min_length=1)
+    status: DealStatus = "open"
+
+
 class Deal(_Model):
-    """An opportunity: where it stands in the process and when it is forecast to close."""
+    """An opportunity: where it stands in the process, when it is forecast to close, and whether it is won or lost.
+
+    CRMs leave the account, the close date and the amount blank on early deals, so callkit does too. A
+    won or lost deal keeps the stage it was last in, the date it closed (`closed_on`) and, for a lost
+    one, the reason when the CRM records it.
+    """
 
     deal_id: str = Field(min_length=1)
     rep_id: str = Field(min_length=1)
-    account: str = Field(min_length=1)
+    account: str = ""
     name: str = Field(min_length=1)
     stage: str = Field(min_length=1)
-    close_date: date
+    close_date: date | None = None
     amount: float | None = Field(default=None, ge=0)
     created: date | None = None
+    status: DealStatus = "open"
+    closed_on: date | None = None
+    lost_reason: str | None = None
     close_date_history: list[CloseDateChange] = Field(default_factory=list)
+    stage_history: list[StageChange] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _closed_has_a_date(self) -> "Deal":
+        if self.status != "open" and self.closed_on is None:
+            self.closed_on = self.close_date  # a CRM's close date of a closed deal is the day it closed
+        if self.status == "open":
+            self.closed_on = None
+        return self
+
+    @property
+    def is_open(self) -> bool:
+        """Still being worked: neither won nor lost."""
+        return self.status == "open"
 
 
 class Attendee(_Model):
@@ -227,6 +259,8 @@ _FIELD_NAMES = {
     "call_id": "call id",
     "customer_value": "customer value",
     "changed_on": "change date",
+    "closed_on": "closed date",
+    "lost_reason": "lost reason",
     "by": "'by when' date",
 }
 

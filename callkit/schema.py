@@ -1,13 +1,68 @@
-"""The workspace's SQLite schema: tables, indexes and the schema version recorded in PRAGMA user_version.
+"""The workspace's SQLite schema: tables, indexes, the schema version and the migrations that reach it.
 
 Plans and debriefs are stored as the JSON of their pydantic models, next to the scalar columns that
-queries filter on (call, deal, rep, date, outcome). Bump SCHEMA_VERSION (and teach Workspace.open to
-upgrade older files) whenever the tables change; a workspace written by a newer callkit is refused.
+queries filter on (call, deal, rep, date, outcome). The version lives in PRAGMA user_version; every
+step from an older version is a migration in MIGRATIONS, applied in one transaction and recorded in
+the `migrations` table. A workspace written by a newer callkit is refused.
+
+Version 2 (issue 10): deals may have a blank account and close date, and carry a status (open, won,
+lost), the date they closed and why they were lost; every import is kept as a dated snapshot
+(`imports`, `snapshot_deals`), and changes of stage between snapshots are the deal's stage history.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+_DEALS = """
+CREATE TABLE deals (
+    deal_id     TEXT PRIMARY KEY,
+    rep_id      TEXT NOT NULL REFERENCES reps(rep_id),
+    account     TEXT NOT NULL DEFAULT '',
+    name        TEXT NOT NULL,
+    stage       TEXT NOT NULL,
+    close_date  TEXT,
+    amount      REAL,
+    created     TEXT,
+    status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'won', 'lost')),
+    closed_on   TEXT,
+    lost_reason TEXT
+);
+CREATE INDEX deals_rep ON deals(rep_id);
+"""
+
+_HISTORY_AND_SNAPSHOTS = """
+CREATE TABLE stage_changes (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    deal_id    TEXT NOT NULL REFERENCES deals(deal_id),
+    changed_on TEXT NOT NULL,
+    stage      TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'open'
+);
+CREATE INDEX stage_changes_deal ON stage_changes(deal_id, id);
+
+CREATE TABLE imports (
+    import_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    as_of       TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    summary     TEXT NOT NULL
+);
+
+CREATE TABLE snapshot_deals (
+    import_id  INTEGER NOT NULL REFERENCES imports(import_id),
+    deal_id    TEXT NOT NULL,
+    stage      TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    close_date TEXT,
+    amount     REAL,
+    PRIMARY KEY (import_id, deal_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS id_reservations (kind TEXT PRIMARY KEY, next INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, what TEXT NOT NULL);
+"""
 
 SCHEMA_SQL = """
 CREATE TABLE reps (
@@ -17,19 +72,7 @@ CREATE TABLE reps (
     team     TEXT,
     manager  TEXT
 );
-
-CREATE TABLE deals (
-    deal_id    TEXT PRIMARY KEY,
-    rep_id     TEXT NOT NULL REFERENCES reps(rep_id),
-    account    TEXT NOT NULL,
-    name       TEXT NOT NULL,
-    stage      TEXT NOT NULL,
-    close_date TEXT NOT NULL,
-    amount     REAL,
-    created    TEXT
-);
-CREATE INDEX deals_rep ON deals(rep_id);
-
+""" + _DEALS + """
 CREATE TABLE close_dates (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     deal_id    TEXT NOT NULL REFERENCES deals(deal_id),
@@ -80,6 +123,23 @@ CREATE TABLE drafts (
     json       TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-"""
+""" + _HISTORY_AND_SNAPSHOTS
 
-REQUIRED_TABLES = frozenset({"reps", "deals", "close_dates", "calls", "plans", "debriefs", "exercise_results", "drafts"})
+# version reached -> (what it does, the SQL that takes version - 1 there)
+MIGRATIONS: dict[int, tuple[str, str]] = {
+    # SQLite cannot relax NOT NULL in place: the deals table is rebuilt (foreign keys are off meanwhile,
+    # see Workspace.open), then renamed, so the other tables' references to "deals" hold.
+    2: ("deals with status, closed date and lost reason, blank accounts and close dates; stage history; snapshots",
+        _DEALS.replace("CREATE TABLE deals (", "CREATE TABLE deals_new (").replace(
+            "CREATE INDEX deals_rep ON deals(rep_id);", "") + """
+INSERT INTO deals_new (deal_id, rep_id, account, name, stage, close_date, amount, created)
+    SELECT deal_id, rep_id, account, name, stage, close_date, amount, created FROM deals ORDER BY rowid;
+DROP TABLE deals;
+ALTER TABLE deals_new RENAME TO deals;
+CREATE INDEX deals_rep ON deals(rep_id);
+""" + _HISTORY_AND_SNAPSHOTS),
+}
+
+REQUIRED_TABLES = frozenset({"reps", "deals", "close_dates", "calls", "plans", "debriefs", "exercise_results", "drafts",
+                             "stage_changes", "imports", "snapshot_deals", "migrations"})
+V1_TABLES = frozenset({"reps", "deals", "close_dates", "calls", "plans", "debriefs", "exercise_results", "drafts"})

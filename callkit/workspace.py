@@ -21,15 +21,17 @@ from pydantic import BaseModel, ValidationError
 
 from pydantic_core import to_json
 
-from .csv_io import ImportSummary, KnownIds, parse_team, write_team
+from .csv_io import ImportSummary, write_team
 from .datafiles import packaged_text
 from .exceptions import InvalidInputError, NotAWorkspaceError, RecordNotFoundError, SchemaVersionError, WorkspaceError
 from .models import Call, CallPlan, CloseDateChange, Deal, Debrief, ExerciseResult, Rep, build
 from .process import SalesProcess
-from .schema import REQUIRED_TABLES, SCHEMA_SQL, SCHEMA_VERSION
+from .schema import MIGRATIONS, REQUIRED_TABLES, SCHEMA_SQL, SCHEMA_VERSION, V1_TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from .crm.refresh import ImportPlan
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -128,12 +130,12 @@ class Workspace:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if version > SCHEMA_VERSION:
                 raise SchemaVersionError(path, version, SCHEMA_VERSION)
-            if version == 0 or not REQUIRED_TABLES <= tables:
+            if version == 0 or not (REQUIRED_TABLES if version == SCHEMA_VERSION else V1_TABLES) <= tables:
                 raise NotAWorkspaceError(path)
-            if version < SCHEMA_VERSION:  # no older schema exists yet; a future version upgrades here
-                raise WorkspaceError(path, f"{path} has an unknown old schema ({version}): it cannot be opened.")
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
+            if version < SCHEMA_VERSION:
+                _migrate(conn, version)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise WorkspaceError(path, f"{db} is damaged or is not a callkit database ({exc}).") from None
@@ -226,32 +228,39 @@ class Workspace:
             raise RecordNotFoundError("rep", rep_id)
         return Rep.model_validate(dict(row))
 
-    _DEAL_SQL = "SELECT deal_id, rep_id, account, name, stage, close_date, amount, created FROM deals"
+    _DEAL_SQL = ("SELECT deal_id, rep_id, account, name, stage, close_date, amount, created, status, closed_on, "
+                 "lost_reason FROM deals")
 
     def deals(self, rep_id: str | None = None) -> list[Deal]:
-        """Every deal (or one rep's), with its close-date history, in the order they were added."""
+        """Every deal (or one rep's), with its close-date and stage history, in the order they were added."""
         where, params = ("WHERE rep_id = ?", (rep_id,)) if rep_id is not None else ("", ())
+        scope = " WHERE deal_id IN (SELECT deal_id FROM deals WHERE rep_id = ?)" if rep_id is not None else ""
         with self._read() as conn:
             rows = conn.execute(f"{self._DEAL_SQL} {where} ORDER BY rowid", params).fetchall()
-            hist_sql = "SELECT deal_id, changed_on, close_date FROM close_dates"
-            if rep_id is not None:
-                hist_sql += " WHERE deal_id IN (SELECT deal_id FROM deals WHERE rep_id = ?)"
-            history = conn.execute(hist_sql + " ORDER BY id", params).fetchall()
+            history = conn.execute(f"SELECT deal_id, changed_on, close_date FROM close_dates{scope} ORDER BY id", params).fetchall()
+            stages = conn.execute(f"SELECT deal_id, changed_on, stage, status FROM stage_changes{scope} ORDER BY id",
+                                  params).fetchall()
         changes: dict[str, list[dict[str, str]]] = {}
         for h in history:
             changes.setdefault(h["deal_id"], []).append({"changed_on": h["changed_on"], "close_date": h["close_date"]})
-        return [Deal.model_validate({**dict(r), "close_date_history": changes.get(r["deal_id"], [])}) for r in rows]
+        moves: dict[str, list[dict[str, str]]] = {}
+        for s in stages:
+            moves.setdefault(s["deal_id"], []).append({"changed_on": s["changed_on"], "stage": s["stage"], "status": s["status"]})
+        return [_deal(r, changes.get(r["deal_id"], []), moves.get(r["deal_id"], [])) for r in rows]
 
     def deal(self, deal_id: str) -> Deal:
-        """One deal with its close-date history; RecordNotFoundError if the id is unknown."""
+        """One deal with its close-date and stage history; RecordNotFoundError if the id is unknown."""
         with self._read() as conn:
             row = conn.execute(f"{self._DEAL_SQL} WHERE deal_id = ?", (deal_id,)).fetchone()
             history = conn.execute(
                 "SELECT changed_on, close_date FROM close_dates WHERE deal_id = ? ORDER BY id", (deal_id,)
             ).fetchall()
+            stages = conn.execute(
+                "SELECT changed_on, stage, status FROM stage_changes WHERE deal_id = ? ORDER BY id", (deal_id,)
+            ).fetchall()
         if row is None:
             raise RecordNotFoundError("deal", deal_id)
-        return Deal.model_validate({**dict(row), "close_date_history": [dict(h) for h in history]})
+        return _deal(row, [dict(h) for h in history], [dict(s) for s in stages])
 
     # -- reads: calls, plans, debriefs --------------------------------------------------------------
     _CALL_SQL = (
@@ -463,7 +472,6 @@ class Workspace:
         """
         with self._write() as conn:
             self._require(conn, "deal", deal_id)
-            conn.execute("CREATE TABLE IF NOT EXISTS id_reservations (kind TEXT PRIMARY KEY, next INTEGER NOT NULL)")
             ids = [r[0] for r in conn.execute("SELECT call_id FROM calls WHERE call_id GLOB 'c[0-9]*'")]
             used = {r[0] for r in conn.execute("SELECT call_id FROM calls")}
             reserved = conn.execute("SELECT next FROM id_reservations WHERE kind = 'call'").fetchone()
@@ -520,16 +528,17 @@ class Workspace:
     @staticmethod
     def _insert_deals(conn: sqlite3.Connection, deals: Sequence[Deal]) -> None:
         conn.executemany(
-            "INSERT INTO deals (deal_id, rep_id, account, name, stage, close_date, amount, created) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (d.deal_id, d.rep_id, d.account, d.name, d.stage, d.close_date.isoformat(), d.amount, _iso(d.created))
-                for d in deals
-            ],
+            "INSERT INTO deals (deal_id, rep_id, account, name, stage, close_date, amount, created, status, closed_on, "
+            "lost_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [deal_row(d) for d in deals],
         )
         conn.executemany(
             "INSERT INTO close_dates (deal_id, changed_on, close_date) VALUES (?, ?, ?)",
             [(d.deal_id, h.changed_on.isoformat(), h.close_date.isoformat()) for d in deals for h in d.close_date_history],
+        )
+        conn.executemany(
+            "INSERT INTO stage_changes (deal_id, changed_on, stage, status) VALUES (?, ?, ?, ?)",
+            [(d.deal_id, s.changed_on.isoformat(), s.stage, s.status) for d in deals for s in d.stage_history],
         )
 
     @staticmethod
@@ -570,27 +579,97 @@ class Workspace:
             [(d.call_id, d.outcome, d.model_dump_json(), saved_at) for d in debriefs],
         )
 
-    # -- CSV ----------------------------------------------------------------------------------------
-    def _known_ids(self) -> KnownIds:
-        with self._read() as conn:
-            return KnownIds(
-                reps={r[0] for r in conn.execute("SELECT rep_id FROM reps")},
-                deal_reps={r[0]: r[1] for r in conn.execute("SELECT deal_id, rep_id FROM deals")},
-                calls={r[0] for r in conn.execute("SELECT call_id FROM calls")},
-            )
+    # -- imports: CSV and CRM exports, weekly snapshots -------------------------------------------------
+    def plan_import(self, deals: str | Path, *, reps: str | Path | None = None, calls: str | Path | None = None,
+                    close_dates: str | Path | None = None, columns: str | Path | None = None,
+                    as_of: date | None = None) -> "ImportPlan":
+        """Read and check an import (a deals export, and optionally reps, calls, close dates, a mapping file)
+        against this workspace; every problem is collected in the plan's `problems`; nothing is written."""
+        from .crm.refresh import Existing, plan_import
 
-    def import_csv(
-        self,
-        reps: str | Path,
-        deals: str | Path,
-        calls: str | Path,
-        close_dates: str | Path | None = None,
-    ) -> ImportSummary:
-        """Import CSV files all or nothing: every row is checked first (CsvImportError names file, row and
-        column), then everything is written in one transaction. Ids must be new to the workspace."""
-        team = parse_team(reps, deals, calls, close_dates, process=self.process, known=self._known_ids())
-        self.load_team(team.reps, team.deals, team.calls, history=team.history)
-        return ImportSummary(counts=team.counts(), warnings=team.warnings)
+        with self._read() as conn:
+            existing = Existing(
+                reps=self.reps(), deals={d.deal_id: d for d in self.deals()},
+                calls={r[0] for r in conn.execute("SELECT call_id FROM calls")},
+                last_snapshot={r[0] for r in conn.execute(
+                    "SELECT deal_id FROM snapshot_deals WHERE import_id = (SELECT MAX(import_id) FROM imports)")},
+                first_seen={r[0]: date.fromisoformat(r[1]) for r in conn.execute(
+                    "SELECT s.deal_id, MIN(i.as_of) FROM snapshot_deals s JOIN imports i ON i.import_id = s.import_id "
+                    "GROUP BY s.deal_id")},
+            )
+        return plan_import(deals, self.process, existing, reps=reps, calls=calls, close_dates=close_dates,
+                           columns=columns, as_of=as_of)
+
+    def apply_import(self, plan: "ImportPlan") -> None:
+        """Write a checked import in one transaction: new and changed reps, new and updated deals with their
+        history, calls, and the dated snapshot. A plan with problems is refused with the first of them."""
+        if plan.problems:
+            raise plan.problems.first()
+        for deal in [*plan.new_deals, *(u.deal for u in plan.updates)]:
+            self._check_stage(deal.stage)
+        for call in plan.calls:
+            _check_call(call)
+        try:
+            with self._write() as conn:
+                self._insert_reps(conn, plan.new_reps)
+                conn.executemany("UPDATE reps SET name = ?, email = ?, team = ?, manager = ? WHERE rep_id = ?",
+                                 [(r.name, r.email, r.team, r.manager, r.rep_id) for r in plan.changed_reps])
+                self._insert_deals(conn, plan.new_deals)
+                conn.executemany(
+                    "UPDATE deals SET rep_id = ?, account = ?, name = ?, stage = ?, close_date = ?, amount = ?, created = ?, "
+                    "status = ?, closed_on = ?, lost_reason = ? WHERE deal_id = ?",
+                    [(*deal_row(u.deal)[1:], u.deal.deal_id) for u in plan.updates])
+                closes = [(u.deal.deal_id, c) for u in plan.updates for c in (u.baseline_close, u.close_change) if c]
+                conn.executemany("INSERT INTO close_dates (deal_id, changed_on, close_date) VALUES (?, ?, ?)",
+                                 [(i, c.changed_on.isoformat(), c.close_date.isoformat()) for i, c in closes])
+                moves = [(u.deal.deal_id, s) for u in plan.updates for s in (u.baseline_stage, u.stage_change) if s]
+                conn.executemany("INSERT INTO stage_changes (deal_id, changed_on, stage, status) VALUES (?, ?, ?, ?)",
+                                 [(i, s.changed_on.isoformat(), s.stage, s.status) for i, s in moves])
+                conn.executemany(
+                    "INSERT INTO calls (call_id, deal_id, rep_id, date) VALUES (?, ?, ?, ?)",
+                    [(c.call_id, c.deal_id, c.rep_id, c.date.isoformat()) for c in plan.calls],
+                )
+                self._upsert_plans(conn, [c.plan for c in plan.calls if c.plan is not None])
+                self._upsert_debriefs(conn, [c.debrief for c in plan.calls if c.debrief is not None])
+                if plan.history:
+                    self._append_history(conn, plan.history)
+                cursor = conn.execute("INSERT INTO imports (as_of, imported_at, source, summary) VALUES (?, ?, ?, ?)",
+                                      (plan.as_of.isoformat(), _now(), json.dumps(plan.source), json.dumps(plan.summary)))
+                conn.executemany("INSERT INTO snapshot_deals (import_id, deal_id, stage, status, close_date, amount) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", [(cursor.lastrowid, *row) for row in plan.snapshot])
+        except sqlite3.IntegrityError:
+            raise WorkspaceError(self.path, "the workspace changed while this import was checked (someone else imported "
+                                            "or saved at the same time): run the import again.") from None
+
+    def import_files(self, deals: str | Path, *, reps: str | Path | None = None, calls: str | Path | None = None,
+                     close_dates: str | Path | None = None, columns: str | Path | None = None,
+                     as_of: date | None = None) -> "ImportPlan":
+        """Import a CRM export or callkit's CSV files, all or nothing: check everything, then write it in one
+        transaction. Deals already in the workspace are updated; the import is kept as a dated snapshot."""
+        plan = self.plan_import(deals, reps=reps, calls=calls, close_dates=close_dates, columns=columns, as_of=as_of)
+        self.apply_import(plan)
+        return plan
+
+    def import_csv(self, reps: str | Path | None = None, deals: str | Path | None = None,
+                   calls: str | Path | None = None, close_dates: str | Path | None = None) -> ImportSummary:
+        """callkit's own CSV files (see import_files): what was imported, and the warnings."""
+        if deals is None:
+            raise InvalidInputError({"deals": "An import needs a deals file."}, what="import")
+        plan = self.import_files(deals, reps=reps, calls=calls, close_dates=close_dates)
+        return ImportSummary(counts=plan.summary, warnings=plan.warnings)
+
+    def snapshots(self) -> list[dict[str, Any]]:
+        """Every import, oldest first: import_id, as_of (the date the export shows), imported_at, source, summary."""
+        rows = self._db.execute("SELECT import_id, as_of, imported_at, source, summary FROM imports ORDER BY import_id").fetchall()
+        return [{**dict(r), "as_of": date.fromisoformat(r["as_of"]), "source": json.loads(r["source"]),
+                 "summary": json.loads(r["summary"])} for r in rows]
+
+    def latest_activity_date(self) -> date | None:
+        """The latest day the data speaks of: a call, a snapshot, a deal created or closed (never a future forecast)."""
+        row = self._db.execute(
+            "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM calls UNION ALL SELECT MAX(as_of) FROM imports "
+            "UNION ALL SELECT MAX(closed_on) FROM deals UNION ALL SELECT MAX(created) FROM deals)").fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
 
     def export_csv(self, out_dir: str | Path) -> list[Path]:
         """Write reps.csv, deals.csv, calls.csv and close_dates.csv (the import format) into out_dir."""
@@ -606,19 +685,22 @@ class Workspace:
         return pd.read_sql_query("SELECT rep_id, name, email, team, manager FROM reps ORDER BY rowid", self._db)
 
     def deals_frame(self, rep_id: str | None = None) -> "pd.DataFrame":
-        """One row per deal: ids, account, name, stage, close_date, amount, created, close_date_changes (count)."""
+        """One row per deal: ids, account, name, stage, close_date, amount, created, status, closed_on, lost_reason,
+        close_date_changes and stage_changes (counts)."""
         import pandas as pd
 
         sql = (
-            "SELECT d.deal_id, d.rep_id, d.account, d.name, d.stage, d.close_date, d.amount, d.created, "
-            "(SELECT COUNT(*) FROM close_dates h WHERE h.deal_id = d.deal_id) AS close_date_changes FROM deals d"
+            "SELECT d.deal_id, d.rep_id, d.account, d.name, d.stage, d.close_date, d.amount, d.created, d.status, "
+            "d.closed_on, d.lost_reason, "
+            "(SELECT COUNT(*) FROM close_dates h WHERE h.deal_id = d.deal_id) AS close_date_changes, "
+            "(SELECT COUNT(*) FROM stage_changes s WHERE s.deal_id = d.deal_id) AS stage_changes FROM deals d"
         )
         params: tuple = ()
         if rep_id is not None:
             sql, params = sql + " WHERE d.rep_id = ?", (rep_id,)
         frame = pd.read_sql_query(sql + " ORDER BY d.rowid", self._db, params=params)
         frame["amount"] = pd.to_numeric(frame["amount"])
-        return _dates(frame, ("close_date", "created"))
+        return _dates(frame, ("close_date", "created", "closed_on"))
 
     def calls_frame(
         self, deal_id: str | None = None, rep_id: str | None = None, since: date | None = None, until: date | None = None
@@ -653,6 +735,37 @@ class Workspace:
 
 
 # -- module helpers ----------------------------------------------------------------------------------------
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Bring an older workspace to SCHEMA_VERSION, one recorded migration at a time, each in one transaction."""
+    conn.execute("PRAGMA foreign_keys = OFF")  # the deals table is rebuilt; references are checked after
+    try:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            what, sql = MIGRATIONS[target]
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n"
+                f"INSERT INTO migrations (version, applied_at, what) VALUES ({target}, '{_now()}', '{what}');\n"
+                f"PRAGMA user_version = {target};\nCOMMIT;")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise sqlite3.DatabaseError(f"{len(broken)} records refer to missing ones after the upgrade")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def deal_row(d: Deal) -> tuple[Any, ...]:
+    """The deals table's columns for one deal (in the order of Workspace._DEAL_SQL)."""
+    return (d.deal_id, d.rep_id, d.account, d.name, d.stage, _iso(d.close_date), d.amount, _iso(d.created), d.status,
+            _iso(d.closed_on), d.lost_reason)
+
+
+def _deal(row: sqlite3.Row, history: list[dict[str, str]], stages: list[dict[str, str]]) -> Deal:
+    return Deal.model_validate({**dict(row), "close_date_history": history, "stage_history": stages})
+
 
 def _duplicate(kind: str, record_id: str) -> InvalidInputError:
     return InvalidInputError({f"{kind}_id": f"The {kind} id {record_id!r} is already in this workspace."}, what=kind)

@@ -53,19 +53,22 @@ def test_import_good_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         "--calls", str(files["calls"]), "--close-dates", str(files["close_dates"]),
     )
     assert code == 0
-    assert out == f"Imported into {tmp_path / 'ws'}: 2 reps, 2 deals, 3 calls (1 planned, 2 debriefed), 2 close-date changes.\n"
+    assert out == (f"Imported into {tmp_path / 'ws'} (snapshot of 2026-01-12): 2 new deals, 0 updated, 0 unchanged, "
+                   "0 slipped, 0 won, 0 lost, 0 disappeared; 2 new reps; 3 calls (1 planned, 2 debriefed); "
+                   "2 close-date changes.\n")
     assert err == "warning: reps.csv: column 'region' is not a callkit column and was ignored.\n"
 
 
 def test_import_bad_row_exits_1_and_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "init", str(tmp_path / "ws"))
-    files = write_files(tmp_path / "csv", deals="deal_id,rep_id,account,name,stage,close_date\nd001,r01,A,B,won,2026-06-30\n")
+    files = write_files(tmp_path / "csv", deals="deal_id,rep_id,account,name,stage,close_date\nd001,r01,A,B,signed,2026-06-30\n"
+                                                  "d002,r02,C,D,qualify,\n")
     code, out, err = run(
         capsys, "import", str(tmp_path / "ws"), "--reps", str(files["reps"]), "--deals", str(files["deals"]),
         "--calls", str(files["calls"]),
     )
     assert code == 1 and out == ""
-    assert err.startswith("callkit: deals.csv, row 2, column 'stage': 'won' is not a stage") and err.count("\n") == 1
+    assert err.startswith("callkit: deals.csv, row 2, column 'stage': 'signed' is not a stage") and err.count("\n") == 1
     with Workspace.open(tmp_path / "ws") as ws:
         assert set(ws.counts().values()) == {0}
 
@@ -77,7 +80,7 @@ def test_import_into_a_folder_that_is_not_a_workspace(tmp_path: Path, capsys: py
     assert code == 1 and f"{tmp_path} is not a callkit workspace: create one with `callkit init {tmp_path}`." in err
 
 
-def test_import_needs_the_three_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_needs_a_deals_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         cli.main(["import", str(tmp_path), "--reps", "reps.csv"])
     assert info.value.code == cli.EXIT_USAGE
@@ -116,10 +119,12 @@ def test_console_script_round_trip(tmp_path: Path) -> None:
     with Workspace.open(ws2) as imported:
         assert imported.reps() == team.reps and imported.deals() == team.deals
         assert len(imported.calls()) == len(team.calls)
-    failed = callkit("import", str(ws2), "--reps", str(csv_dir / "reps.csv"), "--deals", str(csv_dir / "deals.csv"),
-                     "--calls", str(csv_dir / "calls.csv"))
+    again = callkit("import", str(ws2), "--reps", str(csv_dir / "reps.csv"), "--deals", str(csv_dir / "deals.csv"))
+    assert again.returncode == 0 and "Traceback" not in again.stderr  # the same deals again: a refresh, all unchanged
+    assert f"0 new deals, 0 updated, {len(team.deals)} unchanged" in again.stdout
+    failed = callkit("import", str(ws2), "--deals", str(csv_dir / "deals.csv"), "--calls", str(csv_dir / "calls.csv"))
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
-    assert failed.stderr.startswith("callkit: reps.csv, row 2, column 'rep_id': the id") and failed.stderr.count("\n") == 1
+    assert failed.stderr.startswith("callkit: calls.csv, row 2, column 'call_id': the id") and failed.stderr.count("\n") == 1
 
 
 def test_reports_takes_several_rep_ids_after_one_flag_or_repeated_flags() -> None:

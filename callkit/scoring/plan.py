@@ -41,12 +41,13 @@ DEBRIEF_CHECKS: dict[str, tuple[str, ...]] = {
     "next_call": ("set",),
     "close_date": ("held",),
 }
-DEAL_MESSAGES = ("slips", "monthly_slips", "continuations", "no_advance", "never_advanced", "stalled")
+DEAL_MESSAGES = ("slips", "monthly_slips", "continuations", "no_advance", "never_advanced", "stalled", "past_close_date",
+                 "stuck", "quiet")
 
 # Names a message may quote with {name}; anything else is a typo a coach should hear about.
 PLACEHOLDERS = frozenset(
     "objective fallback value count times steps questions date agreed_on call_date stage implied suggestion next "
-    "missing unknown before after days path dates since why cap items".split()
+    "missing unknown before after days path dates since why cap items usual".split()
 )
 _TEXT_KEYS_NOT_TEMPLATES = {"label", "severity", "source"}
 QUOTE_LIMIT = 80
@@ -297,9 +298,12 @@ class Rubric:
         ok = isinstance(window, list) and len(window) == 2 and all(isinstance(d, int) and d > 0 for d in window)
         if not ok or window[0] > window[1]:
             raise RubricError(self.source, "deal_health.monthly_slip_days must be two day counts, like [21, 45].")
-        for key in ("stalled_monthly_slips", "stalled_continuations", "days_without_advance"):
+        for key in ("stalled_monthly_slips", "stalled_continuations", "days_without_advance", "days_without_call"):
             if isinstance(s.get(key), bool) or not isinstance(s.get(key), int) or s[key] < 1:
                 raise RubricError(self.source, f"deal_health.{key} must be a whole number, 1 or more.")
+        factor = s.get("stuck_factor")
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor < 1:
+            raise RubricError(self.source, "deal_health.stuck_factor must be a number, 1 or more (e.g. 1.5).")
 
 
 def _phrases_re(words: Iterable[str]) -> re.Pattern[str]:
