@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
 from ..csv_cells import CellError
-from ..exceptions import CsvImportError
+from ..exceptions import CsvImportError, MappingError
 from ..process import SalesProcess
 from .csvfile import Records, header_key, read_records
 from .profiles import CLOSED, DATE_FIELDS, REQUIRED_DEAL_FIELDS, Profile, profile_for
@@ -140,8 +140,10 @@ def _stage(value: str, profile: Profile, process: SalesProcess) -> tuple[str | N
     bare = header_key(_PIPELINE_SUFFIX.sub("", value))
     for k in (key, bare):
         target = profile.stages.get(k)
-        if target is not None:
-            return (None, target) if target in CLOSED else (target, "open")
+        if target in CLOSED:
+            return None, target
+        if target is not None and any(s.id == target for s in process.stages):
+            return target, "open"
     for stage in process.stages:
         if key in (header_key(stage.id), header_key(stage.name)) or bare in (header_key(stage.id), header_key(stage.name)):
             return stage.id, "open"
@@ -150,11 +152,24 @@ def _stage(value: str, profile: Profile, process: SalesProcess) -> tuple[str | N
     return None
 
 
+def _check_stage_map(profile: Profile, process: SalesProcess) -> None:
+    """A mapping file's stages must name stages of the workspace's process (a built-in profile's that do not
+    are ignored: the export's stage names are then matched to the process by name)."""
+    if profile.key != "mapping":
+        return
+    ids = [s.id for s in process.stages]
+    for name, target in profile.stages.items():
+        if target not in ids and target not in CLOSED:
+            raise MappingError(profile.source, f"stages: {target!r} is not a stage of this workspace's process: use "
+                               f"{', '.join(ids)}, won or lost.")
+
+
 def read_deals(path: str | Path, process: SalesProcess, problems: Problems, mapping: Profile | None = None) -> Export:
     """Every row of a deals export (callkit's CSV, Salesforce, HubSpot, or any export with a mapping)."""
     records = read_records(path, "the deals export")
     profile = profile_for(records.header, records.path, "deals", mapping)
     columns = profile.columns(records.header, "deals")
+    _check_stage_map(profile, process)
     out = Export(records.path, profile, warnings=list(records.warnings),
                  headers={f: records.header[i] for f, i in columns.items()})
     for fld in REQUIRED_DEAL_FIELDS + (("name",) if out.native else ()):
@@ -165,9 +180,10 @@ def read_deals(path: str | Path, process: SalesProcess, problems: Problems, mapp
                 problems.add(CsvImportError(records.path, f"the required column {wanted} is missing: the header needs "
                                             f"{header}.", row=1, column=profile.deals[fld][0]))
                 return out
-            hint = " (add it to the report's columns so that weekly imports can match deals)" if fld == "deal_id" else ""
-            problems.add(CsvImportError(records.path, f"the column for {fld.replace('_', ' ')}, {wanted}, is missing{hint}.",
-                                        row=1))
+            names = profile.deals.get(fld, (fld,))
+            hint = ": add it to the report's columns, so that weekly imports can match deals" if fld == "deal_id" else ""
+            problems.add(CsvImportError(records.path, f"the column {names[0]!r} (the deal's {fld.replace('_', ' ')}) is "
+                                        f"missing{hint}.", row=1, column=names[0]))
             return out
     dates = {f: DateColumn((r[1][columns[f]] for r in records.rows if columns[f] < len(r[1])), profile.dates)
              for f in DATE_FIELDS if f in columns}
