@@ -34,6 +34,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from .crm.refresh import summary_lines
+    from .scoring.english import counted
     from .reports.period import parse_day
     from .workspace import Workspace
 
@@ -45,7 +46,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         if args.check:
             if plan.problems:
-                print(f"callkit: {len(plan.problems)} problem{'s' if len(plan.problems) > 1 else ''} found, "
+                print(f"callkit: {counted(len(plan.problems), 'problem')} found, "
                       "nothing was imported:", file=sys.stderr)
                 for line in plan.problems.lines():
                     print(f"  {line}", file=sys.stderr)

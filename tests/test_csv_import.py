@@ -11,7 +11,7 @@ import pytest
 
 from callkit import csv_cells as cells
 from callkit.exceptions import CsvImportError
-from callkit.models import Attendee, CloseDateChange, Commitment
+from callkit.models import Attendee, CloseDateChange, Commitment, Deal
 from callkit.workspace import Workspace
 from test_workspace import make_team
 
@@ -337,3 +337,14 @@ def test_a_semicolon_file_with_a_comma_in_a_cell(ws: Workspace, tmp_path: Path) 
     summary = ws.import_csv(**write_files(tmp_path / "csv", reps=european))
     assert [r.rep_id for r in ws.reps()] == ["r01", "r02"]
     assert "reps.csv: column 'team, region' is not a callkit column and was ignored." in summary.warnings
+
+
+def test_export_import_round_trip_of_won_lost_and_blank_deals(tmp_path: Path) -> None:
+    reps, deals, calls = make_team()
+    deals = [*deals,
+             Deal(deal_id="d003", rep_id="r01", name="Renewal", stage="close", close_date=date(2026, 5, 30),
+                  amount=12000, status="won"),
+             Deal(deal_id="d004", rep_id="r02", account="Cheers", name="Upsell", stage="propose", status="lost",
+                  close_date=date(2026, 6, 15), closed_on=date(2026, 5, 2), lost_reason="Budget frozen; maybe Q3"),
+             Deal(deal_id="d005", rep_id="r02", name="Fleet pilot", stage="prospect")]
+    _round_trip((reps, deals, calls), tmp_path)

@@ -29,11 +29,31 @@ def test_rep_and_deal_options(ws):
     deals = ws.deals(rep_id=rep_id)
     deal_opts = deal_options(deals, ws.process)
     assert {v for _, v in deal_opts} == {d.deal_id for d in deals}
-    closes = [ws.deal(v).close_date for _, v in deal_opts]
+    listed = [ws.deal(v) for _, v in deal_opts]
+    closes = [d.close_date for d in listed if d.is_open]
     assert closes == sorted(closes)
-    deal = deals[0]
+    assert [d.is_open for d in listed] == sorted((d.is_open for d in listed), reverse=True)  # open deals first
+    deal = next(d for d in deals if d.is_open)
     label = deal_label(deal, ws.process)
     assert deal.close_date.isoformat() in label and ws.process.stage(deal.stage).name in label
+
+
+def test_deals_from_a_crm_without_close_dates_or_accounts_and_closed_deals():
+    from callkit.models import Deal
+    from callkit.process import SalesProcess
+
+    process = SalesProcess.default()
+    early = Deal(deal_id="a", rep_id="r", name="Fleet pilot", stage="discover")
+    dated = Deal(deal_id="b", rep_id="r", account="Acme", name="Line 3", stage="propose", close_date=date(2026, 7, 1))
+    won = Deal(deal_id="c", rep_id="r", name="Renewal", stage="close", status="won", close_date=date(2026, 6, 1))
+    lost = Deal(deal_id="d", rep_id="r", name="Upsell", stage="propose", status="lost", close_date=date(2026, 6, 3),
+                lost_reason="<b>Price</b> too high")
+    options = deal_options([won, early, lost, dated], process)
+    assert [v for _, v in options] == ["b", "a", "d", "c"]  # open by close date, undated last, then closed, latest first
+    assert options[1][0] == "Fleet pilot | Discover | no amount | no close date yet"
+    assert options[2][0].endswith("| lost 2026-06-03")
+    card = deal_card_html(lost, None, process)
+    assert "not in the CRM" in card and "Wed 3 Jun 2026" in card and "&lt;b&gt;Price&lt;/b&gt; too high" in card
 
 
 def test_picking_a_rep_then_a_deal(ws):

@@ -27,6 +27,16 @@ def make_call(call_id, day, objective=None, outcome=None, commitments=()):
     return Call(call_id=call_id, deal_id="d1", rep_id="r1", date=day, plan=plan, debrief=debrief)
 
 
+def test_a_deal_without_a_close_date_and_a_closed_deal():
+    early = Deal(deal_id="d2", rep_id="r1", name="Fleet", stage="discover")
+    assert close_date_points(early) == []
+    timeline = DealTimeline(early, [], SalesProcess.default(), today=date(2026, 11, 1))
+    assert "no forecast close date" in timeline.chart.value
+    won = Deal(deal_id="d3", rep_id="r1", name="Fleet", stage="close", status="won", close_date=date(2026, 10, 1))
+    timeline = DealTimeline(won, [], SalesProcess.default(), today=date(2026, 11, 1))
+    assert "This deal is won." in timeline.health_box.value and "stalled" not in timeline.health_box.value.split("</b>")[0]
+
+
 def test_close_date_points_and_slips():
     points = close_date_points(DEAL)
     assert points == [(date(2026, 9, 1), date(2026, 12, 1)), (date(2026, 10, 1), date(2027, 1, 1)),

@@ -16,6 +16,7 @@ from typing import Callable, Sequence, TypeVar
 from ..csv_cells import CellError
 from ..exceptions import CsvImportError, MappingError
 from ..process import SalesProcess
+from ..scoring.english import counted
 from .csvfile import Records, header_key, read_records
 from .profiles import CLOSED, DATE_FIELDS, REQUIRED_DEAL_FIELDS, Profile, profile_for
 from .values import DateColumn, parse_amount
@@ -52,7 +53,7 @@ class Problems:
         rest = len(self) - 1
         if not rest:
             return first
-        more = f" (and {rest} more problem{'s' if rest > 1 else ''}: run the import with --check to see them all)"
+        more = f" (and {counted(rest, 'more problem')}: run the import with --check to see them all)"
         return CsvImportError(first.file, first.problem.rstrip(".") + more + ".", row=first.row, column=first.column)
 
     def lines(self) -> list[str]:
@@ -188,7 +189,6 @@ def read_deals(path: str | Path, process: SalesProcess, problems: Problems, mapp
     dates = {f: DateColumn((r[1][columns[f]] for r in records.rows if columns[f] < len(r[1])), profile.dates)
              for f in DATE_FIELDS if f in columns}
     seen: dict[str, int] = {}
-    unmapped: dict[str, int] = {}
     for number, cells in records.rows:
         row = _Row(records, number, cells, columns, records.header)
         if row.raw("deal_id"):

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..exceptions import CsvImportError
 from ..models import Call, CloseDateChange, Deal, Rep, StageChange, friendly_errors
 from ..process import SalesProcess
+from ..scoring.english import counted
 from .export import DealRecord, Export, Problems, RepRecord, read_deals, read_reps
 from .profiles import Profile, load_mapping
 
@@ -228,7 +229,7 @@ def plan_import(deals: str | Path, process: SalesProcess, existing: Existing, *,
     owners = len(plan.new_reps) - created_before
     if owners:
         shown = ", ".join(r.name for r in plan.new_reps[created_before:created_before + 5])
-        plan.warnings.append(f"{owners} rep{'s' if owners > 1 else ''} added from the deal owners ({shown}"
+        plan.warnings.append(f"{counted(owners, 'rep')} added from the deal owners ({shown}"
                              + (", ..." if owners > 5 else "") + ").")
     plan.disappeared = sorted(i for i in existing.last_snapshot - seen if i in existing.deals and existing.deals[i].is_open)
     if calls or close_dates:
@@ -279,11 +280,11 @@ def summary_lines(plan: ImportPlan, workspace: str, check: bool) -> list[str]:
     n = plan.summary
     verb = "Would import" if check else "Imported"
     lines = [
-        f"{verb} into {workspace} (snapshot of {plan.as_of.isoformat()}): {n['deals']} new deals, {n['updated']} updated, "
-        f"{n['unchanged']} unchanged, {n['slipped']} slipped, {n['won']} won, {n['lost']} lost, "
-        f"{n['disappeared']} disappeared; {n['reps']} new reps"
-        + (f"; {n['calls']} calls ({n['plans']} planned, {n['debriefs']} debriefed)" if n["calls"] else "")
-        + (f"; {n['close_dates']} close-date changes" if n["close_dates"] else "") + "."
+        f"{verb} into {workspace} (snapshot of {plan.as_of.isoformat()}): {counted(n['deals'], 'new deal')}, "
+        f"{n['updated']:,} updated, {n['unchanged']:,} unchanged, {n['slipped']:,} slipped, {n['won']:,} won, "
+        f"{n['lost']:,} lost, {n['disappeared']:,} disappeared; {counted(n['reps'], 'new rep')}"
+        + (f"; {counted(n['calls'], 'call')} ({n['plans']:,} planned, {n['debriefs']:,} debriefed)" if n["calls"] else "")
+        + (f"; {counted(n['close_dates'], 'close-date change')}" if n["close_dates"] else "") + "."
     ]
     if plan.disappeared:
         shown = ", ".join(plan.disappeared[:10]) + (", ..." if len(plan.disappeared) > 10 else "")

@@ -63,3 +63,17 @@ def inflect(base: str, kind: str) -> str:
     tag = _TAGS[kind]
     forms = lm.getInflection(base, tag=tag) or lm.getInflection(base, tag=tag, inflect_oov=True)
     return forms[0] if forms else base
+
+
+@lru_cache(maxsize=1024)
+def plural(noun: str) -> str:
+    """The plural of a noun, or of a phrase's last word: 'rep' -> 'reps', 'new company' -> 'new companies'."""
+    head, _, last = noun.rpartition(" ")
+    lm = _lemminflect()
+    forms = lm.getInflection(last, tag="NNS") or lm.getInflection(last, tag="NNS", inflect_oov=True)
+    return f"{head} {forms[0]}".strip() if forms else noun
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 new rep', '3 new reps', '0 problems': a number with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural(noun)}"

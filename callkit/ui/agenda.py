@@ -86,7 +86,7 @@ def agenda_ics(plan: CallPlan, deal: Deal, rep: Rep | None, start: time = time(1
     event.add("dtstart", begin)
     event.add("dtend", begin + timedelta(minutes=minutes))
     who = f" - call with {rep.name}" if rep else ""
-    event.add("summary", f"{deal.account}{who}")
+    event.add("summary", f"{deal.account or deal.name}{who}")
     event.add("description", agenda_body(plan, rep))
     if rep is not None and rep.email:
         organizer = vCalAddress(f"mailto:{rep.email}")
@@ -98,7 +98,7 @@ def agenda_ics(plan: CallPlan, deal: Deal, rep: Rep | None, start: time = time(1
 
 def ics_filename(plan: CallPlan, deal: Deal) -> str:
     """'agenda-acme-corp-2026-11-26.ics' (letters, digits and dashes only)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", deal.account.lower()).strip("-") or "call"
+    slug = re.sub(r"[^a-z0-9]+", "-", (deal.account or deal.name).lower()).strip("-") or "call"
     return f"agenda-{slug}-{plan.call_date.isoformat()}.ics"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Callable, Protocol, Sequence
 
 import ipywidgets as widgets
@@ -48,17 +49,27 @@ def deal_title(deal: Deal) -> str:
     return f"{deal.account} - {deal.name}"
 
 
+def closing_text(deal: Deal) -> str:
+    """'closes 2026-06-30', 'no close date yet', or 'won 2026-06-05' / 'lost 2026-05-02' for a closed deal."""
+    if not deal.is_open:
+        return f"{deal.status} {deal.closed_on.isoformat()}" if deal.closed_on else deal.status
+    return f"closes {deal.close_date.isoformat()}" if deal.close_date else "no close date yet"
+
+
 def deal_label(deal: Deal, process: SalesProcess) -> str:
-    """One line: account - deal name | stage | amount | closes date."""
-    return (
-        f"{deal_title(deal)} | {stage_name(process, deal.stage)} | {money(deal.amount)}"
-        f" | closes {deal.close_date.isoformat()}"
-    )
+    """One line: account - deal name | stage | amount | closes date (or won / lost)."""
+    return f"{deal_title(deal)} | {stage_name(process, deal.stage)} | {money(deal.amount)} | {closing_text(deal)}"
 
 
 def deal_options(deals: Sequence[Deal], process: SalesProcess) -> list[tuple[str, str]]:
-    """Dropdown options for a rep's deals, soonest forecast close date first."""
-    return [(deal_label(d, process), d.deal_id) for d in sorted(deals, key=lambda d: (d.close_date, d.deal_id))]
+    """Dropdown options for a rep's deals: open deals first, soonest forecast close date first (no date last);
+    then won and lost deals, most recently closed first."""
+    def order(d: Deal) -> tuple[bool, int, str]:
+        if d.is_open:
+            return False, d.close_date.toordinal() if d.close_date else date.max.toordinal(), d.deal_id
+        return True, -(d.closed_on or date.min).toordinal(), d.deal_id
+
+    return [(deal_label(d, process), d.deal_id) for d in sorted(deals, key=order)]
 
 
 def pick_deal(source: DealSource, rep_id: str | None, deal_id: str) -> Deal:
@@ -72,13 +83,16 @@ def pick_deal(source: DealSource, rep_id: str | None, deal_id: str) -> Deal:
 def deal_card_html(deal: Deal, rep: Rep | None, process: SalesProcess) -> str:
     """The deal at a glance: account, deal, rep, stage, amount and forecast close date."""
     rows = [
-        ("Account", esc(deal.account)),
+        ("Account", esc(deal.account or "not in the CRM")),
         ("Deal", esc(deal.name)),
         ("Rep", esc(rep.name) if rep else esc(deal.rep_id)),
         ("Stage", esc(stage_name(process, deal.stage))),
         ("Amount", esc(money(deal.amount))),
-        ("Forecast close", esc(long_date(deal.close_date))),
+        ("Forecast close", esc(long_date(deal.close_date))) if deal.is_open
+        else (deal.status.capitalize(), esc(long_date(deal.closed_on))),
     ]
+    if deal.lost_reason:
+        rows.append(("Why lost", esc(deal.lost_reason)))
     cells = "".join(f"<tr><td class='ck-muted'>{k}</td><td><b>{v}</b></td></tr>" for k, v in rows)
     return f'<div class="ck-card ck-deal-card"><table>{cells}</table></div>'
 

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from ..exceptions import InvalidInputError
 from ..models import Call, Debrief, Deal
+from ..scoring.english import counted
 from .debrief_values import (
     LEARNED_FIELDS, LEARNED_LABELS, NEW_CALL, OUTCOME_HELP, DebriefStore, advance_flag, build_debrief, call_choices,
     debrief_form_errors, debrief_to_values, default_call, new_debrief_values, next_plan_questions, prefill_next_plan,
@@ -296,7 +297,7 @@ class DebriefForm(widgets.VBox):
         self.call_dropdown.options = call_choices(list(self.calls.values()))
         self.choose_call(call_id)
         moved_note = f" The forecast close date is now {long_date(debrief.close_date_after)}." if moved else ""
-        asked = f" {len(questions)} open question{'s' if len(questions) != 1 else ''} went into the next plan." \
+        asked = f" {counted(len(questions), 'open question')} went into the next plan." \
             if questions else ""
         self.status.value = status_html(f"Saved the debrief.{moved_note}{asked}", "ok")
         for callback in self._save_listeners:

@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 from ..exceptions import UnknownStageError
 from ..models import Call, CallPlan, Deal, build
 from ..process import SalesProcess
+from ..scoring.english import counted
 from .draft import as_date
 
 TEXT_FIELDS = ("objective", "fallback", "customer_value", "agenda", "questions", "concerns",
@@ -119,7 +120,7 @@ def compression_text(steps: int) -> str:
     if steps <= 0:
         return "No process step chosen yet: pick what this call will accomplish."
     rating = "normal" if steps <= 2 else "good" if steps <= 4 else "excellent"
-    return f"This call covers {steps} step{'s' if steps != 1 else ''} ({rating})."
+    return f"This call covers {counted(steps, 'step')} ({rating})."
 
 
 def completed_steps(calls: Sequence[Call]) -> list[str]:

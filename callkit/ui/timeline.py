@@ -12,6 +12,7 @@ import ipywidgets as widgets
 from ..exceptions import UnknownStageError
 from ..models import Call, Deal
 from ..process import SalesProcess
+from ..scoring.english import counted
 from .markup import badge, esc, findings_html, long_date
 from .fields import classed
 
@@ -97,7 +98,7 @@ def close_date_points(deal: Deal, moves: Sequence[Any] | None = None) -> list[tu
         start = min(deal.created or first.changed_on, first.changed_on)
         return [(start, first.before)] + [(m.changed_on, m.after) for m in moves]
     points = sorted(((c.changed_on, c.close_date) for c in deal.close_date_history), key=lambda p: p[0])
-    if not points or points[-1][1] != deal.close_date:
+    if deal.close_date is not None and (not points or points[-1][1] != deal.close_date):
         start = points[-1][0] if points else (deal.created or deal.close_date)
         points.append((start, deal.close_date))
     return points
@@ -170,14 +171,14 @@ def png_img_html(png: bytes, alt: str) -> str:
 def health_facts(health: Any) -> list[str]:
     """The deal's key numbers as short sentences."""
     facts = [
-        (f"The close date moved later {health.slips} time{'s' if health.slips != 1 else ''}, "
+        (f"The close date moved later {counted(health.slips, 'time')}, "
          f"{health.slip_days} days in all." if health.slips else "The close date has not moved later."),
-        f"{health.advance_chain} advance{'s' if health.advance_chain != 1 else ''} in a row at the end."
+        f"{counted(health.advance_chain, 'advance')} in a row at the end."
         if health.advance_chain else "No advance at the end of the call history.",
     ]
     if health.continuation_streak:
         n = health.continuation_streak
-        facts.append(f"{n} continuation{'s' if n != 1 else ''} in a row at the end.")
+        facts.append(f"{counted(n, 'continuation')} in a row at the end.")
     if health.days_since_last_advance is not None:
         facts.append(f"{health.days_since_last_advance} days since the last advance.")
     return facts
@@ -185,6 +186,9 @@ def health_facts(health: Any) -> list[str]:
 
 def health_html(health: Any) -> str:
     """The deal's health (a DealHealth) in plain English: a headline, key numbers and the findings worst first."""
+    status = getattr(health, "status", "open")
+    if status != "open":
+        return f"<p><b>This deal is {esc(status)}.</b> A closed deal is no longer stalled or slipping.</p>"
     head = ('<p class="ck-error">This deal looks stalled.</p>' if health.stalled
             else "<p><b>This deal is moving.</b></p>")
     facts = "".join(f"<li>{esc(f)}</li>" for f in health_facts(health))
@@ -202,7 +206,9 @@ class DealTimeline(widgets.VBox):
         self.health = deal_health(deal, list(calls), process=process, today=today, rubric=rubric)
         points = close_date_points(deal, self.health.close_date_moves)
         self.stages = widgets.HTML(stage_progress_html(deal, process))
-        self.chart = classed(widgets.HTML(png_img_html(close_date_chart_png(points, today or date.today()), chart_title(points))), "ck-close-chart")
+        chart = (png_img_html(close_date_chart_png(points, today or date.today()), chart_title(points)) if points
+                 else "<p class='ck-muted'>The CRM has no forecast close date for this deal yet.</p>")
+        self.chart = classed(widgets.HTML(chart), "ck-close-chart")
         self.health_box = classed(widgets.HTML(health_html(self.health)), "ck-health")
         self.calls = classed(widgets.HTML(calls_table_html(calls)), "ck-calls-table")
         super().__init__(
