@@ -6,66 +6,13 @@ must stay on 127.0.0.1 (the page works offline). Skipped when /usr/bin/chromium 
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+from browser import ARTIFACTS, launch, needs_chromium, pick, total, workshop_server
+
 SELLER_OBJECTIVE = "Demonstrate the reporting module"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium "
-                                "(apt-get install chromium): the real-browser workshop test needs it")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the workshop server exited early: {proc.communicate()[1]}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError("the workshop server did not start listening")
-
-
-def stop(proc: subprocess.Popen) -> tuple[str, str]:
-    """Ctrl-C, as a coach would; kill only if it does not stop."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-    try:
-        return proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return proc.communicate()
-
-
-def pick(page, rep_label: str, deal_label: str) -> None:
-    page.wait_for_selector(".ck-rep-picker select", timeout=90_000)
-    page.select_option(".ck-rep-picker select", label=rep_label)
-    page.wait_for_function("document.querySelectorAll('.ck-deal-picker select option').length > 1")
-    page.select_option(".ck-deal-picker select", label=deal_label)
-    page.wait_for_selector(".ck-timeline", timeout=60_000)
-
-
-def total(page) -> int:
-    return int(page.locator(".ck-score-total [data-total]").get_attribute("data-total"))
+pytestmark = needs_chromium
 
 
 def test_plan_a_call_in_the_browser(fresh_ws_path):
@@ -79,29 +26,13 @@ def test_plan_a_call_in_the_browser(fresh_ws_path):
         deal_text = deal_label(deal, ws.process)
         calls_before = len(ws.calls(deal_id=deal.deal_id))
 
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "callkit.cli", "workshop", str(fresh_ws_path), "--port", str(port), "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
-    )
-    outside: list[str] = []
     shot = ARTIFACTS / "workshop_plan.png"
-    try:
-        wait_for_port(port, proc)
-        url = f"http://127.0.0.1:{port}/"
+    with workshop_server(fresh_ws_path) as server:
         with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = launch(pw)
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
-
-            def route(r):
-                if re.match(rf"^http://127\.0\.0\.1:{port}/", r.request.url) or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    outside.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.goto(url, timeout=90_000)
+            page.route("**/*", server.route)
+            page.goto(server.url, timeout=90_000)
             pick(page, rep_label, deal_text)
             assert page.locator(".jp-InputArea, .jp-CodeMirrorEditor").count() == 0  # no code on the page
 
@@ -134,11 +65,9 @@ def test_plan_a_call_in_the_browser(fresh_ws_path):
             page.screenshot(path=str(shot))
             print(f"\nscreenshot: {shot}")
             browser.close()
-    finally:
-        out, err = stop(proc)
-    assert outside == [], f"the page asked for something outside 127.0.0.1: {outside}"
-    assert proc.returncode == 0 and "Traceback" not in err, err
-    assert f"http://127.0.0.1:{port}/" in out
+    assert server.outside == [], f"the page asked for something outside 127.0.0.1: {server.outside}"
+    assert server.proc.returncode == 0 and "Traceback" not in server.err, server.err
+    assert server.url in server.out
     with Workspace.open(fresh_ws_path) as ws:
         calls = ws.calls(deal_id=deal.deal_id)
         assert len(calls) == calls_before + 1
