@@ -1,7 +1,10 @@
 """A deterministic sample team: reps with the call-planning habits the seed articles describe.
 
 `make_sample_team()` simulates each deal call by call (stage, completed process activities, forecast
-close date) and writes plans and debriefs from the phrase banks in callkit/data/sample_phrases.yaml.
+close date, won or lost) and writes plans and debriefs from the phrase banks in
+callkit/data/sample_phrases.yaml. It simulates the period and, before it, a previous period of the same
+length, so a report on the period has figures to compare with. The deals' stage and close-date history
+is what a weekly CRM export would have recorded: one snapshot a week, counted back from the last day.
 Only `random.Random(seed)` is used, so the same arguments always give the same team.
 """
 
@@ -18,7 +21,8 @@ from typing import Any
 from .datafiles import packaged_text, parse_yaml
 
 from .exceptions import DataFileError, InvalidInputError
-from .models import Attendee, Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief, Learned, Rep, Research
+from .models import (Attendee, Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief, Learned, Rep, Research,
+                     StageChange)
 from .process import SalesProcess
 
 SAMPLE_END = date(2026, 11, 20)
@@ -28,7 +32,12 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _OTHER_SLIPS = (14, 21, 45, 60)  # how far most reps push a close date that is about to pass (never ~a month)
-_DEALS_PER_12_WEEKS = 5
+_DEALS_PER_12_WEEKS = 4
+_REPS_PER_MANAGER = 4  # the eight sample reps are two teams, each with its manager
+_SNAPSHOT_DAYS = 7
+_OLD_DEAL_DAYS = 90  # after this long, any call that ends without an advance may be the one where it is lost
+_OLD_DEAL_LOSE_RATE = 0.2
+_LATE_ORDER_RATE = 0.35  # an advance in the last stages that ends in the order even though the rep did not plan it  # the sample's CRM export comes in once a week
 _LEARNED_FIELDS = ("urgency", "consequence", "attitude", "competition", "decision_process", "budget")
 
 
@@ -81,7 +90,13 @@ HABITS: tuple[Habit, ...] = load_habits()
 
 @dataclass(frozen=True)
 class SampleTeam:
-    """A generated team: reps, their deals (with close-date history) and calls, plus each rep's habit label."""
+    """A generated team: reps, their deals (open, won or lost, with the stage and close-date history of weekly
+    snapshots) and calls, plus each rep's habit label.
+
+    `start`..`end` is the period (what `callkit demo` reports on); `first_day` is where the simulation began,
+    one period earlier, so the reports have a previous period to compare with. `snapshots` are the days
+    the weekly CRM export was taken.
+    """
 
     reps: list[Rep]
     deals: list[Deal]
@@ -89,6 +104,8 @@ class SampleTeam:
     habits: dict[str, str] = field(default_factory=dict)  # rep_id -> habit label, e.g. "r01": "wings it"
     start: date | None = None
     end: date | None = None
+    first_day: date | None = None
+    snapshots: list[date] = field(default_factory=list)
 
 
 def habit_of(index: int) -> Habit:
@@ -96,9 +113,10 @@ def habit_of(index: int) -> Habit:
     return HABITS[index % len(HABITS)]
 
 
-def make_sample_team(reps: int = 8, weeks: int = 12, seed: int | None = SAMPLE_SEED, end: date = SAMPLE_END
-                     ) -> SampleTeam:
-    """Build a deterministic team of `reps` reps with `weeks` weeks of calls ending on `end`.
+def make_sample_team(reps: int = 8, weeks: int = 12, seed: int | None = SAMPLE_SEED, end: date = SAMPLE_END,
+                     earlier_weeks: int | None = None) -> SampleTeam:
+    """Build a deterministic team of `reps` reps: a period of `weeks` weeks ending on `end`, and before it
+    `earlier_weeks` more (default: as many), whose deals and calls give the period's figures a comparison.
 
     The same arguments always give the same team; `seed=None` means the default seed (7), never a random one.
     """
@@ -109,11 +127,15 @@ def make_sample_team(reps: int = 8, weeks: int = 12, seed: int | None = SAMPLE_S
         errors["weeks"] = "The sample period must be at least 1 week."
     if not isinstance(end, date):
         errors["end"] = "The end of the sample period must be a date like 2026-11-20."
+    if earlier_weeks is not None and (not isinstance(earlier_weeks, int) or isinstance(earlier_weeks, bool)
+                                      or earlier_weeks < 0):
+        errors["earlier_weeks"] = "The weeks before the sample period must be 0 or more."
     if errors:
         raise InvalidInputError(errors, what="sample team")
     if isinstance(end, datetime):
         end = end.date()
-    return _Generator(reps, weeks, SAMPLE_SEED if seed is None else seed, end).run()
+    earlier = weeks if earlier_weeks is None else earlier_weeks
+    return _Generator(reps, weeks, SAMPLE_SEED if seed is None else seed, end, earlier).run()
 
 
 # -- phrase banks ------------------------------------------------------------------------------------
@@ -209,17 +231,23 @@ class _Objective:
 class _Generator:
     """Simulates every deal of every rep with one random.Random, then numbers the calls by date."""
 
-    def __init__(self, reps: int, weeks: int, seed: int, end: date):
+    def __init__(self, reps: int, weeks: int, seed: int, end: date, earlier_weeks: int):
         self.n_reps = reps
         self.weeks = weeks
         self.end = end
         self.start = end - timedelta(weeks=weeks) + timedelta(days=1)
+        self.first_day = self.start - timedelta(weeks=earlier_weeks)
+        self.blocks = [self.start - timedelta(weeks=weeks * k) for k in range(-(-earlier_weeks // weeks), 0, -1)]
+        self.blocks = [max(b, self.first_day) for b in self.blocks] + [self.start]
+        days = (self.end - self.first_day).days
+        self.snapshots = [self.end - timedelta(days=d) for d in range(days - days % _SNAPSHOT_DAYS, -1, -_SNAPSHOT_DAYS)]
         self.rng = random.Random(seed)
         self.ph = load_phrases()
         self.process = SalesProcess.default()
         self.stage_ids = self.process.stage_ids
         self.last = len(self.stage_ids) - 1
         self.order_step = self.process.stages[-1].activities[0]
+        self.buying = max(0, len(self.stage_ids) - 3)  # propose, negotiate, close: the customer is buying
         self.stage_of = {a: i for i, s in enumerate(self.process.stages) for a in s.activities}
 
     # -- team, reps, deals -----------------------------------------------------------------------
@@ -234,16 +262,17 @@ class _Generator:
         offsets = [-1, 0, 0, 1] * (len(states) // 4 + 1)  # some reps carry one deal more or less; the team total holds
         rng.shuffle(offsets)
         deal_counts = [max(1, base + offset) for offset in offsets[: len(states)]]
-        deal_width = max(3, len(str(sum(deal_counts))))
         deals: list[Deal] = []
         drafts: list[_Draft] = []
         number = 0
+        deal_width = max(3, len(str(sum(deal_counts) * len(self.blocks))))
         for state, count in zip(states, deal_counts):
-            for _ in range(count):
-                number += 1
-                deal, deal_drafts = self._simulate_deal(state, f"d{number:0{deal_width}d}")
-                deals.append(deal)
-                drafts.extend(deal_drafts)
+            for block in self.blocks:
+                for _ in range(count):
+                    number += 1
+                    deal, deal_drafts = self._simulate_deal(state, f"d{number:0{deal_width}d}", block)
+                    deals.append(deal)
+                    drafts.extend(deal_drafts)
         drafts.sort(key=lambda d: (d.day, d.deal_id))
         call_width = max(4, len(str(len(drafts))))
         calls = []
@@ -261,6 +290,8 @@ class _Generator:
             habits={s.rep.rep_id: s.habit.label for s in states},
             start=self.start,
             end=self.end,
+            first_day=self.first_day,
+            snapshots=list(self.snapshots),
         )
 
     def _vary(self, habit: Habit) -> Habit:
@@ -288,7 +319,7 @@ class _Generator:
         firsts, lasts = ph["rep_first_names"], ph["rep_last_names"]
         first = firsts[i % len(firsts)]
         last = lasts[(i + i // len(firsts)) % len(lasts)]
-        group = i // len(HABITS)
+        group = i // _REPS_PER_MANAGER
         rep = Rep(
             rep_id=f"r{i + 1:0{width}d}",
             name=f"{first} {last}",
@@ -330,10 +361,12 @@ class _Generator:
         }
         return ctx, extra
 
-    def _simulate_deal(self, state: _RepState, deal_id: str) -> tuple[Deal, list[_Draft]]:
+    def _simulate_deal(self, state: _RepState, deal_id: str, block: date) -> tuple[Deal, list[_Draft]]:
+        """One deal created in the block of weeks starting on `block`, worked call by call until it is won,
+        lost or the sample ends; its history is what the weekly snapshots saw."""
         rng, habit = self.rng, state.habit
         window = (self.end - self.start).days + 1
-        created = _weekday_on_or_after(self.start + timedelta(days=rng.randint(0, max(0, int(window * 0.55)))))
+        created = _weekday_on_or_after(block + timedelta(days=rng.randint(0, max(0, int(window * 0.55)))))
         if created > self.end:
             created = _weekday_on_or_before(self.end)
         ctx, extra = self._deal_context(state)
@@ -341,6 +374,8 @@ class _Generator:
         completed: list[str] = []
         forecast = created + timedelta(days=rng.randint(*habit.horizon))
         history = [CloseDateChange(changed_on=created, close_date=forecast)]
+        states: list[tuple[date, str, str, date]] = [(created, self.stage_ids[stage], "open", forecast)]
+        status, closed_on, lost_reason, lost_note = "open", None, None, None
         drafts: list[_Draft] = []
         streak = 0
         day = created
@@ -365,38 +400,79 @@ class _Generator:
                     steps = list(plan["planned_steps"]) if plan and plan["planned_steps"] else available[:1]
                     if len(steps) > 2 and rng.random() < 0.3:
                         steps = steps[:-1]
+                    if stage >= self.buying and self.order_step not in steps and rng.random() < _LATE_ORDER_RATE:
+                        steps.append(self.order_step)  # a customer this far along may simply sign
                     if self.order_step in steps:
                         outcome = "order"
                     completed.extend(steps)
                     stage = self._stage_after(stage, steps, completed)
             else:
                 streak += 1
-                outcome = "no_sale" if streak >= 3 and rng.random() < habit.lose_rate else "continuation"
+                lose = habit.lose_rate if streak >= 3 else 0.0
+                if (day - created).days > _OLD_DEAL_DAYS:  # a deal that drags on for months dies in the end
+                    lose += _OLD_DEAL_LOSE_RATE
+                outcome = "no_sale" if lose and rng.random() < lose else "continuation"
             # the forecast close date after the call
             new_forecast = self._forecast_after(habit, day, forecast, outcome)
             if new_forecast != forecast:
                 history.append(CloseDateChange(changed_on=day, close_date=new_forecast))
                 forecast = new_forecast
             ended = outcome in ("order", "no_sale")
+            if ended:  # the CRM's close date of a won or lost deal is the day it closed
+                status, closed_on = ("won" if outcome == "order" else "lost"), day
+                if status == "lost":
+                    lost = rng.choice(self.ph["lost_deals"])
+                    lost_reason, lost_note = self._fill(lost["reason"], call_ctx), self._fill(lost["note"], call_ctx)
+            states.append((day, self.stage_ids[stage], status, day if ended else forecast))
             debrief = self._debrief(state, call_ctx, extra, day, plan, objective, outcome, steps, forecast,
                                     None if ended else next_day, changed=len(history) > 1 and
-                                    history[-1].changed_on == day)
+                                    history[-1].changed_on == day, lost_note=lost_note)
             drafts.append(_Draft(deal_id, state.rep.rep_id, day, plan, debrief))
             if ended:
                 break
             day = next_day
+        close_history, stage_history = self._snapshot_history(created, states)
         deal = Deal(
             deal_id=deal_id,
             rep_id=state.rep.rep_id,
             account=ctx["account"],
             name=extra["deal_name"],
             stage=self.stage_ids[stage],
-            close_date=forecast,
+            close_date=closed_on or forecast,
             amount=extra["amount"],
             created=created,
-            close_date_history=history,
+            status=status,
+            closed_on=closed_on,
+            lost_reason=lost_reason,
+            close_date_history=close_history,
+            stage_history=stage_history,
         )
         return deal, drafts
+
+    def _snapshot_history(self, created: date, states: list[tuple[date, str, str, date]]
+                          ) -> tuple[list[CloseDateChange], list[StageChange]]:
+        """The close-date and stage history a weekly import keeps of a deal whose real story is `states`
+        ((day, stage, status, close date) after each change): a change is dated by the first snapshot that
+        shows it, and the first change also records where the deal was since it was created."""
+        close: list[CloseDateChange] = []
+        moves: list[StageChange] = []
+        seen: tuple[date, str, str, date] | None = None
+        for snap in self.snapshots:
+            if snap < created:
+                continue
+            now = [s for s in states if s[0] <= snap][-1]
+            if seen is not None:
+                _, stage, status, close_date = now
+                if status == "open" and close_date != seen[3]:
+                    if not close:
+                        close.append(CloseDateChange(changed_on=created, close_date=seen[3]))
+                    close.append(CloseDateChange(changed_on=snap, close_date=close_date))
+                if (stage, status) != (seen[1], seen[2]):
+                    if not moves:
+                        moves.append(StageChange(changed_on=created, stage=seen[1], status=seen[2]))
+                    moves.append(StageChange(changed_on=snap, stage=stage, status=status))
+            seen = now
+        return close, moves
 
     def _stage_after(self, stage: int, steps: list[str], completed: list[str]) -> int:
         """Move to the furthest stage touched, then on while at least half of a stage's activities are done."""
@@ -523,7 +599,7 @@ class _Generator:
         agreed = bool(agenda) and state.draw(rng, "agreed", habit.agenda_agreed)
         shared_only = (habit.agenda_shared - habit.agenda_agreed) / max(1e-9, 1.0 - habit.agenda_agreed)
         shared = agreed or (bool(agenda) and rng.random() < shared_only)
-        agreed_on = max(self.start, day - timedelta(days=rng.randint(1, 4))) if agreed else None
+        agreed_on = max(self.first_day, day - timedelta(days=rng.randint(1, 4))) if agreed else None
         plan = {
             "stage": stage_id,
             "attendees": self._attendees(state, ctx, extra, stage, objective),
@@ -539,7 +615,7 @@ class _Generator:
             "research": self._research(state, ctx),
             "concerns": [self._fill(c, ctx) for c in rng.sample(ph["concerns"], rng.randint(1, 2) if
                                                                   habit.research >= 0.5 else rng.randint(0, 1))],
-            "updated_at": datetime.combine(max(self.start, day - timedelta(days=rng.randint(0, 3 if early else 2))),
+            "updated_at": datetime.combine(max(self.first_day, day - timedelta(days=rng.randint(0, 3 if early else 2))),
                                            time(rng.randint(7, 18), rng.choice((0, 15, 30, 45)))),
         }
         return plan, objective
@@ -601,7 +677,7 @@ class _Generator:
 
     def _debrief(self, state: _RepState, ctx: dict[str, str], extra: dict[str, Any], day: date,
                  plan: dict[str, Any] | None, objective: _Objective | None, outcome: str, steps: list[str],
-                 forecast: date, next_day: date | None, changed: bool) -> dict[str, Any]:
+                 forecast: date, next_day: date | None, changed: bool, lost_note: str | None = None) -> dict[str, Any]:
         rng, ph, habit = self.rng, self.ph, state.habit
         won = outcome in ("advance", "order")
         # best / fallback commitment met
@@ -651,7 +727,7 @@ class _Generator:
         if outcome == "order":
             notes = self._pick("order_notes", ctx)
         elif outcome == "no_sale":
-            notes = self._pick("no_sale_notes", ctx)
+            notes = lost_note or ""
         elif habit.key == "wings":
             notes = self._pick("wings_notes", ctx)
         elif outcome == "advance":

@@ -94,10 +94,12 @@ def test_generation_leaves_the_global_random_state_alone() -> None:
 
 def test_default_team_counts(team: SampleTeam) -> None:
     assert len(team.reps) == 8
-    assert 32 <= len(team.deals) <= 48
-    assert 210 <= len(team.calls) <= 290
+    assert 50 <= len(team.deals) <= 85
+    assert 450 <= len(team.calls) <= 750
+    assert 280 <= sum(team.start <= c.date for c in team.calls) <= 450, "the period itself"
     assert team.start == SAMPLE_END - timedelta(weeks=12) + timedelta(days=1)
     assert team.end == SAMPLE_END
+    assert team.first_day == team.start - timedelta(weeks=12), "a previous period of the same length"
     assert set(team.habits) == {r.rep_id for r in team.reps}
     assert [team.habits[f"r0{i}"] for i in range(1, 9)] == [h.label for h in HABITS]
 
@@ -154,10 +156,12 @@ def test_planned_steps_are_the_next_process_activities(team: SampleTeam) -> None
 
 
 def test_all_dates_fall_in_the_period(team: SampleTeam) -> None:
-    start, end = team.start, team.end
+    start, end = team.first_day, team.end
     for deal in team.deals:
         assert start <= deal.created <= end
         assert all(start <= ch.changed_on <= end for ch in deal.close_date_history)
+        assert all(start <= ch.changed_on <= end for ch in deal.stage_history)
+        assert deal.closed_on is None or deal.created <= deal.closed_on <= end
     for call in team.calls:
         assert start <= call.date <= end
         assert call.date.weekday() < 5, "calls happen on weekdays"
@@ -171,29 +175,93 @@ def test_all_dates_fall_in_the_period(team: SampleTeam) -> None:
 
 def test_other_period_and_end_date() -> None:
     small = make_sample_team(reps=3, weeks=4, seed=1, end=date(2026, 3, 31))
-    assert small.start == date(2026, 3, 4)
+    assert small.start == date(2026, 3, 4) and small.first_day == date(2026, 2, 4)
     assert len(small.reps) == 3 and small.deals and small.calls
-    assert all(small.start <= c.date <= small.end for c in small.calls)
-    assert all(small.start <= d.created <= small.end for d in small.deals)
+    assert all(small.first_day <= c.date <= small.end for c in small.calls)
+    assert all(small.first_day <= d.created <= small.end for d in small.deals)
+    assert any(c.date < small.start for c in small.calls) and any(c.date >= small.start for c in small.calls)
+    alone = make_sample_team(reps=3, weeks=4, seed=1, end=date(2026, 3, 31), earlier_weeks=0)
+    assert alone.first_day == alone.start and all(alone.start <= c.date for c in alone.calls)
+    longer = make_sample_team(reps=2, weeks=4, seed=1, end=date(2026, 3, 31), earlier_weeks=10)
+    assert longer.first_day == date(2025, 12, 24) and min(d.created for d in longer.deals) < date(2026, 1, 28)
 
 
-def test_close_date_history_matches_the_calls(team: SampleTeam) -> None:
+def test_snapshots_are_weekly_and_end_on_the_last_day(team: SampleTeam) -> None:
+    snaps = team.snapshots
+    assert snaps[-1] == team.end and snaps[0] - team.first_day < timedelta(days=7)
+    assert all((b - a).days == 7 for a, b in zip(snaps, snaps[1:]))
+
+
+def _forecast_on(deal: Deal, calls: list[Call], day: date) -> date:
+    """The forecast in force on `day` by the rep's own debriefs (the first forecast before any)."""
+    stated = [c.debrief.close_date_after for c in calls if c.date <= day and c.debrief and c.debrief.close_date_after]
+    return stated[-1] if stated else deal.close_date_history[0].close_date
+
+
+def test_close_date_history_is_what_the_weekly_snapshots_saw(team: SampleTeam) -> None:
     calls_of: dict[str, list[Call]] = defaultdict(list)
     for call in team.calls:
         calls_of[call.deal_id].append(call)
+    snapshots = set(team.snapshots)
+    moved = 0
     for deal in team.deals:
-        history = deal.close_date_history
-        assert history and history[0].changed_on == deal.created
+        history, calls = deal.close_date_history, calls_of[deal.deal_id]
+        if not history:  # never moved while a snapshot watched: the forecast is the first one, or it closed
+            continue
+        moved += 1
+        assert history[0].changed_on == deal.created, "the first change records the forecast since creation"
         assert [h.changed_on for h in history] == sorted(h.changed_on for h in history)
-        assert len({h.changed_on for h in history}) == len(history), "at most one change a day"
-        assert deal.close_date == history[-1].close_date
-        debriefed = {c.date: c.debrief for c in calls_of[deal.deal_id] if c.debrief is not None}
-        for change in history[1:]:  # every change was recorded at a debriefed call
-            assert debriefed[change.changed_on].close_date_after == change.close_date, deal.deal_id
-        for day, debrief in debriefed.items():  # every stated forecast is the one in force after that call
-            if debrief.close_date_after is not None:
-                in_force = [h.close_date for h in history if h.changed_on <= day][-1]
-                assert debrief.close_date_after == in_force, (deal.deal_id, day)
+        assert len({h.changed_on for h in history}) == len(history), "at most one change a snapshot"
+        for before, change in zip(history, history[1:]):
+            assert change.changed_on in snapshots, deal.deal_id
+            assert change.close_date != before.close_date
+            assert change.close_date == _forecast_on(deal, calls, change.changed_on), (deal.deal_id, change)
+        if deal.is_open:
+            assert deal.close_date == history[-1].close_date
+    assert moved >= len(team.deals) // 4
+
+
+def test_stage_history_is_what_the_weekly_snapshots_saw(team: SampleTeam) -> None:
+    snapshots = set(team.snapshots)
+    order = PROCESS.stage_ids
+    moved = [d for d in team.deals if d.stage_history]
+    assert len(moved) >= len(team.deals) // 3
+    for deal in moved:
+        first, *later = deal.stage_history
+        assert first.changed_on == deal.created and first.status == "open" and later
+        assert all(s.changed_on in snapshots for s in later), deal.deal_id
+        assert (later[-1].stage, later[-1].status) == (deal.stage, deal.status)
+        steps = list(zip(deal.stage_history, later))
+        assert all((b.stage, b.status) != (a.stage, a.status) for a, b in steps)
+        assert all(order.index(b.stage) >= order.index(a.stage) for a, b in steps), "deals never move back"
+    closed = [d for d in team.deals if not d.is_open and any(s.changed_on >= d.closed_on for s in d.stage_history)]
+    assert closed and all(d.stage_history[-1].changed_on - d.closed_on < timedelta(days=7) for d in closed)
+
+
+def test_deals_are_won_and_lost_with_dates_amounts_and_reasons(team: SampleTeam) -> None:
+    calls_of: dict[str, list[Call]] = defaultdict(list)
+    for call in team.calls:
+        calls_of[call.deal_id].append(call)
+    in_period = [d for d in team.deals if d.closed_on and d.closed_on >= team.start]
+    status = Counter(d.status for d in in_period)
+    assert status["won"] >= 3 and status["lost"] >= 3, status
+    assert len({d.rep_id for d in in_period if d.status == "won"}) >= 2
+    assert any(d.closed_on and d.closed_on < team.start for d in team.deals), "the previous period closed deals too"
+    for deal in team.deals:
+        assert deal.amount and deal.amount > 0
+        last = calls_of[deal.deal_id][-1]
+        if deal.status == "open":
+            assert deal.closed_on is None and deal.lost_reason is None
+            assert last.outcome not in ("order", "no_sale")
+            continue
+        assert deal.closed_on == last.date == deal.close_date
+        if deal.status == "won":
+            assert last.outcome == "order" and deal.lost_reason is None
+        else:
+            assert last.outcome == "no_sale" and deal.lost_reason
+            assert last.debrief.notes and "{" not in deal.lost_reason + last.debrief.notes
+    reasons = {d.lost_reason for d in team.deals if d.status == "lost"}
+    assert len(reasons) >= 3
 
 
 def test_outcomes_end_deals_and_set_stages(team: SampleTeam) -> None:
@@ -232,8 +300,9 @@ def test_advances_carry_dated_client_commitments(team: SampleTeam) -> None:
 
 
 def test_text_has_variety(team: SampleTeam) -> None:
-    objectives = [c.plan.objective for c in team.calls if c.plan]
-    values = [c.plan.customer_value for c in team.calls if c.plan and c.plan.customer_value]
+    period = [c for c in team.calls if c.date >= team.start]  # what one report period shows
+    objectives = [c.plan.objective for c in period if c.plan]
+    values = [c.plan.customer_value for c in period if c.plan and c.plan.customer_value]
     accounts = {d.account for d in team.deals}
     assert len(set(objectives)) >= 0.8 * len(objectives)
     assert len(set(values)) >= 0.5 * len(values)
@@ -367,7 +436,8 @@ def test_two_hundred_reps_cycle_the_habits() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"reps": 0}, "reps"), ({"weeks": 0}, "weeks"), ({"reps": "8"}, "reps"), ({"end": "2026-11-20"}, "end")],
+    [({"reps": 0}, "reps"), ({"weeks": 0}, "weeks"), ({"reps": "8"}, "reps"), ({"end": "2026-11-20"}, "end"),
+     ({"earlier_weeks": -1}, "earlier_weeks")],
 )
 def test_bad_arguments_say_what_to_fix(kwargs: dict, field: str) -> None:
     with pytest.raises(InvalidInputError) as info:
@@ -421,6 +491,7 @@ def test_workspace_create_with_sample_holds_the_team(tmp_path) -> None:
         assert [r.rep_id for r in ws.reps()] == [r.rep_id for r in expected.reps]
         deal = ws.deal(expected.deals[0].deal_id)
         assert deal.close_date_history == expected.deals[0].close_date_history
+        assert ws.deals() == expected.deals, "won and lost, stage and close-date history, all stored"
     finally:
         ws.close()
 
