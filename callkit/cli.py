@@ -148,9 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the HTML reports")
     p.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of cores)")
     p.add_argument("--rep", action="extend", nargs="+", dest="reps", metavar="ID", help="only these reps (e.g. --rep r01 r02; repeatable)")
+    p.add_argument("--team", default=None, metavar="T", help="only the reps of this team, in the reports and the index")
+    p.add_argument("--manager", default=None, metavar="M", help="only the reps of this manager, in the reports and the index")
     p.add_argument("--since", default=None, help="period start, YYYY-MM-DD")
     p.add_argument("--until", default=None, help="period end, YYYY-MM-DD (default: the period is the 12 weeks "
-                   "ending at the latest call date in the workspace)")
+                   "ending at the latest activity in the workspace: a call, an import, a deal created or closed)")
     p.add_argument("--notebook", default=None, help="run your own copy of rep_report.ipynb (same parameters)")
 
     p = add("workshop", _cmd_workshop, "open the coaching notebook as a page for a live session")

@@ -69,12 +69,13 @@ def bar_profile(rows: Sequence[tuple[str, float | None, float | None]], *, title
     label_w, right, top, row_h = 300, 50, 30, 26
     plot_w = width - label_w - right
     height = top + row_h * len(rows) + 10
+    legend = 17 + 7 * len(mine) + 20  # the team's key starts after the rep's label (about 7 px a character)
     parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
              f'aria-label="{escape(title)}" {FONT} font-size="12">', f"<title>{escape(title)}</title>",
              f'<rect x="{label_w}" y="8" width="12" height="12" rx="2" fill="{COLORS[0]}"/>',
              f'<text x="{label_w + 17}" y="18" fill="#1f2933">{escape(mine)}</text>',
-             f'<rect x="{label_w + 100}" y="7" width="3" height="14" fill="{COLORS[1]}"/>',
-             f'<text x="{label_w + 110}" y="18" fill="#1f2933">{escape(theirs)}</text>']
+             f'<rect x="{label_w + legend}" y="7" width="3" height="14" fill="{COLORS[1]}"/>',
+             f'<text x="{label_w + legend + 10}" y="18" fill="#1f2933">{escape(theirs)}</text>']
     for i, (label, value, team) in enumerate(rows):
         y0 = top + i * row_h
         short = label if len(label) <= 44 else label[:43].rstrip() + "…"

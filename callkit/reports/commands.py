@@ -1,4 +1,5 @@
-"""The `callkit reports` and `callkit demo` commands: run the batch, print where the index is, exit non-zero on failures."""
+"""The `callkit reports` and `callkit demo` commands: run the batch, print where the index is, exit non-zero on
+failures and on a period with nothing in it."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ DEMO_REPORTS = "reports"
 def _summary(run: ReportRun, workspace: str | Path, out: str | Path) -> int:
     period = f"{human_date(run.since.isoformat())} to {human_date(run.until.isoformat())}"
     done = len(run.succeeded)
-    print(f"Wrote {done} report{'s' if done != 1 else ''} for {period} in {run.seconds:.1f} s "
-          f"({run.workers} worker{'s' if run.workers != 1 else ''}).")
+    scope = " · ".join(f"{what} {value}" for what, value in (("team", run.team), ("manager", run.manager)) if value)
+    print(f"Wrote {done} report{'s' if done != 1 else ''} for {period}{f' ({terminal_text(scope)})' if scope else ''} "
+          f"in {run.seconds:.1f} s ({run.workers} worker{'s' if run.workers != 1 else ''}).")
+    for warning in run.warnings:
+        print(f"warning: {terminal_text(warning)}", file=sys.stderr)
     if run.failed:
         print(f"callkit: {len(run.failed)} report{'s' if len(run.failed) != 1 else ''} failed:", file=sys.stderr)
         for r in run.failed:
@@ -33,9 +37,10 @@ def _summary(run: ReportRun, workspace: str | Path, out: str | Path) -> int:
 
 
 def reports_command(args: argparse.Namespace) -> int:
-    """`callkit reports PATH --out DIR [--workers N] [--rep ID ...] [--since D --until D]`."""
+    """`callkit reports PATH --out DIR [--workers N] [--rep ID ...] [--team T] [--manager M] [--since D --until D]`."""
     run = generate_reports(args.path, args.out, workers=args.workers, reps=args.reps, since=args.since,
-                           until=args.until, notebook=getattr(args, "notebook", None))
+                           until=args.until, notebook=getattr(args, "notebook", None),
+                           team=getattr(args, "team", None), manager=getattr(args, "manager", None))
     return _summary(run, args.path, args.out)
 
 

@@ -3,6 +3,9 @@
 Report data is plain JSON-able dicts so that the batch runner can compute it once, in warm worker
 processes, and hand each report kernel a small file to render. Workspace and scoring modules are
 imported inside the functions that need them: a kernel that renders cached data never pays for them.
+
+Every figure is computed once, here, for the period and for the previous period of the same length, and
+the page only words it: a sentence never recomputes a number the table shows in another way.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from .deal_figures import DEAL_FIGURE_NOTES, DEAL_FIGURES, deal_period
 from .names import report_slug
-from .period import resolve_period, week_index, week_starts
+from .period import previous_period, resolve_period, week_index, week_starts
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..models import Call, CallPlan
+    from ..models import Call, CallPlan, Deal
     from ..process import SalesProcess
     from ..workspace import Workspace
 
@@ -28,8 +32,8 @@ QUOTE_LIMIT = 280
 TOP_POINTS = 3
 NO_PLAN_CODE = "report.no_plan"
 
-# Headline figures: key -> (label, unit, higher_is_better). Unit "%" values are shares 0..1.
-FIGURES: dict[str, tuple[str, str, bool | None]] = {
+# Headline figures: key -> (label, unit, higher_is_better). Unit "%" values are shares 0..1, "$" amounts.
+CALL_FIGURES: dict[str, tuple[str, str, bool | None]] = {
     "calls": ("Calls", "n", None),
     "plan_share": ("Calls with a written plan", "%", True),
     "plan_score": ("Average plan score (0-100)", "score", True),
@@ -40,8 +44,13 @@ FIGURES: dict[str, tuple[str, str, bool | None]] = {
     "compression": ("Process steps planned per call (compression)", "x", True),
     "calls_per_advance": ("Calls per advance", "x", False),
 }
+FIGURES: dict[str, tuple[str, str, bool | None]] = {**CALL_FIGURES, **DEAL_FIGURES}
+CALL_KEYS = tuple(CALL_FIGURES)
+DEAL_KEYS = tuple(DEAL_FIGURES)
 FIGURE_NOTES = {
+    **DEAL_FIGURE_NOTES,
     "plan_share": "of all calls",
+    "plan_score": "average over planned calls",
     "advance_objectives": "of planned calls",
     "advance_outcomes": "of debriefed calls",
     "agenda_agreed": "of planned calls",
@@ -83,9 +92,17 @@ def open_cached_workspace(path: str | os.PathLike[str]) -> "Workspace":
 
 
 def default_period(ws: "Workspace", since: Any = None, until: Any = None) -> tuple[date, date]:
-    """The report period: `since`/`until` when given, else the 12 weeks ending at the latest call date."""
-    latest = ws.latest_call_date() if since is None or until is None else None
+    """The report period: `since`/`until` when given, else the 12 weeks ending at the latest day the data
+    speaks of (a call, an import, a deal created or closed), not today: an export from 2017 is reported on 2017."""
+    latest = ws.latest_activity_date() if since is None or until is None else None
     return resolve_period(since, until, latest)
+
+
+def team_stage_norms(ws: "Workspace") -> dict[str, float]:
+    """The team's usual days in each stage, from every deal in the workspace (what "stuck" is measured against)."""
+    from ..deals import stage_norms
+
+    return stage_norms(ws.deals())
 
 
 # -- one rep ---------------------------------------------------------------------------------------
@@ -127,27 +144,12 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> dict[str, Any]:
-    """Everything one rep's report shows, as JSON-able data: figures, trend, skills, coaching points, deals."""
-    from ..deals import deal_health
-    from ..scoring.objective import assess_objective
-    from ..scoring.plan import Rubric, score_plan
-
-    start, end = resolve_period(since, until, None)
-    process = ws.process
-    rubric = Rubric.for_workspace(ws)
-    rep = ws.rep(rep_id)
-    history = ws.calls(rep_id=rep_id, until=end)  # earlier calls too: deal health needs the whole story
-    calls = [c for c in history if c.date >= start]
-    deals = {d.deal_id: d for d in ws.deals(rep_id=rep_id)}
-
+def _call_figures(calls: list["Call"], scores: dict[str, Any]) -> dict[str, Any]:
+    """The call-plan figures of a list of calls (scores: call id -> PlanScore of the planned ones)."""
     planned = [c for c in calls if c.plan is not None]
     debriefed = [c for c in calls if c.debrief is not None]
     advanced = [c for c in debriefed if c.outcome in ADVANCES]
-    scores = {c.call_id: score_plan(c.plan, process=process, rubric=rubric, stage=_plan_stage(c.plan, process))
-              for c in planned}
-
-    figures = {
+    return {
         "calls": len(calls),
         "plan_share": _share(len(planned), len(calls)),
         "plan_score": _mean([scores[c.call_id].total for c in planned]),
@@ -160,13 +162,83 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> di
         "calls_per_advance": len(debriefed) / len(advanced) if advanced else None,
     }
 
-    criteria: dict[str, list[float]] = defaultdict(list)
-    for score in scores.values():
+
+def _skills(scores: list[Any], rubric: Any) -> list[dict[str, Any]]:
+    """Per rubric criterion: the average share of its checks passed, and how often each check passed.
+
+    The per-check counts are what make the profile agree with the headline: "Call objective 66%" is two of
+    its three checks passing, and the list beside it says which one (an advance: 0 of 30) does not.
+    """
+    shares: dict[str, list[float]] = defaultdict(list)
+    checks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for score in scores:
         for crit in score.criteria:
-            if crit.checks:
-                criteria[crit.id].append(crit.score)
-    skills = [{"id": cid, "label": rule.label, "weight": rule.weight, "score": _mean(criteria.get(cid, []))}
-              for cid, rule in rubric.plan.items()]
+            if not crit.checks:
+                continue
+            shares[crit.id].append(crit.score)
+            for name, ok in crit.checks:
+                tally = checks[crit.id][name]
+                tally[0] += bool(ok)
+                tally[1] += 1
+    skills = []
+    for cid, rule in rubric.plan.items():
+        rows = []
+        for name, check in rule.checks.items():
+            passed, total = checks[cid].get(name, [0, 0])
+            if total:
+                rows.append({"id": name, "label": check.label, "passed": passed, "of": total})
+        skills.append({"id": cid, "label": rule.label, "weight": rule.weight, "score": _mean(shares.get(cid, [])),
+                       "checks": rows})
+    return skills
+
+
+def _halves(calls: list["Call"], scores: dict[str, Any], start: date, end: date) -> dict[str, Any]:
+    """The average plan score over the planned calls of each half of the period (the same average as the
+    headline figure, only split in two), for the sentence under the weekly chart."""
+    middle = start.toordinal() + ((end - start).days + 1) // 2
+    first = [scores[c.call_id].total for c in calls if c.call_id in scores and c.date.toordinal() < middle]
+    second = [scores[c.call_id].total for c in calls if c.call_id in scores and c.date.toordinal() >= middle]
+    return {"first": _mean(first), "first_planned": len(first), "second": _mean(second), "second_planned": len(second),
+            "second_from": date.fromordinal(middle).isoformat()}
+
+
+def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any,
+                     norms: dict[str, float] | None = None) -> dict[str, Any]:
+    """Everything one rep's report shows, as JSON-able data: figures (and the previous period's), trend,
+    skills, coaching points, the deals (pipeline, won and lost, hygiene) and exercise progress.
+
+    `norms` are the team's usual days per stage (`team_stage_norms`); computed from the workspace when left out.
+    """
+    from ..deals import deal_health
+    from ..scoring.objective import assess_objective
+    from ..scoring.plan import Rubric, score_plan
+
+    start, end = resolve_period(since, until, None)
+    before_start, before_end = previous_period(start, end)
+    process = ws.process
+    rubric = Rubric.for_workspace(ws)
+    if norms is None:
+        norms = team_stage_norms(ws)
+    rep = ws.rep(rep_id)
+    history = ws.calls(rep_id=rep_id, until=end)  # earlier calls too: deal health needs the whole story
+    calls = [c for c in history if c.date >= start]
+    before = [c for c in history if before_start <= c.date <= before_end]
+    rep_deals: list["Deal"] = ws.deals(rep_id=rep_id)
+    deals = {d.deal_id: d for d in rep_deals}
+
+    planned = [c for c in calls if c.plan is not None]
+    debriefed = [c for c in calls if c.debrief is not None]
+    advanced = [c for c in debriefed if c.outcome in ADVANCES]
+    scores = {c.call_id: score_plan(c.plan, process=process, rubric=rubric, stage=_plan_stage(c.plan, process))
+              for c in (*before, *calls) if c.plan is not None}
+
+    by_deal: dict[str, list[Any]] = defaultdict(list)
+    for c in history:
+        by_deal[c.deal_id].append(c)
+    now = deal_period(rep_deals, by_deal, start, end, process, rubric, norms, deal_health)
+    then = deal_period(rep_deals, by_deal, before_start, before_end, process, rubric, norms, deal_health)
+    figures = {**_call_figures(calls, scores), **now["figures"]}
+    previous = {**_call_figures(before, scores), **then["figures"]}
 
     weeks = week_starts(start, end)
     trend = [{"week": w.isoformat(), "calls": 0, "plan_scores": [], "debriefed": 0, "advances": 0} for w in weeks]
@@ -179,39 +251,52 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any) -> di
             bucket["debriefed"] += 1
             bucket["advances"] += c.outcome in ADVANCES
     for bucket in trend:
+        bucket["planned"] = len(bucket["plan_scores"])
         bucket["plan_score"] = _mean(bucket.pop("plan_scores"))
         bucket["advance_rate"] = _share(bucket["advances"], bucket["debriefed"])
 
     points = _coaching_points(calls, planned, scores, deals, rubric, assess_objective)
-    deal_rows = _deal_rows(deals, history, calls, start, end, process, deal_health)
+    last_call = history[-1].date if history else None
+    activity = {"calls": len(calls), **now["activity"]}
     return {
         "rep": {"rep_id": rep.rep_id, "name": rep.name, "team": rep.team, "manager": rep.manager,
                 "slug": report_slug(rep.rep_id)},
         "period": {"since": start.isoformat(), "until": end.isoformat()},
+        "previous_period": {"since": before_start.isoformat(), "until": before_end.isoformat()},
         "counts": {"calls": len(calls), "planned": len(planned), "debriefed": len(debriefed), "advances": len(advanced)},
         "figures": figures,
-        "skills": skills,
+        "previous": previous,
+        "skills": _skills([scores[c.call_id] for c in planned], rubric),
         "trend": trend,
+        "halves": _halves(calls, scores, start, end),
         "points": points,
-        "deals": deal_rows,
+        "deals": now["summary"],
+        "activity": activity,
+        "empty": not (activity["calls"] or activity["created"] or activity["closed"] or activity["moved"]),
+        "last_call": last_call.isoformat() if last_call else None,
+        "days_since_last_call": (end - last_call).days if last_call else None,
         "exercises": _exercise_rows(ws, rep_id),
-        "stalled_deals": sum(1 for d in deal_rows if d["stalled"]),
-        "slipping_deals": sum(1 for d in deal_rows if d["slips"] and not d["stalled"]),
+        "stalled_deals": now["summary"]["hygiene"]["stalled"]["count"],
+        "slipping_deals": now["summary"]["hygiene"]["slipping"]["count"],
     }
 
 
 def _coaching_points(calls: list["Call"], planned: list["Call"], scores: dict[str, Any], deals: dict[str, Any],
                      rubric: Any, assess_objective: Any) -> list[dict[str, Any]]:
     """The rubric criteria that cost this rep most points over the period (calls without a plan count as
-    losing every point), each with the rep's own worst example, quoted, and a suggested rewrite."""
+    losing every point; the points a plan loses to the cap on objectives that are not advances count against
+    the objective), each with the rep's own worst example, quoted, and a suggested rewrite."""
     cost: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
     worst: dict[str, tuple[float, date, Any, list[Any]]] = {}
     for call in planned:
-        counted = [c for c in scores[call.call_id].criteria if c.checks]
+        score = scores[call.call_id]
+        counted = [c for c in score.criteria if c.checks]
         total_weight = sum(c.weight for c in counted) or 1.0
+        # The rubric caps a plan whose objective is not a client advance: those points are the objective's too.
+        capped = max(0.0, 100 * sum(c.weight * c.score for c in counted) / total_weight - score.total)
         for crit in counted:
-            lost = 100 * crit.weight * (1 - crit.score) / total_weight
+            lost = 100 * crit.weight * (1 - crit.score) / total_weight + (capped if crit.id == "objective" else 0.0)
             if lost <= 0 or not crit.findings:
                 continue
             cost[crit.id] += lost
@@ -259,28 +344,8 @@ def _coaching_points(calls: list["Call"], planned: list["Call"], scores: dict[st
 def _example(call: "Call", deals: dict[str, Any]) -> dict[str, Any]:
     deal = deals.get(call.deal_id)
     return {"call_id": call.call_id, "date": call.date.isoformat(), "deal_id": call.deal_id,
-            "account": deal.account if deal else "", "deal": deal.name if deal else ""}
-
-
-def _deal_rows(deals: dict[str, Any], history: list["Call"], calls: list["Call"], start: date, end: date,
-               process: "SalesProcess", deal_health: Any) -> list[dict[str, Any]]:
-    """Deals worked or re-forecast in the period that are slipping or stalled, stalled first."""
-    by_deal: dict[str, list[Any]] = defaultdict(list)
-    for c in history:
-        by_deal[c.deal_id].append(c)
-    active = {c.deal_id for c in calls}
-    rows = []
-    for deal_id, deal in deals.items():
-        health = deal_health(deal, by_deal.get(deal_id, []), process=process, today=end)
-        moved = any(start <= m.changed_on <= end for m in health.close_date_moves)
-        if not (health.stalled or health.slips) or not (deal_id in active or moved):
-            continue
-        stage = process.stage(deal.stage).name if process.has_stage(deal.stage) else deal.stage
-        rows.append({"deal_id": deal_id, "account": deal.account, "name": deal.name, "stage": stage,
-                     "close_date": deal.close_date.isoformat(), "stalled": health.stalled, "slips": health.slips,
-                     "slip_days": health.slip_days, "reasons": list(health.reasons)})
-    rows.sort(key=lambda r: (not r["stalled"], -r["slip_days"], r["account"]))
-    return rows
+            "account": deal.account if deal else "", "deal": deal.name if deal else "",
+            "amount": deal.amount if deal else None}
 
 
 def _exercise_rows(ws: "Workspace", rep_id: str) -> list[dict[str, Any]]:
@@ -324,24 +389,52 @@ def _median(values: Iterable[float | None]) -> float | None:
 
 
 def team_data(reps: list[dict[str, Any]], since: date, until: date) -> dict[str, Any]:
-    """Team medians of every headline figure and skill, over the reps with calls in the period."""
+    """The team's medians of every headline figure and skill, its totals, what each figure is compared with
+    (`benchmark`), and the largest deal risk of any rep (what "who to coach first" measures against).
+
+    Call figures are the median over the reps with calls in the period; deal figures over the reps with
+    deals (open at the end of the period, or closed in it); the win rate is the team's own.
+    """
     active = [r for r in reps if r["counts"]["calls"]]
+    with_deals = [r for r in reps if r["figures"].get("open_deals") is not None]
     skills: dict[str, dict[str, Any]] = {}
     for rep in active:
         for skill in rep["skills"]:
             skills.setdefault(skill["id"], {"label": skill["label"], "values": []})["values"].append(skill["score"])
+    medians = {key: _median(r["figures"].get(key) for r in active) for key in CALL_KEYS}
+    medians.update({key: _median(r["figures"].get(key) for r in with_deals) for key in DEAL_KEYS})
+    won = sum(r["deals"]["won"]["count"] for r in reps)
+    lost = sum(r["deals"]["lost"]["count"] for r in reps)
+    team_rate = won / (won + lost) if won + lost else None
     return {
         "period": {"since": since.isoformat(), "until": until.isoformat()},
         "reps": len(reps),
         "active_reps": len(active),
-        "medians": {key: _median(r["figures"][key] for r in active) for key in FIGURES},
+        "deal_reps": len(with_deals),
+        "closing_reps": sum(1 for r in reps if r["figures"].get("win_rate") is not None),
+        "medians": medians,
+        # What a rep's figure is compared with: the median rep's, except the win rate, which is the whole team's
+        # (won of all its closed deals): a median of rates over a handful of deals each says little.
+        "benchmark": {**medians, "win_rate": team_rate},
         "skills": {cid: _median(s["values"]) for cid, s in skills.items()},
+        "totals": {
+            "pipeline": sum(r["deals"]["open"]["amount"] for r in reps),
+            "open_deals": sum(r["deals"]["open"]["count"] for r in reps),
+            "won_amount": sum(r["deals"]["won"]["amount"] for r in reps),
+            "won_deals": won, "lost_deals": lost, "win_rate": team_rate,
+            "at_risk_amount": sum(r["deals"]["at_risk"]["amount"] for r in reps),
+            "calls": sum(r["counts"]["calls"] for r in reps),
+        },
+        "most_at_risk": {"amount": max((r["deals"]["at_risk"]["amount"] for r in reps), default=0.0),
+                         "count": max((r["deals"]["at_risk"]["count"] for r in reps), default=0)},
+        "empty_reps": [r["rep"]["rep_id"] for r in reps if r.get("empty")],
     }
 
 
 def compute_team(ws: "Workspace", since: date, until: date) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """Every rep's data and the team medians, in one process (the notebook's path when run on its own)."""
-    reps = {r.rep_id: compute_rep_data(ws, r.rep_id, since, until) for r in ws.reps()}
+    norms = team_stage_norms(ws)
+    reps = {r.rep_id: compute_rep_data(ws, r.rep_id, since, until, norms) for r in ws.reps()}
     return team_data(list(reps.values()), since, until), reps
 
 
@@ -396,7 +489,7 @@ def load_report(workspace_path: str | None, rep_id: str | None, since: str | Non
         if rep_id not in all_reps:
             ws.rep(rep_id)  # raises RecordNotFoundError naming the id
         return {"rep": all_reps[rep_id], "team": team, "note": note}
-    return {"rep": compute_rep_data(ws, rep_id, start, end), "team": team, "note": note}
+    return {"rep": compute_rep_data(ws, rep_id, start, end, team_stage_norms(ws)), "team": team, "note": note}
 
 
 def _read_json(path: Path) -> Any:

@@ -1,4 +1,4 @@
-"""The report period: by default the 12 weeks ending at the latest call date in the workspace."""
+"""The report period: by default the 12 weeks ending at the latest day the workspace's data speaks of."""
 
 from __future__ import annotations
 
@@ -23,19 +23,27 @@ def parse_day(value: Any, what: str) -> date | None:
                                 what="report period") from None
 
 
-def resolve_period(since: Any, until: Any, latest_call: date | None, weeks: int = DEFAULT_WEEKS) -> tuple[date, date]:
-    """(since, until) inclusive. Missing ends default to the `weeks` weeks ending at the latest call (or today)."""
+def resolve_period(since: Any, until: Any, latest: date | None, weeks: int = DEFAULT_WEEKS) -> tuple[date, date]:
+    """(since, until) inclusive. Missing ends default to the `weeks` weeks ending at `latest`, the latest day
+    the data speaks of (today only when the workspace has no data at all)."""
     start = parse_day(since, "since")
     end = parse_day(until, "until")
     span = timedelta(days=7 * weeks - 1)
     if end is None:
-        end = start + span if start is not None else (latest_call or date.today())
+        end = start + span if start is not None else (latest or date.today())
     if start is None:
         start = end - span
     if start > end:
         raise InvalidInputError({"since": f"The period starts ({start}) after it ends ({end}): swap the dates."},
                                 what="report period")
     return start, end
+
+
+def previous_period(since: date, until: date) -> tuple[date, date]:
+    """The period of the same length just before `since`..`until`: what the figures' changes compare with."""
+    days = (until - since).days + 1
+    end = since - timedelta(days=1)
+    return end - timedelta(days=days - 1), end
 
 
 def week_starts(since: date, until: date) -> list[date]:

@@ -72,13 +72,16 @@ def _exporter() -> Any:
     return _state["exporter"]
 
 
-def compute_rep(workspace_path: str, rep_id: str, since: str, until: str) -> tuple[str, dict | None, str | None]:
-    """Phase one, in a worker: this rep's report data as plain JSON-able data, or a one-line error."""
+def compute_rep(workspace_path: str, rep_id: str, since: str, until: str,
+                norms: dict[str, float] | None = None) -> tuple[str, dict | None, str | None]:
+    """Phase one, in a worker: this rep's report data as plain JSON-able data, or a one-line error.
+
+    `norms` are the team's usual days per stage, worked out once by the parent for every rep."""
     from .metrics import compute_rep_data, open_cached_workspace
 
     try:
         ws = open_cached_workspace(workspace_path)
-        return rep_id, compute_rep_data(ws, rep_id, since, until), None
+        return rep_id, compute_rep_data(ws, rep_id, since, until, norms), None
     except Exception as exc:  # one rep's bad data must not stop the others; its notebook run shows the error
         error = one_line(exc)
         print(f"scoring rep {rep_id!r} failed: {error}", file=sys.stderr, flush=True)  # the worker log
