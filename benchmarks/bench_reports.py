@@ -3,10 +3,12 @@
 Builds a 200-rep sample workspace and prints, measured in the same run with the same worker count:
 the floor per notebook, callkit's time per report, their ratio (target <= 1.5x), the speed-up from 1 to
 2 workers (target >= 1.7x), the peak memory of a worker and of a kernel, the median report size, and
-where the time goes. Prints figures, not pass/fail.
+where the time goes. With --crm DEALS it also reports on a deals-only workspace shaped like a real CRM
+export (35 sales agents, two weekly snapshots, no calls: tests/crm_exports.py). Prints figures, not pass/fail.
 
     .venv/bin/python benchmarks/bench_reports.py --reps 20      # a subset: a few minutes on 2 cores
     .venv/bin/python benchmarks/bench_reports.py                # all 200 reps
+    .venv/bin/python benchmarks/bench_reports.py --reps 4 --crm 8800
 """
 
 from __future__ import annotations
@@ -104,6 +106,24 @@ def kernel_import_seconds() -> float:
     return min(runs)
 
 
+def crm_reports(tmp: Path, deals: int, workers: int) -> None:
+    """Reports on a deals-only workspace filled from a Maven-shaped export and its refresh a week later."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from crm_exports import maven_next_week, maven_pipeline
+
+    files = maven_pipeline(tmp / "crm", n=deals)
+    later = maven_next_week(files["deals"], tmp / "crm" / "next_week.csv")
+    with Workspace.create(tmp / "crm-ws") as ws:
+        for export in (files["deals"], later):
+            ws.import_files(export, reps=files["reps"], columns=files["columns"])
+    run = generate_reports(tmp / "crm-ws", tmp / "crm-out", workers=workers, progress=False)
+    sizes = [r.html_path.stat().st_size for r in run.results if r.html_path]
+    n = max(len(run.results), 1)
+    print(f"deals-only workspace ({deals} deals, {n} reps, no calls, {workers} workers): {run.seconds:.1f} s, "
+          f"{run.seconds / n:.3f} s per report; scoring the team {run.timings.get('score_team', 0):.2f} s; "
+          f"largest report {max(sizes, default=0) / 1024:.1f} KB; {len(run.failed)} failed")
+
+
 def _mean(values: list[float]) -> float:
     return statistics.fmean(values) if values else 0.0
 
@@ -114,6 +134,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=None, help="report on the first N reps only (default: all)")
     parser.add_argument("--workers", type=int, default=2, help="worker count to compare with the floor (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep the workspace and reports (default: delete them)")
+    parser.add_argument("--crm", type=int, default=0, metavar="DEALS",
+                        help="also report on a deals-only workspace shaped like a CRM export with this many deals")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="callkit-bench-"))
@@ -165,6 +187,9 @@ def main() -> None:
     print(f"  per report, inside a worker: execute {ours_exec:.3f} s (floor {floor_exec:.3f} s), "
           f"export {ours_export:.3f} s (floor {floor_export:.3f} s)")
     print(f"  kernel import of callkit.reports.metrics + render: {kernel_import_seconds():.3f} s")
+    if args.crm:
+        print()
+        crm_reports(tmp, args.crm, args.workers)
     if args.keep:
         print(f"\nfiles in {tmp}")
     else:

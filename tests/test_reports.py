@@ -799,4 +799,4 @@ def test_sample_reports_show_deals_changes_and_history(team_run: ReportRun) -> N
     assert any("the team usually moves on after" in t for t in pages.values()), "stage norms from the snapshots"
     index = text_of(team_run.index_path)
     assert "The team:" in index and "won (" in index and "win rate of" in index
-    assert " pts" in index and "+$" in index or "-$" in index, "changes against the previous period"
+    assert " pts" in index and ("+$" in index or "-$" in index), "changes against the previous period"

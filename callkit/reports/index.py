@@ -93,8 +93,9 @@ def _rows(team: Sequence["Rep"], rep_data: dict[str, dict[str, Any] | None], sta
         data = rep_data.get(rep.rep_id)
         status = entry["status"] if entry else "missing"
         priority = coaching_priority(data, team_figures)
-        if status == "failed":
-            priority = Priority(score=priority.score, reasons=["the report could not be built"] + priority.reasons[:1],
+        if status == "failed":  # first in the list whatever the figures say; the figures, when there are some, next
+            extra = priority.reasons[:1] if data is not None else []
+            priority = Priority(score=priority.score, reasons=["the report could not be built", *extra],
                                 parts=priority.parts)
         rows.append({"rep_id": rep.rep_id, "name": rep.name, "manager": rep.manager, "data": data, "status": status,
                      "entry": entry or {}, "priority": priority})
