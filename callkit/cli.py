@@ -41,6 +41,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     as_of = parse_day(args.as_of, "as-of")
     with Workspace.open(args.path) as ws:
         plan = ws.plan_import(args.deals, reps=args.reps, calls=args.calls, close_dates=args.close_dates,
+                              stage_changes=args.stage_changes,
                               columns=args.columns, as_of=as_of)
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "are created from the deal owners")
     p.add_argument("--calls", default=None, help="calls.csv (plans and debriefs)")
     p.add_argument("--close-dates", dest="close_dates", default=None, help="close_dates.csv (close-date history)")
+    p.add_argument("--stage-changes", dest="stage_changes", default=None, help="stage_changes.csv (stage history)")
     p.add_argument("--columns", default=None, metavar="MAP.yaml", help="mapping file: which column of the export "
                                                                         "holds which field, and what its stages mean")
     p.add_argument("--check", action="store_true", help="check the files and list every problem; import nothing")

@@ -28,7 +28,9 @@ from pydantic import BaseModel, ValidationError
 
 from . import csv_cells as cells
 from .exceptions import CsvImportError, WorkspaceError
-from .models import Call, CallPlan, CloseDateChange, Debrief, Deal, Learned, Rep, Research, friendly_errors
+from .models import (
+    Call, CallPlan, CloseDateChange, Debrief, Deal, Learned, Rep, Research, StageChange, friendly_errors,
+)
 from .process import SalesProcess
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,7 +102,12 @@ CLOSE_DATE_TABLE: tuple[Column, ...] = (
     Column("deal_id", required=True), Column("changed_on", required=True, **_DATE),
     Column("close_date", required=True, **_DATE),
 )
-TABLES = {"reps": REP_TABLE, "deals": DEAL_TABLE, "calls": CALL_TABLE, "close_dates": CLOSE_DATE_TABLE}
+STAGE_CHANGE_TABLE: tuple[Column, ...] = (
+    Column("deal_id", required=True), Column("changed_on", required=True, **_DATE), Column("stage", required=True),
+    Column("status"),
+)
+TABLES = {"reps": REP_TABLE, "deals": DEAL_TABLE, "calls": CALL_TABLE, "close_dates": CLOSE_DATE_TABLE,
+          "stage_changes": STAGE_CHANGE_TABLE}
 
 REP_COLUMNS = tuple(c.name for c in REP_TABLE)
 DEAL_COLUMNS = tuple(c.name for c in DEAL_TABLE)
@@ -108,6 +115,7 @@ PLAN_COLUMNS = tuple(c.name for c in PLAN_TABLE)
 DEBRIEF_COLUMNS = tuple(c.name for c in DEBRIEF_TABLE)
 CALL_COLUMNS = tuple(c.name for c in CALL_TABLE)
 CLOSE_DATE_COLUMNS = tuple(c.name for c in CLOSE_DATE_TABLE)
+STAGE_CHANGE_COLUMNS = tuple(c.name for c in STAGE_CHANGE_TABLE)
 REQUIRED = {kind: tuple(c.name for c in table if c.required) for kind, table in TABLES.items()}
 COLUMNS = {kind: tuple(c.name for c in table) for kind, table in TABLES.items()}
 _BOOL_COLUMNS = frozenset(c.name for c in CALL_TABLE if c.read is cells.parse_bool)
@@ -384,6 +392,27 @@ def read_close_dates(table: Table, deals_file: str, deal_ids: Iterable[str],
     return history
 
 
+def read_stage_changes(table: Table, deals_file: str, deal_ids: Iterable[str], process: SalesProcess,
+                       problems: "Problems | None" = None) -> dict[str, list[StageChange]]:
+    """A stage_changes.csv table: each deal's stage history (the stage it was seen at, and open/won/lost), in file order."""
+    known = set(deal_ids)
+
+    def one(row: Row) -> tuple[str, StageChange]:
+        deal_id = row.required("deal_id", "stage change")
+        if deal_id not in known:
+            raise row.error(f"the deal id {deal_id!r} is not in {deals_file} nor in the workspace.", "deal_id")
+        stage = _stage_id(row, process)
+        status = (row.raw("status") or "open").strip().lower()
+        if status not in ("open", "won", "lost"):
+            raise row.error(f"{row.raw('status')!r} is not a deal status: use open, won or lost.", "status")
+        return deal_id, StageChange(changed_on=row.required_date("changed_on", "stage change"), stage=stage, status=status)
+
+    history: dict[str, list[StageChange]] = {}
+    for deal_id, change in _collect(problems, table.rows, one):
+        history.setdefault(deal_id, []).append(change)
+    return history
+
+
 # -- writing ------------------------------------------------------------------------------------------
 
 def _cells(record: Any, table: Sequence[Column]) -> list[str]:
@@ -404,6 +433,12 @@ def _close_date_rows(deals: Iterable[Deal]) -> Iterator[list[str]]:
             yield [deal.deal_id, cells.format_date(change.changed_on), cells.format_date(change.close_date)]
 
 
+def _stage_change_rows(deals: Iterable[Deal]) -> Iterator[list[str]]:
+    for deal in deals:
+        for change in deal.stage_history:
+            yield [deal.deal_id, cells.format_date(change.changed_on), change.stage, change.status]
+
+
 def _write(path: Path, header: Sequence[str], rows: Iterable[list[str]]) -> None:
     # utf-8-sig: Excel opens the file with the right accents; callkit and pandas read it either way.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -413,15 +448,16 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[list[str]]) -> None
 
 
 def write_team(out_dir: str | Path, reps: Sequence[Rep], deals: Sequence[Deal], calls: Sequence[Call]) -> list[Path]:
-    """Write reps.csv, deals.csv, calls.csv and close_dates.csv into `out_dir` (created if needed)."""
+    """Write reps.csv, deals.csv, calls.csv, close_dates.csv and stage_changes.csv into `out_dir` (created if needed)."""
     out = Path(out_dir)
-    files = [out / "reps.csv", out / "deals.csv", out / "calls.csv", out / "close_dates.csv"]
+    files = [out / "reps.csv", out / "deals.csv", out / "calls.csv", out / "close_dates.csv", out / "stage_changes.csv"]
     try:
         out.mkdir(parents=True, exist_ok=True)
         _write(files[0], REP_COLUMNS, (_cells(r, REP_TABLE) for r in reps))
         _write(files[1], DEAL_COLUMNS, (_cells(d, DEAL_TABLE) for d in deals))
         _write(files[2], CALL_COLUMNS, (_call_row(c) for c in calls))
         _write(files[3], CLOSE_DATE_COLUMNS, _close_date_rows(deals))
+        _write(files[4], STAGE_CHANGE_COLUMNS, _stage_change_rows(deals))
     except OSError as exc:
         raise WorkspaceError(out, f"cannot write the CSV files to {out} ({exc.strerror or exc}).") from None
     return files

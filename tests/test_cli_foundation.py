@@ -94,7 +94,8 @@ def test_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "--calls", str(files["calls"]), "--close-dates", str(files["close_dates"]))
     code, out, err = run(capsys, "export", str(tmp_path / "ws"), "--out", str(tmp_path / "out"))
     assert code == 0 and err == ""
-    assert out == f"Exported 4 files to {tmp_path / 'out'}: reps.csv, deals.csv, calls.csv, close_dates.csv.\n"
+    assert out == (f"Exported 5 files to {tmp_path / 'out'}: reps.csv, deals.csv, calls.csv, close_dates.csv, "
+                   "stage_changes.csv.\n")
     assert "Zoë Müller" in (tmp_path / "out" / "reps.csv").read_text(encoding="utf-8-sig")
     code, _, err = run(capsys, "export", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out2"))
     assert code == 1 and "is not a callkit workspace" in err and not (tmp_path / "out2").exists()
@@ -112,7 +113,7 @@ def test_console_script_round_trip(tmp_path: Path) -> None:
     assert callkit("init", str(ws), "--sample", "--reps", "2").returncode == 0
     assert callkit("export", str(ws), "--out", str(csv_dir)).returncode == 0
     assert callkit("init", str(ws2)).returncode == 0
-    done = callkit("import", str(ws2), *(arg for kind in ("reps", "deals", "calls", "close-dates")
+    done = callkit("import", str(ws2), *(arg for kind in ("reps", "deals", "calls", "close-dates", "stage-changes")
                                        for arg in (f"--{kind}", str(csv_dir / f"{kind.replace('-', '_')}.csv"))))
     assert done.returncode == 0, done.stderr
     team = sample.make_sample_team(reps=2)

@@ -56,7 +56,8 @@ def ws(tmp_path: Path):
 def test_good_files_import(ws: Workspace, tmp_path: Path) -> None:
     summary = ws.import_csv(**write_files(tmp_path / "csv"))
     assert summary.counts == {"reps": 2, "deals": 2, "updated": 0, "unchanged": 0, "slipped": 0, "won": 0, "lost": 0,
-                              "disappeared": 0, "calls": 3, "plans": 1, "debriefs": 2, "close_dates": 2}
+                              "disappeared": 0, "calls": 3, "plans": 1, "debriefs": 2, "close_dates": 2,
+                              "stage_changes": 0}
     assert summary.warnings == []
     assert ws.rep("r01").name == "Zoë Müller" and ws.rep("r02").email is None
     deal = ws.deal("d001")
@@ -298,7 +299,7 @@ def test_numbers_and_outcomes() -> None:
 def test_export_writes_the_import_format(ws: Workspace, tmp_path: Path) -> None:
     ws.load_team(*make_team())
     files = ws.export_csv(tmp_path / "out")
-    assert [f.name for f in files] == ["reps.csv", "deals.csv", "calls.csv", "close_dates.csv"]
+    assert [f.name for f in files] == ["reps.csv", "deals.csv", "calls.csv", "close_dates.csv", "stage_changes.csv"]
     rows = list(csv.DictReader(io.StringIO(files[2].read_text(encoding="utf-8-sig"))))
     first = next(r for r in rows if r["call_id"] == "c0001")
     assert first["date"] == "2026-03-10" and first["agenda_agreed"] == "yes" and first["outcome"] == "advance"
@@ -348,3 +349,30 @@ def test_export_import_round_trip_of_won_lost_and_blank_deals(tmp_path: Path) ->
                   close_date=date(2026, 6, 15), closed_on=date(2026, 5, 2), lost_reason="Budget frozen; maybe Q3"),
              Deal(deal_id="d005", rep_id="r02", name="Fleet pilot", stage="prospect")]
     _round_trip((reps, deals, calls), tmp_path)
+
+
+def test_stage_changes_file_is_the_stage_history(ws: Workspace, tmp_path: Path) -> None:
+    files = write_files(tmp_path / "csv")
+    moves = tmp_path / "csv" / "stage_changes.csv"
+    moves.write_text("deal_id,changed_on,stage,status\nd001,2026-01-12,Qualify,\nd001,2026-03-02,discover,open\n",
+                     encoding="utf-8")
+    summary = ws.import_csv(**files, stage_changes=moves)
+    assert summary.counts["stage_changes"] == 2
+    assert [(s.changed_on, s.stage, s.status) for s in ws.deal("d001").stage_history] == [
+        (date(2026, 1, 12), "qualify", "open"), (date(2026, 3, 2), "discover", "open")]
+
+
+@pytest.mark.parametrize(("row", "says"), [
+    ("d999,2026-01-12,qualify,open", "row 2, column 'deal_id': the deal id 'd999' is not in deals.csv"),
+    ("d001,2026-01-12,qualify,closed", "row 2, column 'status': 'closed' is not a deal status: use open, won or lost."),
+    ("d001,2026-01-12,discovery,open", "row 2, column 'stage': 'discovery' is not a stage"),
+    ("d001,12th Jan,qualify,open", "row 2, column 'changed_on'"),
+])
+def test_a_bad_stage_change_row_names_it_and_imports_nothing(ws: Workspace, tmp_path: Path, row: str, says: str) -> None:
+    files = write_files(tmp_path / "csv")
+    moves = tmp_path / "csv" / "stage_changes.csv"
+    moves.write_text(f"deal_id,changed_on,stage,status\n{row}\n", encoding="utf-8")
+    with pytest.raises(CsvImportError) as info:
+        ws.import_csv(**files, stage_changes=moves)
+    assert says in str(info.value) and "stage_changes.csv" in str(info.value)
+    assert ws.deals() == []

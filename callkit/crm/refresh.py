@@ -60,6 +60,8 @@ class ImportPlan:
     calls: list[Call] = field(default_factory=list)
     history: dict[str, list[CloseDateChange]] = field(default_factory=dict)  # for deals already in the workspace
     close_date_rows: int = 0  # rows of close_dates.csv, for new and known deals
+    stage_history: dict[str, list[StageChange]] = field(default_factory=dict)  # stage_changes.csv, for known deals
+    stage_change_rows: int = 0
     disappeared: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
@@ -82,6 +84,7 @@ class ImportPlan:
             "plans": sum(c.plan is not None for c in self.calls),
             "debriefs": sum(c.debrief is not None for c in self.calls),
             "close_dates": self.close_date_rows,
+            "stage_changes": self.stage_change_rows,
         }
 
 
@@ -188,7 +191,8 @@ def _same(a: Deal, b: Deal) -> bool:
 
 def plan_import(deals: str | Path, process: SalesProcess, existing: Existing, *, reps: str | Path | None = None,
                 calls: str | Path | None = None, close_dates: str | Path | None = None,
-                columns: str | Path | None = None, as_of: date | None = None, today: date | None = None) -> ImportPlan:
+                stage_changes: str | Path | None = None, columns: str | Path | None = None, as_of: date | None = None,
+                today: date | None = None) -> ImportPlan:
     """Read and check every file; collect every problem; change nothing."""
     from .. import csv_io  # callkit's own calls.csv and close_dates.csv
 
@@ -232,7 +236,7 @@ def plan_import(deals: str | Path, process: SalesProcess, existing: Existing, *,
         plan.warnings.append(f"{counted(owners, 'rep')} added from the deal owners ({shown}"
                              + (", ..." if owners > 5 else "") + ").")
     plan.disappeared = sorted(i for i in existing.last_snapshot - seen if i in existing.deals and existing.deals[i].is_open)
-    if calls or close_dates:
+    if calls or close_dates or stage_changes:
         owners = {index.get(o, o) for o in deal_export.owners.values()}  # an unknown owner is reported once, at the deal
         known = csv_io.KnownIds(reps={r.rep_id for r in all_reps} | {r.rep_id for r in plan.new_reps} | owners,
                                 deal_reps={**{i: d.rep_id for i, d in existing.deals.items()},
@@ -253,6 +257,15 @@ def plan_import(deals: str | Path, process: SalesProcess, existing: Existing, *,
                 if deal.deal_id in history:
                     deal.close_date_history = history.pop(deal.deal_id)
             plan.history = history
+        if stage_changes:
+            table = csv_io.read_table(stage_changes, "stage_changes")
+            plan.warnings += table.warnings
+            moves = csv_io.read_stage_changes(table, files["deals"], known.deal_reps, process, problems)
+            plan.stage_change_rows = sum(len(h) for h in moves.values())
+            for deal in plan.new_deals:
+                if deal.deal_id in moves:
+                    deal.stage_history = moves.pop(deal.deal_id)
+            plan.stage_history = moves
     return plan
 
 
@@ -284,7 +297,8 @@ def summary_lines(plan: ImportPlan, workspace: str, check: bool) -> list[str]:
         f"{n['updated']:,} updated, {n['unchanged']:,} unchanged, {n['slipped']:,} slipped, {n['won']:,} won, "
         f"{n['lost']:,} lost, {n['disappeared']:,} disappeared; {counted(n['reps'], 'new rep')}"
         + (f"; {counted(n['calls'], 'call')} ({n['plans']:,} planned, {n['debriefs']:,} debriefed)" if n["calls"] else "")
-        + (f"; {counted(n['close_dates'], 'close-date change')}" if n["close_dates"] else "") + "."
+        + (f"; {counted(n['close_dates'], 'close-date change')}" if n["close_dates"] else "")
+        + (f"; {counted(n['stage_changes'], 'stage change')}" if n["stage_changes"] else "") + "."
     ]
     if plan.disappeared:
         shown = ", ".join(plan.disappeared[:10]) + (", ..." if len(plan.disappeared) > 10 else "")
