@@ -145,3 +145,18 @@ class ReportError(CallkitError):
         self.rep_id = rep_id
         self.problem = problem
         super().__init__(f"Report for rep {rep_id!r} failed: {problem}")
+
+
+class EditConflictError(CallkitError):
+    """A save that would overwrite someone else's newer version of a plan or debrief (two coaches at once).
+
+    `theirs` is the version now in the workspace, so the page can show both and let the coach choose;
+    nothing was written.
+    """
+
+    def __init__(self, kind: str, call_id: str, theirs: object, problem: str):
+        self.kind = kind
+        self.call_id = call_id
+        self.theirs = theirs
+        self.problem = problem
+        super().__init__(problem)

@@ -117,11 +117,39 @@ class Deal(_Model):
 
 
 class Attendee(_Model):
-    """Someone in the meeting, with their role (e.g. 'CFO', 'economic buyer', 'our SE')."""
+    """Someone in the meeting, with their role (e.g. 'CFO', 'economic buyer', 'our SE') and, optionally, their email.
+
+    The email address goes into the calendar invitation. It is read forgivingly: spaces, a 'mailto:' in front,
+    angle brackets and a name in front ('Priya Shah <priya@acme.com>') are fine; blank means none.
+    """
 
     name: str = Field(min_length=1)
     role: str = ""
     side: Literal["client", "us"] = "client"
+    email: str | None = None
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _email_address(cls, value: Any) -> Any:
+        from pydantic_core import PydanticCustomError
+
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise PydanticCustomError("email", "write an address like priya@acme.com")
+        text = value.strip().rstrip(".,;").strip()
+        if text.lower().startswith("mailto:"):
+            text = text[len("mailto:"):].strip()
+        if not text:
+            return None
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            return validate_email(text, check_deliverability=False, allow_display_name=True).normalized
+        except EmailNotValidError:
+            raise PydanticCustomError(
+                "email", "'{text}' is not an address like priya@acme.com", {"text": text}
+            ) from None
 
 
 class Research(_Model):
@@ -244,6 +272,15 @@ class ExerciseResult(_Model):
     feedback: str = ""
     answered_at: datetime | None = None
     attempt: int = Field(default=1, ge=1)  # the rep's round through the workbook (1 = first time)
+    # One honest score (callkit.exercises.figures computes these; rows saved before them read as unknown/False):
+    try_number: int = Field(default=1, ge=1)  # this item's n-th check in this round
+    after_help: bool = False  # checked after an earlier feedback had shown the answer
+    reveals_key: bool = False  # this feedback showed the answer (the right label, the coach's version, ...)
+    first_passed: bool | None = None  # the item's first try in this round passed
+    first_score: float | None = Field(default=None, ge=0, le=1)  # the score of that first try
+    best_passed: bool = False  # passed by now without help
+    best_score: float | None = Field(default=None, ge=0, le=1)  # the best score by now, tries after help not counted
+    retry: bool = False  # answered in a "Retry the ones I missed" round
 
 
 # -- plain-English validation errors ---------------------------------------------------------------

@@ -23,7 +23,9 @@ from pydantic_core import to_json
 
 from .csv_io import ImportSummary, write_team
 from .datafiles import packaged_text
-from .exceptions import InvalidInputError, NotAWorkspaceError, RecordNotFoundError, SchemaVersionError, WorkspaceError
+from .exceptions import (
+    EditConflictError, InvalidInputError, NotAWorkspaceError, RecordNotFoundError, SchemaVersionError, WorkspaceError,
+)
 from .models import Call, CallPlan, CloseDateChange, Deal, Debrief, ExerciseResult, Rep, build
 from .process import SalesProcess
 from .schema import MIGRATIONS, REQUIRED_TABLES, SCHEMA_SQL, SCHEMA_VERSION, V1_TABLES
@@ -40,6 +42,18 @@ PROCESS_NAME = "process.yaml"
 BUSY_TIMEOUT_MS = 30_000
 
 __all__ = ["Workspace", "ImportSummary", "DB_NAME", "PROCESS_NAME"]
+
+
+ANY_VERSION = object()  # save_plan / save_debrief without a version check (imports, scripts)
+
+
+def _when(record: Any, verb: str = "") -> str:
+    """' at 10:42' (or ', saved at 10:42') from a plan's or debrief's updated_at, or ''."""
+    stamp = getattr(record, "updated_at", None)
+    if stamp is None:
+        return ""
+    return f"{', ' + verb if verb else ''} at {stamp:%H:%M}" if stamp.date() == date.today() else \
+        f"{', ' + verb if verb else ''} on {stamp:%d %b %Y at %H:%M}"
 
 
 def _now() -> str:
@@ -174,6 +188,13 @@ class Workspace:
         if self._process is None:
             self._process = SalesProcess.from_yaml(self.path / PROCESS_NAME)
         return self._process
+
+    @property
+    def settings(self) -> "WorkspaceSettings":
+        """The workspace's settings (time zone, ...) from settings.yaml in its folder; defaults without the file."""
+        from .settings import WorkspaceSettings
+
+        return WorkspaceSettings.for_folder(self.path)
 
     # -- plumbing ----------------------------------------------------------------------------------
     @property
@@ -381,19 +402,55 @@ class Workspace:
             else:
                 self._upsert_debriefs(conn, [call.debrief])
 
-    def save_plan(self, plan: CallPlan) -> None:
-        """Insert or replace a plan; creates (or moves) its call from the plan's call id, deal, rep and date."""
+    def save_plan(self, plan: CallPlan, *, replaces: CallPlan | None | object = ANY_VERSION) -> None:
+        """Insert or replace a plan; creates (or moves) its call from the plan's call id, deal, rep and date.
+
+        `replaces` is the version the page opened (None for a new plan): when the plan in the workspace is no
+        longer that version, someone else saved meanwhile and EditConflictError (with their version) is raised,
+        writing nothing. A new plan is also refused when the deal already has another open planned call (planned,
+        not debriefed) on the same date: a deal never gets two of them.
+        """
         with self._write() as conn:
             self._require(conn, "deal", plan.deal_id)
             self._require(conn, "rep", plan.rep_id)
+            if replaces is not ANY_VERSION:
+                self._check_version(conn, "plan", plan.call_id, replaces)
+            self._check_one_open_plan(conn, plan)
             self._upsert_call(conn, _CallRow(plan.call_id, plan.deal_id, plan.rep_id, plan.call_date.isoformat()))
             self._upsert_plans(conn, [plan])
 
-    def save_debrief(self, debrief: Debrief) -> None:
-        """Insert or replace a debrief; its call must exist (RecordNotFoundError otherwise)."""
+    def save_debrief(self, debrief: Debrief, *, replaces: Debrief | None | object = ANY_VERSION) -> None:
+        """Insert or replace a debrief; its call must exist (RecordNotFoundError otherwise). `replaces` as in
+        save_plan: a debrief saved by someone else since the page opened it raises EditConflictError."""
         with self._write() as conn:
             self._require(conn, "call", debrief.call_id)
+            if replaces is not ANY_VERSION:
+                self._check_version(conn, "debrief", debrief.call_id, replaces)
             self._upsert_debriefs(conn, [debrief])
+
+    def _check_version(self, conn: sqlite3.Connection, kind: str, call_id: str, expected: Any) -> None:
+        model = CallPlan if kind == "plan" else Debrief
+        row = conn.execute(f"SELECT json FROM {kind}s WHERE call_id = ?", (call_id,)).fetchone()
+        current = self._stored(model, row[0], call_id) if row else None
+        if current == expected:
+            return
+        if current is None:
+            raise EditConflictError(kind, call_id, None, f"This {kind} was deleted by someone else since you opened it: "
+                                    "save it again to keep yours.")
+        raise EditConflictError(kind, call_id, current, f"Someone else saved this {kind}{_when(current)} since you opened "
+                                "it: compare the two versions and choose which one to keep.")
+
+    def _check_one_open_plan(self, conn: sqlite3.Connection, plan: CallPlan) -> None:
+        row = conn.execute(
+            "SELECT p.json, c.call_id FROM calls c JOIN plans p ON p.call_id = c.call_id "
+            "LEFT JOIN debriefs d ON d.call_id = c.call_id "
+            "WHERE c.deal_id = ? AND c.date = ? AND c.call_id != ? AND d.call_id IS NULL ORDER BY c.call_id LIMIT 1",
+            (plan.deal_id, plan.call_date.isoformat(), plan.call_id)).fetchone()
+        if row is not None:
+            theirs = self._stored(CallPlan, row[0], row[1])
+            raise EditConflictError("plan", row[1], theirs, f"This deal already has a planned call on "
+                                    f"{plan.call_date.isoformat()}{_when(theirs, 'saved')}: compare the two plans and "
+                                    "choose which one to keep.")
 
     def record_close_date(self, deal_id: str, close_date: date | str, changed_on: date | str | None = None) -> None:
         """A new forecast close date: appended to the deal's history and made its current close date."""
@@ -408,6 +465,128 @@ class Workspace:
         with self._write() as conn:
             self._require(conn, "deal", deal_id)
             conn.execute("UPDATE deals SET stage = ? WHERE deal_id = ?", (stage, deal_id))
+
+    # -- deal actions: move, won, lost, reopened (one transaction each, kept in the deal's stage history) ---------
+    def move_deal(self, deal_id: str, stage: str, on: date | str | None = None, *, seen: Deal | None = None) -> Deal:
+        """Move an open deal to another stage of the process on `on` (today by default); returns the deal as saved.
+
+        The move is recorded in the deal's stage history the way a re-import records one (the first change also
+        records where the deal stood before). `seen` is the deal as the page showed it: when the workspace holds
+        another version (someone else moved or closed it, or an import did), DealChangedError is raised and nothing
+        is written. An unknown stage raises UnknownStageError; a closed deal must be reopened first.
+        """
+        self._check_stage(stage)
+        return self._change_deal(deal_id, "move", on, seen, stage=stage)
+
+    def close_deal(self, deal_id: str, status: str, on: date | str | None = None, reason: str | None = None, *,
+                   seen: Deal | None = None) -> Deal:
+        """Mark an open deal won or lost on `on` (today by default); a lost deal needs the reason it was lost (its
+        `lost_reason`), a won deal has none; returns the deal as saved.
+
+        A won deal moves to the last stage of the process and a lost one keeps its stage, as an import of a CRM's
+        Closed Won / Closed Lost does; the change is recorded in the stage history. `seen` as in move_deal.
+        """
+        if status not in ("won", "lost"):
+            raise InvalidInputError({"status": f"A deal is closed as won or lost, not {status!r}."}, what="deal")
+        return self._change_deal(deal_id, status, on, seen, reason=reason if status == "lost" else None)
+
+    def reopen_deal(self, deal_id: str, stage: str | None = None, on: date | str | None = None, *,
+                    seen: Deal | None = None) -> Deal:
+        """Reopen a deal closed by mistake on `on` (today by default), in `stage` or else the stage it was in
+        before it closed; its closed date and reason are cleared; returns the deal as saved. `seen` as in move_deal."""
+        if stage is not None:
+            self._check_stage(stage)
+        return self._change_deal(deal_id, "reopen", on, seen, stage=stage)
+
+    def stage_norms(self) -> dict[str, float]:
+        """The team's usual days in each stage (`callkit.deals.stage_norms` over every deal's stage history).
+
+        Read straight from the stage history (no Deal records are built) and kept until the history changes,
+        so opening deal after deal on the coaching page stays quick on a CRM export of thousands of deals.
+        """
+        from types import SimpleNamespace
+
+        from .deals import stage_norms
+
+        with self._read() as conn:
+            key = (conn.execute("SELECT COUNT(*), MAX(id) FROM stage_changes").fetchone()[:],
+                   conn.execute("SELECT COUNT(*), MAX(created), MIN(created) FROM deals").fetchone()[:])
+            cached = getattr(self, "_stage_norms_cache", None)
+            if cached is not None and cached[0] == key:
+                return dict(cached[1])
+            created = {r[0]: r[1] for r in conn.execute("SELECT deal_id, created FROM deals")}
+            rows = conn.execute("SELECT deal_id, changed_on, stage, status FROM stage_changes ORDER BY deal_id, id")
+            history: dict[str, list[SimpleNamespace]] = {}
+            for deal_id, changed_on, stage, status in rows:
+                history.setdefault(deal_id, []).append(
+                    SimpleNamespace(changed_on=date.fromisoformat(changed_on), stage=stage, status=status))
+        norms = stage_norms(SimpleNamespace(stage_history=changes, created=date.fromisoformat(created[deal_id])
+                                            if created.get(deal_id) else None) for deal_id, changes in history.items())
+        self._stage_norms_cache = (key, norms)
+        return dict(norms)
+
+    def _change_deal(self, deal_id: str, action: str, on: date | str | None, seen: Deal | None,
+                     stage: str | None = None, reason: str | None = None) -> Deal:
+        from .crm.refresh import _update  # how a re-import records a change of stage: both write the same history
+        from .deals import DealChangedError, stage_before_closing
+        from .models import StageChange
+        from .ui.markup import long_date
+
+        day = build(StageChange, {"changed_on": on or date.today(), "stage": stage or "-"}).changed_on
+        reason = " ".join((reason or "").split()) or None
+        with self._write() as conn:
+            old = self.deal(deal_id)
+            if seen is not None and self._deal_state(seen) != self._deal_state(old):
+                where = (f"now in {self.process.stage(old.stage).name}" if old.is_open and self.process.has_stage(old.stage)
+                         else f"now {old.status}")
+                raise DealChangedError(self.path, deal_id, old, f"Someone else changed this deal since the page showed "
+                                       f"it ({where}): check it as it is now and try again.")
+            problem = self._deal_action_problem(old, action, stage, reason, day, long_date)
+            if problem:
+                raise InvalidInputError(dict([problem]), what="deal")
+            if action == "move":
+                new = old.model_copy(update={"stage": stage})
+            elif action == "reopen":
+                new = old.model_copy(update={"stage": stage or stage_before_closing(old), "status": "open",
+                                             "closed_on": None, "lost_reason": None})
+            else:
+                new = old.model_copy(update={"stage": self.process.stages[-1].id if action == "won" else old.stage,
+                                             "status": action, "closed_on": day, "lost_reason": reason})
+            row = conn.execute("SELECT MIN(i.as_of) FROM snapshot_deals s JOIN imports i ON i.import_id = s.import_id "
+                               "WHERE s.deal_id = ?", (deal_id,)).fetchone()
+            change = _update(new, old, day, date.fromisoformat(row[0]) if row and row[0] else None)
+            conn.execute("UPDATE deals SET stage = ?, status = ?, closed_on = ?, lost_reason = ? WHERE deal_id = ?",
+                         (new.stage, new.status, _iso(new.closed_on), new.lost_reason, deal_id))
+            conn.executemany("INSERT INTO stage_changes (deal_id, changed_on, stage, status) VALUES (?, ?, ?, ?)",
+                             [(deal_id, s.changed_on.isoformat(), s.stage, s.status)
+                              for s in (change.baseline_stage, change.stage_change) if s is not None])
+            return self.deal(deal_id)
+
+    @staticmethod
+    def _deal_state(deal: Deal) -> tuple[Any, ...]:
+        """What a deal action changes: a page that saw another state than the workspace holds is stale."""
+        return (deal.stage, deal.status, deal.closed_on, deal.lost_reason,
+                [(s.changed_on, s.stage, s.status) for s in deal.stage_history])
+
+    def _deal_action_problem(self, deal: Deal, action: str, stage: str | None, reason: str | None, day: date,
+                             long_date: Any) -> tuple[str, str] | None:
+        """(field, one sentence) when the action cannot be done on this deal as it stands, else None."""
+        name = (lambda sid: self.process.stage(sid).name if self.process.has_stage(sid) else sid)
+        if action == "reopen" and deal.is_open:
+            return "status", "This deal is already open."
+        if action in ("move", "won", "lost") and not deal.is_open:
+            verb = "moving it to another stage" if action == "move" else f"marking it {action}"
+            return "status", f"This deal is already {deal.status}: reopen it before {verb}."
+        if action == "move" and stage == deal.stage:
+            return "stage", f"The deal is already in {name(stage)}: choose another stage."
+        if action == "lost" and not reason:
+            return "reason", "Say why the deal was lost (for example: chose a competitor, no budget, no decision)."
+        if deal.created is not None and day < deal.created:
+            return "on", f"The date cannot be before the deal was created ({long_date(deal.created)})."
+        last = max((s.changed_on for s in deal.stage_history), default=None)
+        if last is not None and day < last:
+            return "on", f"The date cannot be before the deal's last change of stage ({long_date(last)})."
+        return None
 
     def load_team(
         self,
@@ -581,9 +760,9 @@ class Workspace:
 
     # -- imports: CSV and CRM exports, weekly snapshots -------------------------------------------------
     def plan_import(self, deals: str | Path, *, reps: str | Path | None = None, calls: str | Path | None = None,
-                    close_dates: str | Path | None = None, columns: str | Path | None = None,
-                    as_of: date | None = None) -> "ImportPlan":
-        """Read and check an import (a deals export, and optionally reps, calls, close dates, a mapping file)
+                    close_dates: str | Path | None = None, stage_changes: str | Path | None = None,
+                    columns: str | Path | None = None, as_of: date | None = None) -> "ImportPlan":
+        """Read and check an import (a deals export, and optionally reps, calls, close dates, stage changes, a mapping file)
         against this workspace; every problem is collected in the plan's `problems`; nothing is written."""
         from .crm.refresh import Existing, plan_import
 
@@ -598,7 +777,7 @@ class Workspace:
                     "GROUP BY s.deal_id")},
             )
         return plan_import(deals, self.process, existing, reps=reps, calls=calls, close_dates=close_dates,
-                           columns=columns, as_of=as_of)
+                           stage_changes=stage_changes, columns=columns, as_of=as_of)
 
     def apply_import(self, plan: "ImportPlan") -> None:
         """Write a checked import in one transaction: new and changed reps, new and updated deals with their
@@ -633,6 +812,9 @@ class Workspace:
                 self._upsert_debriefs(conn, [c.debrief for c in plan.calls if c.debrief is not None])
                 if plan.history:
                     self._append_history(conn, plan.history)
+                conn.executemany("INSERT INTO stage_changes (deal_id, changed_on, stage, status) VALUES (?, ?, ?, ?)",
+                                 [(i, s.changed_on.isoformat(), s.stage, s.status)
+                                  for i, moves in plan.stage_history.items() for s in moves])
                 cursor = conn.execute("INSERT INTO imports (as_of, imported_at, source, summary) VALUES (?, ?, ?, ?)",
                                       (plan.as_of.isoformat(), _now(), json.dumps(plan.source), json.dumps(plan.summary)))
                 conn.executemany("INSERT INTO snapshot_deals (import_id, deal_id, stage, status, close_date, amount) "
@@ -642,20 +824,22 @@ class Workspace:
                                             "or saved at the same time): run the import again.") from None
 
     def import_files(self, deals: str | Path, *, reps: str | Path | None = None, calls: str | Path | None = None,
-                     close_dates: str | Path | None = None, columns: str | Path | None = None,
-                     as_of: date | None = None) -> "ImportPlan":
+                     close_dates: str | Path | None = None, stage_changes: str | Path | None = None,
+                     columns: str | Path | None = None, as_of: date | None = None) -> "ImportPlan":
         """Import a CRM export or callkit's CSV files, all or nothing: check everything, then write it in one
         transaction. Deals already in the workspace are updated; the import is kept as a dated snapshot."""
-        plan = self.plan_import(deals, reps=reps, calls=calls, close_dates=close_dates, columns=columns, as_of=as_of)
+        plan = self.plan_import(deals, reps=reps, calls=calls, close_dates=close_dates, stage_changes=stage_changes,
+                                columns=columns, as_of=as_of)
         self.apply_import(plan)
         return plan
 
     def import_csv(self, reps: str | Path | None = None, deals: str | Path | None = None,
-                   calls: str | Path | None = None, close_dates: str | Path | None = None) -> ImportSummary:
+                   calls: str | Path | None = None, close_dates: str | Path | None = None,
+                   stage_changes: str | Path | None = None) -> ImportSummary:
         """callkit's own CSV files (see import_files): what was imported, and the warnings."""
         if deals is None:
             raise InvalidInputError({"deals": "An import needs a deals file."}, what="import")
-        plan = self.import_files(deals, reps=reps, calls=calls, close_dates=close_dates)
+        plan = self.import_files(deals, reps=reps, calls=calls, close_dates=close_dates, stage_changes=stage_changes)
         return ImportSummary(counts=plan.summary, warnings=plan.warnings)
 
     def snapshots(self) -> list[dict[str, Any]]:
@@ -672,7 +856,7 @@ class Workspace:
         return date.fromisoformat(row[0]) if row and row[0] else None
 
     def export_csv(self, out_dir: str | Path) -> list[Path]:
-        """Write reps.csv, deals.csv, calls.csv and close_dates.csv (the import format) into out_dir."""
+        """Write reps.csv, deals.csv, calls.csv, close_dates.csv and stage_changes.csv (the import format) into out_dir."""
         with self._read():
             reps, deals, calls = self.reps(), self.deals(), self.calls()
         return write_team(out_dir, reps, deals, calls)

@@ -107,9 +107,10 @@ def odd_ws(sample_ws_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
         add_rep_with_plan(ws, "zoë åsa 1", "Zoë Åsa", 3)
         add_rep_with_plan(ws, "broken", "Bea Broken", 4)
         ws.add_rep(Rep(rep_id="quiet", name="Quinn Quiet"))
-        for item, passed in (("a", True), ("b", False), ("a", False), ("a", True)):  # the latest answer counts
+        for item, passed in (("a", True), ("b", False), ("a", False), ("a", True)):  # first tries: a right, b missed
             ws.save_exercise_result(ExerciseResult(rep_id="007", workbook="01_advance_or_continuation", item_id=item,
-                                                   answer="advance", score=1.0 if passed else 0.0, passed=passed))
+                                                   answer=SCRIPT if item == "b" else "advance",
+                                                   score=1.0 if passed else 0.0, passed=passed))
     with sqlite3.connect(path / "callkit.sqlite") as conn:  # one rep's plan no longer parses: bad data
         conn.execute("UPDATE plans SET json = '{\"call_id\": 42}' WHERE call_id = 'cx40'")
     return path
@@ -221,6 +222,8 @@ def test_rep_ids_stay_strings_and_file_names_stay_inside(odd_run: ReportRun) -> 
     text = " ".join("".join(parse(result(odd_run, "007").html_path).text).split())
     assert "Rep id 007" in text
     assert "Exercise progress" in text and "Advance or continuation?" in text
+    assert "Right first time" in text and "First-try accuracy" in text and "Items missed at the first try" in text
+    assert SCRIPT in text and SCRIPT not in result(odd_run, "007").html_path.read_text(encoding="utf-8")
     assert "Exercise progress" not in "".join(parse(result(odd_run, "quiet").html_path).text)
     assert not (odd_run.out_dir.parent / "evil.html").exists()
     task = _task("007", "Bond", Path("/w"), DAY, DAY, Path("/c"), Path("/n.ipynb"), Path("/o"), Path("/t"))

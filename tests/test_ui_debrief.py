@@ -146,10 +146,14 @@ def test_next_plan_questions_fall_back_to_the_blank_topics():
 
 def test_prefill_adds_to_a_draft_already_started(ws):
     deal, _ = open_call_deal(ws)
-    ws.save_draft(f"plan:{deal.deal_id}", {"values": {"objective": "Priya books the pilot", "questions": "Who signs?"}})
-    values = prefill_next_plan(ws, deal, ["Who signs?", "What budget is set aside for this?"], today=TODAY)
+    assert prefill_next_plan(ws, deal, ["Who signs?"], "browser-1", today=TODAY) is None  # no draft: nothing written
+    assert ws.load_draft(f"plan:{deal.deal_id}:browser-1") is None
+    ws.save_draft(f"plan:{deal.deal_id}:browser-1",
+                  {"values": {"objective": "Priya books the pilot", "questions": "Who signs?"}})
+    values = prefill_next_plan(ws, deal, ["Who signs?", "What budget is set aside for this?"], "browser-1", today=TODAY)
     assert values["objective"] == "Priya books the pilot"
     assert values["questions"] == "Who signs?\nWhat budget is set aside for this?"
+    assert ws.load_draft(f"plan:{deal.deal_id}:browser-2") is None  # another browser's draft is untouched
 
 
 def test_call_choices_and_default(ws):

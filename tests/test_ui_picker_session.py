@@ -119,9 +119,11 @@ def test_open_session_with_an_unknown_deal_reports_it(fresh_ws_path):
 
 
 def test_session_keeps_the_tabs_in_step(ws):
-    deal = next(d for d in ws.deals() if all(c.debrief for c in ws.calls(deal_id=d.deal_id)))
+    deal = next(d for d in ws.deals() if d.is_open and all(c.debrief for c in ws.calls(deal_id=d.deal_id)))
     page = CoachingSession(ws, deal_id=deal.deal_id, today=TODAY)
+    tabs_before = list(page.tabs.children)
     plan_form = page.plan_form
+    page.tabs.selected_index = 1
     plan_form.controls["objective"].value = "Priya agrees to a pilot on two depots by 4 December"
     plan_form.controls["agenda"].value = "Your goals\nPilot scope"
     plan_form.update_scorecard()
@@ -129,6 +131,8 @@ def test_session_keeps_the_tabs_in_step(ws):
     plan = plan_form.save()
     assert plan is not None
     assert plan.call_id in page.timeline.calls.value  # the saved plan shows in the history
+    assert page.tabs.selected_index == 1 and list(page.tabs.children) == tabs_before  # the coach stays on the plan
+    assert "Saved the plan" in plan_form.status.value
     debrief_form = page.debrief_form
     assert debrief_form.call.call_id == plan.call_id  # and waits for its debrief
     debrief_form.controls["outcome"].value = "continuation"
@@ -138,6 +142,6 @@ def test_session_keeps_the_tabs_in_step(ws):
     assert page.plan_form.values["questions"]
     assert "Wed 30 Jun 2027" in page.picker.card.value
     # switching deals rebuilds the tabs
-    other = next(d for d in ws.deals() if d.deal_id != deal.deal_id)
+    other = next(d for d in ws.deals() if d.deal_id != deal.deal_id and d.is_open)
     page.picker.select(deal_id=other.deal_id)
     assert page.deal.deal_id == other.deal_id and page.plan_form.deal.deal_id == other.deal_id

@@ -30,7 +30,7 @@ def deal_without_open_call(ws):
     """A deal whose calls are all debriefed: the form opens on a new plan."""
     for deal in ws.deals():
         calls = ws.calls(deal_id=deal.deal_id)
-        if calls and upcoming_call(calls) is None and ws.load_draft(f"plan:{deal.deal_id}") is None:
+        if calls and upcoming_call(calls) is None and ws.load_draft(f"plan:{deal.deal_id}:local") is None:
             return deal
     pytest.skip("the sample team has no deal without an open call")
 
@@ -165,9 +165,11 @@ def test_the_draft_survives_recreating_the_form(ws):
     again = PlanForm(ws, deal, today=TODAY)
     assert again.values["objective"] == "Priya books the CFO meeting"
     assert again.values["call_date"] == date(2026, 12, 2)
-    assert again.values["attendees"] == [{"name": "Priya Shah", "role": "COO", "side": "client"}]
+    assert again.values["attendees"] == [{"name": "Priya Shah", "role": "COO", "email": "", "side": "client"}]
     assert again.values["planned_steps"] == [step]
     assert "Restored" in again.heading.value
+    other_browser = PlanForm(ws, deal, today=TODAY, browser="another-coach")
+    assert other_browser.values["objective"] == "" and "Restored" not in other_browser.heading.value
 
 
 def test_plan_values_round_trip(ws):

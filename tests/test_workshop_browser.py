@@ -39,6 +39,9 @@ def test_plan_a_call_in_the_browser(fresh_ws_path):
             page.get_by_text("2. Plan the next call").click()
             page.locator(".ck-objective textarea").fill(SELLER_OBJECTIVE)
             page.wait_for_selector('.ck-score-body [data-code*="objective"]', timeout=30_000)
+            page.wait_for_function(  # the scorecard has caught up with what was typed (it quotes the rep's words)
+                "s => document.querySelector('.ck-scorecard').innerText.includes(s)", arg=SELLER_OBJECTIVE,
+                timeout=30_000)
             seller_total = total(page)
             suggestion = page.locator(".ck-suggestion").inner_text().strip()
             assert suggestion and suggestion != SELLER_OBJECTIVE

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -394,7 +394,7 @@ def _append_plans(path: str, rep_id: str, deal_id: str, prefix: str, n: int, sta
     with Workspace.open(path) as ws:
         for i in range(n):
             ws.save_plan(CallPlan(call_id=f"{prefix}{i:03d}", deal_id=deal_id, rep_id=rep_id,
-                                  call_date=date(2026, 5, 1 + i % 28), objective=f"Plan {i} by {rep_id}"))
+                                  call_date=date(2026, 5, 1) + timedelta(days=i), objective=f"Plan {i} by {rep_id}"))
 
 
 def _take_call_ids(path: str, count: int, start, out) -> None:
@@ -454,3 +454,127 @@ def test_create_with_the_sample_team(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="at least 1 rep"):
         Workspace.create(tmp_path / "none", sample=True, reps=0)
     assert not (tmp_path / "none").exists()
+
+
+# -- deal actions: move, won, lost, reopened ----------------------------------------------------------------
+
+def _stage_rows(ws: Workspace) -> int:
+    return ws._db.execute("SELECT COUNT(*) FROM stage_changes").fetchone()[0]
+
+
+def _imported_as(tmp_path: Path, name: str, edit, as_of: date) -> Deal:
+    """d001 after a re-import of the team's deals.csv with `edit` applied to its row: what an import records."""
+    import csv
+
+    with Workspace.create(tmp_path / name) as other:
+        other.load_team(*make_team())
+        out = tmp_path / f"{name}-csv"
+        other.export_csv(out)
+        rows = list(csv.DictReader((out / "deals.csv").open(encoding="utf-8-sig")))
+        for row in rows:
+            if row["deal_id"] == "d001":
+                edit(row)
+        with (out / "deals.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        other.import_files(out / "deals.csv", as_of=as_of)
+        return other.deal("d001")
+
+
+def test_move_deal_records_the_stage_history_as_an_import_does(team_ws: Workspace, tmp_path: Path) -> None:
+    seen = team_ws.deal("d001")
+    moved = team_ws.move_deal("d001", "validate", on=date(2026, 4, 20), seen=seen)
+    assert moved == team_ws.deal("d001") and moved.stage == "validate" and moved.is_open
+    assert [(s.changed_on, s.stage, s.status) for s in moved.stage_history] == [
+        (date(2026, 1, 12), "discover", "open"), (date(2026, 4, 20), "validate", "open")]  # from creation, then the move
+    imported = _imported_as(tmp_path, "twin", lambda row: row.update(stage="validate"), date(2026, 4, 20))
+    assert imported.stage_history == moved.stage_history
+    from callkit.deals import stage_entered
+
+    assert stage_entered(moved) == date(2026, 4, 20)
+    later = team_ws.move_deal("d001", "propose", on="2026-05-02")
+    assert len(later.stage_history) == 3 and later.stage_history[-1].changed_on == date(2026, 5, 2)
+
+
+def test_close_deal_won_and_lost_and_reopen(team_ws: Workspace, tmp_path: Path) -> None:
+    lost = team_ws.close_deal("d001", "lost", on=date(2026, 4, 20), reason="  Chose  Sensio ")
+    assert (lost.status, lost.stage, lost.closed_on, lost.lost_reason) == ("lost", "discover", date(2026, 4, 20),
+                                                                          "Chose Sensio")
+    imported = _imported_as(tmp_path, "twin", lambda row: row.update(status="lost", closed_on="2026-04-20",
+                                                                     lost_reason="Chose Sensio"), date(2026, 4, 20))
+    assert imported.stage_history == lost.stage_history and imported.status == "lost"
+    reopened = team_ws.reopen_deal("d001", on=date(2026, 4, 22))
+    assert (reopened.status, reopened.stage, reopened.closed_on, reopened.lost_reason) == ("open", "discover", None, None)
+    assert reopened.stage_history[-1] == lost.stage_history[-1].model_copy(
+        update={"changed_on": date(2026, 4, 22), "status": "open"})
+    won = team_ws.close_deal("d001", "won", on=date(2026, 4, 30))
+    assert (won.status, won.stage, won.lost_reason) == ("won", "close", None)
+    back = team_ws.reopen_deal("d001", on=date(2026, 5, 1))
+    assert back.stage == "discover"  # the stage it was in before it was won
+    elsewhere = team_ws.reopen_deal(team_ws.close_deal("d002", "won", on=date(2026, 5, 1)).deal_id, stage="negotiate",
+                                    on=date(2026, 5, 2))
+    assert elsewhere.stage == "negotiate" and elsewhere.is_open
+
+
+@pytest.mark.parametrize("action, problem", [
+    (lambda ws: ws.move_deal("d001", "pilot"), "Unknown stage 'pilot': use one of prospect"),
+    (lambda ws: ws.move_deal("d999", "validate"), "There is no deal with id 'd999'"),
+    (lambda ws: ws.move_deal("d001", "discover"), "The deal is already in Discover: choose another stage."),
+    (lambda ws: ws.close_deal("d001", "lost"), "Say why the deal was lost"),
+    (lambda ws: ws.close_deal("d001", "lost", reason="   "), "Say why the deal was lost"),
+    (lambda ws: ws.close_deal("d001", "closed", reason="x"), "A deal is closed as won or lost, not 'closed'."),
+    (lambda ws: ws.reopen_deal("d001"), "This deal is already open."),
+    (lambda ws: ws.move_deal("d001", "validate", on="soon"), "The change date must be a date like 2026-03-14."),
+    (lambda ws: ws.move_deal("d001", "validate", on=date(2025, 12, 1)), "before the deal was created (Mon 12 Jan 2026)"),
+])
+def test_deal_actions_refuse_with_one_sentence_and_write_nothing(team_ws: Workspace, action, problem: str) -> None:
+    before, rows = team_ws.deal("d001"), _stage_rows(team_ws)
+    with pytest.raises((InvalidInputError, UnknownStageError, RecordNotFoundError)) as caught:
+        action(team_ws)
+    message = str(caught.value)
+    assert problem in message and message.count(". ") == 0 and message.endswith(".")
+    assert team_ws.deal("d001") == before and _stage_rows(team_ws) == rows
+
+
+def test_a_closed_deal_must_be_reopened_before_it_moves_or_closes_again(team_ws: Workspace) -> None:
+    team_ws.close_deal("d001", "won", on=date(2026, 4, 20))
+    with pytest.raises(InvalidInputError, match="This deal is already won: reopen it before moving it to another stage."):
+        team_ws.move_deal("d001", "validate", on=date(2026, 4, 21))
+    with pytest.raises(InvalidInputError, match="This deal is already won: reopen it before marking it lost."):
+        team_ws.close_deal("d001", "lost", on=date(2026, 4, 21), reason="Changed their mind")
+    with pytest.raises(InvalidInputError, match=r"cannot be before the deal's last change of stage \(Mon 20 Apr 2026\)"):
+        team_ws.reopen_deal("d001", on=date(2026, 4, 1))
+
+
+def test_a_stale_page_cannot_overwrite_a_newer_change(team_ws: Workspace, tmp_path: Path) -> None:
+    from callkit.deals import DealChangedError
+
+    page = team_ws.deal("d001")
+    with Workspace.open(team_ws.path) as other_coach:
+        other_coach.move_deal("d001", "solution", on=date(2026, 4, 10), seen=other_coach.deal("d001"))
+    rows = _stage_rows(team_ws)
+    for write in (lambda: team_ws.move_deal("d001", "validate", on=date(2026, 4, 20), seen=page),
+                  lambda: team_ws.close_deal("d001", "lost", on=date(2026, 4, 20), reason="No budget", seen=page)):
+        with pytest.raises(DealChangedError, match=r"changed this deal since the page showed it \(now in Solution\)") as caught:
+            write()
+        assert isinstance(caught.value, WorkspaceError) and caught.value.theirs == team_ws.deal("d001")
+    assert team_ws.deal("d001").stage == "solution" and _stage_rows(team_ws) == rows
+    assert team_ws.move_deal("d001", "validate", on=date(2026, 4, 20), seen=team_ws.deal("d001")).stage == "validate"
+
+
+def test_stage_norms_read_from_the_history_match_the_deals_and_follow_a_move(team_ws: Workspace,
+                                                                             sample_ws_path: Path) -> None:
+    from callkit.deals import stage_norms
+    from callkit.models import StageChange
+
+    with Workspace.open(sample_ws_path) as sample:  # only read
+        assert sample.stage_norms() and sample.stage_norms() == stage_norms(sample.deals())
+    start = date(2026, 2, 1)
+    for n, days in enumerate((10, 20, 30)):
+        team_ws.add_deal(Deal(deal_id=f"n{n}", rep_id="r01", name="x", stage="solution", created=start, stage_history=[
+            StageChange(changed_on=start, stage="discover"),
+            StageChange(changed_on=start + timedelta(days=days), stage="solution")]))
+    assert team_ws.stage_norms() == {"discover": 20.0} == stage_norms(team_ws.deals())
+    team_ws.move_deal("d001", "solution", on=date(2026, 3, 14))  # in Discover since it was created on 12 Jan: 61 days
+    assert team_ws.stage_norms() == {"discover": 25.0} == stage_norms(team_ws.deals())

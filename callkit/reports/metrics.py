@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..process import SalesProcess
     from ..workspace import Workspace
 
-ADVANCES = ("advance", "order")
 QUOTE_LIMIT = 280
 TOP_POINTS = 3
 NO_PLAN_CODE = "report.no_plan"
@@ -100,9 +99,7 @@ def default_period(ws: "Workspace", since: Any = None, until: Any = None) -> tup
 
 def team_stage_norms(ws: "Workspace") -> dict[str, float]:
     """The team's usual days in each stage, from every deal in the workspace (what "stuck" is measured against)."""
-    from ..deals import stage_norms
-
-    return stage_norms(ws.deals())
+    return ws.stage_norms()
 
 
 # -- one rep ---------------------------------------------------------------------------------------
@@ -145,10 +142,13 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _call_figures(calls: list["Call"], scores: dict[str, Any]) -> dict[str, Any]:
-    """The call-plan figures of a list of calls (scores: call id -> PlanScore of the planned ones)."""
+    """The call-plan figures of a list of calls (scores: call id -> PlanScore of the planned ones); an "advance"
+    without a dated client commitment is not counted as one (the same rule as the debrief form and deal health)."""
+    from ..scoring.debrief import counts_as_advance
+
     planned = [c for c in calls if c.plan is not None]
     debriefed = [c for c in calls if c.debrief is not None]
-    advanced = [c for c in debriefed if c.outcome in ADVANCES]
+    advanced = [c for c in debriefed if counts_as_advance(c.debrief)]
     return {
         "calls": len(calls),
         "plan_share": _share(len(planned), len(calls)),
@@ -210,6 +210,7 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any,
     `norms` are the team's usual days per stage (`team_stage_norms`); computed from the workspace when left out.
     """
     from ..deals import deal_health
+    from ..scoring.debrief import counts_as_advance
     from ..scoring.objective import assess_objective
     from ..scoring.plan import Rubric, score_plan
 
@@ -228,7 +229,7 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any,
 
     planned = [c for c in calls if c.plan is not None]
     debriefed = [c for c in calls if c.debrief is not None]
-    advanced = [c for c in debriefed if c.outcome in ADVANCES]
+    advanced = [c for c in debriefed if counts_as_advance(c.debrief)]
     scores = {c.call_id: score_plan(c.plan, process=process, rubric=rubric, stage=_plan_stage(c.plan, process))
               for c in (*before, *calls) if c.plan is not None}
 
@@ -249,7 +250,7 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any,
             bucket["plan_scores"].append(scores[c.call_id].total)
         if c.debrief is not None:
             bucket["debriefed"] += 1
-            bucket["advances"] += c.outcome in ADVANCES
+            bucket["advances"] += counts_as_advance(c.debrief)
     for bucket in trend:
         bucket["planned"] = len(bucket["plan_scores"])
         bucket["plan_score"] = _mean(bucket.pop("plan_scores"))
@@ -275,7 +276,8 @@ def compute_rep_data(ws: "Workspace", rep_id: str, since: Any, until: Any,
         "empty": not (activity["calls"] or activity["created"] or activity["closed"] or activity["moved"]),
         "last_call": last_call.isoformat() if last_call else None,
         "days_since_last_call": (end - last_call).days if last_call else None,
-        "exercises": _exercise_rows(ws, rep_id),
+        "exercises": (exercises := _exercises(ws, rep_id))["workbooks"],
+        "exercises_missed": exercises["missed"],
         "stalled_deals": now["summary"]["hygiene"]["stalled"]["count"],
         "slipping_deals": now["summary"]["hygiene"]["slipping"]["count"],
     }
@@ -348,36 +350,13 @@ def _example(call: "Call", deals: dict[str, Any]) -> dict[str, Any]:
             "amount": deal.amount if deal else None}
 
 
-def _exercise_rows(ws: "Workspace", rep_id: str) -> list[dict[str, Any]]:
-    """Per workbook: items tried, items whose latest answer passed, average latest score, last activity."""
-    latest: dict[str, dict[str, Any]] = defaultdict(dict)
-    last_seen: dict[str, str] = {}
-    for result in ws.exercise_results(rep_id=rep_id):  # oldest first: later attempts replace earlier ones
-        latest[result.workbook][result.item_id] = result
-        if result.answered_at is not None:
-            last_seen[result.workbook] = max(last_seen.get(result.workbook, ""), result.answered_at.date().isoformat())
-    rows = []
-    for workbook, items in sorted(latest.items()):
-        title, total = _workbook_info(workbook, ws.path)
-        rows.append({"workbook": workbook, "title": title, "tried": len(items), "total": total,
-                     "passed": sum(1 for r in items.values() if r.passed),
-                     "score": _mean([r.score for r in items.values()]), "last": last_seen.get(workbook)})
-    return rows
+def _exercises(ws: "Workspace", rep_id: str) -> dict[str, Any]:
+    """The rep's exercise figures, exactly as the workbooks' own progress line and summary show them (one
+    function computes them all): per workbook answered, right first time, first-try accuracy, passed, passed
+    after help; and the items missed at the first try, with the rep's answers."""
+    from ..exercises.figures import report_data
 
-
-def _workbook_info(workbook: str, workspace: Path) -> tuple[str, int | None]:
-    """(title, number of items) of a workbook: its own when it can be read, else 'Sharpen the objective', None."""
-    try:
-        from ..exercises.items import load_workbook
-
-        book = load_workbook(workbook, workspace=workspace)
-        return str(book.title or workbook), len(book.items)
-    except Exception:  # a workbook callkit does not ship, or an items file a coach broke: still show progress
-        words = workbook.split("_")
-        if words and words[0].isdigit():
-            words = words[1:]
-        text = " ".join(words).strip() or workbook
-        return text[:1].upper() + text[1:], None
+    return report_data(ws.exercise_results(rep_id=rep_id), workspace=ws.path)
 
 
 # -- the team --------------------------------------------------------------------------------------

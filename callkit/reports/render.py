@@ -533,14 +533,28 @@ def exercises(report: dict[str, Any]) -> Section | None:
     if not rows:
         return None
     body = "".join(
-        f"<tr><td>{_e(r['title'])}</td><td class=\"ck-num\">{_of(r['tried'], r.get('total'))}</td>"
+        f"<tr><td>{_e(r['title'])}</td><td class=\"ck-num\">{_of(r['answered'], r.get('total'))}</td>"
+        f"<td class=\"ck-num\">{r['first_try']}</td>"
+        f"<td class=\"ck-num\">{_percent(r['accuracy'])}</td>"
         f"<td class=\"ck-num\">{r['passed']}</td>"
-        f"<td class=\"ck-num\">{_percent(r['score'])}</td>"
+        f"<td class=\"ck-num\">{r['passed_after_help']}</td>"
         f"<td class=\"ck-num\">{human_date(r['last'])}</td></tr>" for r in rows)
+    missed = report["rep"].get("exercises_missed") or []
+    missed_html = ""
+    if missed:
+        items = "".join(
+            f"<tr><td>{_e(m['title'])}</td><td>{_e(m['item'])}</td><td>{_e(m['first_answer'] or '-')}</td>"
+            f"<td>{_e(m['last_answer'] or '-')}</td><td>{_e(m['status'])}</td></tr>" for m in missed)
+        missed_html = ("<h3>Items missed at the first try</h3><table><thead><tr><th>Workbook</th><th>Item</th>"
+                       "<th>First answer</th><th>Latest answer</th><th>Now</th></tr></thead>"
+                       f"<tbody>{items}</tbody></table>")
     return Section(
-        "<h2>Exercise progress</h2><p>The self-paced workbooks: your latest answer to each item counts.</p><table><thead><tr><th>Workbook</th><th class=\"ck-num\">Items tried</th>"
-        "<th class=\"ck-num\">Passed</th><th class=\"ck-num\">Average score</th><th class=\"ck-num\">Last answer</th>"
-        f"</tr></thead><tbody>{body}</tbody></table>", "exercises")
+        "<h2>Exercise progress</h2><p>The self-paced workbooks, counted as the workbooks count them: right first "
+        "time, and passed (an answer checked after the feedback showed the key counts as passed after help)."
+        "</p><table><thead><tr><th>Workbook</th><th class=\"ck-num\">Answered</th>"
+        "<th class=\"ck-num\">Right first time</th><th class=\"ck-num\">First-try accuracy</th>"
+        "<th class=\"ck-num\">Passed</th><th class=\"ck-num\">Passed after help</th>"
+        f"<th class=\"ck-num\">Last answer</th></tr></thead><tbody>{body}</tbody></table>{missed_html}", "exercises")
 
 
 def _of(count: int, total: int | None) -> str:

@@ -55,8 +55,40 @@ def close_date_before(deal: Deal, call_date: date | None, after: date) -> date |
     return history[i - 1].close_date if i > 0 else None
 
 
+def has_dated_commitment(debrief: Debrief) -> bool:
+    """True when at least one of the client's commitments says who does it and by when."""
+    return any(c.is_dated for c in debrief.commitments)
+
+
+def unbacked_advance(debrief: Debrief | None) -> bool:
+    """True when a call is marked 'advance' but no client commitment says who does it and by when.
+
+    Such a call is a continuation in disguise: the debrief form flags it, the debrief score loses the
+    'consistent' check, and deal health counts it as a continuation.
+    """
+    return debrief is not None and debrief.outcome == "advance" and not has_dated_commitment(debrief)
+
+
+def counts_as_advance(debrief: Debrief | None) -> bool:
+    """Whether a debriefed call counts as an advance in the deal's story: the one rule callkit uses everywhere.
+
+    An order always counts (the client bought); an 'advance' counts only with a dated client commitment (a
+    who and a by-when), because without one it is a continuation. No debrief, a continuation or a no-sale
+    never counts. Deal health (advance chain, days since the last advance, stalled) and the debrief form use
+    this; reports should too: `counts_as_advance(call.debrief)` instead of `call.outcome in ("advance", "order")`.
+    """
+    if debrief is None:
+        return False
+    return debrief.outcome == "order" or (debrief.outcome == "advance" and has_dated_commitment(debrief))
+
+
+def counted_outcome(debrief: Debrief) -> str:
+    """The outcome a call counts as: its own, except an 'advance' without a dated client commitment, a continuation."""
+    return "continuation" if unbacked_advance(debrief) else debrief.outcome
+
+
 def _outcome(c: CriterionBuilder, debrief: Debrief, plan: CallPlan | None) -> bool:
-    likely_continuation = debrief.outcome == "advance" and not any(x.is_dated for x in debrief.commitments)
+    likely_continuation = unbacked_advance(debrief)
     if debrief.outcome in ("continuation", "no_sale") and debrief.best_met:
         variant = "met_but_no_advance_plan" if plan is not None and plan.objective else "met_but_no_advance"
         c.check("consistent", False, variant, objective=quote(plan.objective) if plan is not None else "")

@@ -42,12 +42,12 @@ DEBRIEF_CHECKS: dict[str, tuple[str, ...]] = {
     "close_date": ("held",),
 }
 DEAL_MESSAGES = ("slips", "monthly_slips", "continuations", "no_advance", "never_advanced", "stalled", "past_close_date",
-                 "stuck", "quiet")
+                 "stuck", "quiet", "no_next_meeting", "single_threaded", "unbacked_advances", "headline")
 
 # Names a message may quote with {name}; anything else is a typo a coach should hear about.
 PLACEHOLDERS = frozenset(
     "objective fallback value count times steps questions date agreed_on call_date stage implied suggestion next "
-    "missing unknown before after days path dates since why cap items usual".split()
+    "missing unknown before after days path dates since why cap items usual ago who status".split()
 )
 _TEXT_KEYS_NOT_TEMPLATES = {"label", "severity", "source"}
 QUOTE_LIMIT = 80
@@ -529,6 +529,18 @@ def quote_list(texts: Iterable[str], limit: int = 3) -> str:
     return ", ".join(items[:limit]) + more
 
 
+def compression_levels(rubric: Rubric | None = None) -> tuple[int, int]:
+    """(good, excellent): how many next activities make a call's compression good or excellent (rubric.yaml)."""
+    rubric = rubric or Rubric.default()
+    levels = rubric.plan["compression"].extra.get("levels")
+    good = levels.get("good") if isinstance(levels, dict) else None
+    excellent = levels.get("excellent") if isinstance(levels, dict) else None
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in (good, excellent)) or good >= excellent:
+        raise RubricError(rubric.source, "plan.criteria.compression.levels needs whole numbers good and excellent, "
+                                         "good below excellent (e.g. {good: 3, excellent: 5}).")
+    return good, excellent
+
+
 def _compression(c: CriterionBuilder, plan: CallPlan, stage: str | None, process: SalesProcess,
                  rubric: Rubric) -> int:
     steps, follow_ups = _steps(plan, process, rubric)
@@ -549,8 +561,8 @@ def _compression(c: CriterionBuilder, plan: CallPlan, stage: str | None, process
     if count == 0:  # the purpose finding explains the missing levels
         c.covered("good")
         c.covered("excellent")
-    elif c.check("good", count >= 3, hint=hint, count=count, steps=quote_list(steps), next=nxt):
-        c.check("excellent", count >= 5, hint=hint, count=count, next=nxt)
+    elif c.check("good", count >= compression_levels(rubric)[0], hint=hint, count=count, steps=quote_list(steps), next=nxt):
+        c.check("excellent", count >= compression_levels(rubric)[1], hint=hint, count=count, next=nxt)
     else:
         c.covered("excellent")
     return count

@@ -93,8 +93,9 @@ def deal_card_html(deal: Deal, rep: Rep | None, process: SalesProcess) -> str:
     ]
     if deal.lost_reason:
         rows.append(("Why lost", esc(deal.lost_reason)))
-    cells = "".join(f"<tr><td class='ck-muted'>{k}</td><td><b>{v}</b></td></tr>" for k, v in rows)
-    return f'<div class="ck-card ck-deal-card"><table>{cells}</table></div>'
+    cells = "".join(f'<span class="ck-fact"><span class="ck-muted">{k}</span> <b>{v}</b></span>' for k, v in rows)
+    return (f'<div class="ck-card ck-deal-card" style="display:flex;flex-wrap:wrap;gap:4px 22px;padding:6px 12px">'
+            f"{cells}</div>")
 
 
 class DealPicker(widgets.VBox):

@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ..exceptions import InvalidInputError
+from ..exceptions import EditConflictError, InvalidInputError
 from ..models import Call, Debrief, Deal
 from ..scoring.english import counted
 from .debrief_values import (
@@ -19,8 +19,10 @@ from .debrief_values import (
     debrief_form_errors, debrief_to_values, default_call, new_debrief_values, next_plan_questions, prefill_next_plan,
     scoring_debrief,
 )
+from .conflict import ConflictPanel, differences
+from .dates import DateField, date_errors
 from .draft import DraftKeeper, as_date, debrief_draft_key
-from .events import Debouncer, guarded
+from .events import Debouncer, contains, guarded
 from .fields import LabeledField, classed, textarea
 from .markup import esc, findings_html, long_date, status_html
 from .plan_values import step_options
@@ -29,10 +31,16 @@ from .scorecard import total_band
 from .timeline import OUTCOME_LABELS
 
 COMMITMENT_COLUMNS = (
-    Column("who", "Who", placeholder="Priya", width="140px"),
-    Column("what", "What", placeholder="introduces us to the CFO", width="270px"),
+    Column("who", "Who", placeholder="e.g. Priya", width="140px"),
+    Column("what", "What", placeholder="e.g. introduces us to the CFO", width="270px"),
     Column("by", "By when", kind="date", width="160px"),
 )
+COMPARED = {  # the fields shown side by side when two coaches saved the same debrief
+    "outcome": "How it ended", "commitments": "Client commitments", "follow_ups": "Our follow-ups",
+    **{f"learned_{k}": v for k, v in LEARNED_LABELS.items()}, "completed_steps": "Process steps done",
+    "next_call": "Next call", "close_date_after": "Forecast close date", "notes": "Notes",
+    "best_met": "Objective met", "fallback_met": "Fallback met",
+}
 
 
 # -- the widget ------------------------------------------------------------------------------------
@@ -40,7 +48,7 @@ class DebriefForm(widgets.VBox):
     """Debrief one call of a deal, with its score and the advance flag; drafts kept as the coach types."""
 
     def __init__(self, store: DebriefStore, deal: Deal, calls: Sequence[Call], today: date | None = None,
-                 score_delay: float = 0.3, draft_delay: float = 1.0):
+                 score_delay: float = 0.05, draft_delay: float = 1.0, browser: str = "local"):
         self.store = store
         self.deal = deal
         self.process = store.process
@@ -48,6 +56,9 @@ class DebriefForm(widgets.VBox):
         self.calls = {c.call_id: c for c in calls}
         self.score: Any = None
         self.flag: str | None = None
+        self.browser = browser
+        self.opened: Debrief | None = None  # the saved debrief this page started from (None: a new one)
+        self._theirs: Debrief | None = None
         self._loading = False
         self._save_listeners: list[Callable[[Debrief, dict], None]] = []
         self.draft: DraftKeeper | None = None
@@ -66,15 +77,15 @@ class DebriefForm(widgets.VBox):
         self.call_dropdown.observe(guarded(lambda ch: self.choose_call(ch["new"]), self.report), names="value")
         self.plan_info = widgets.HTML("")
         self.controls: dict[str, widgets.Widget] = {
-            "call_date": widgets.DatePicker(layout=widgets.Layout(width="200px")),
+            "call_date": DateField(today=self.today, layout=widgets.Layout(width="200px")),
             "outcome": widgets.ToggleButtons(options=[(OUTCOME_LABELS[o], o) for o in OUTCOME_HELP], value=None,
                                              tooltips=list(OUTCOME_HELP.values())),
             "best_met": widgets.Checkbox(description="The objective was met", indent=False),
             "fallback_met": widgets.Checkbox(description="At least the fallback was met", indent=False),
-            "commitments": RowsEditor(COMMITMENT_COLUMNS, add_label="Add a commitment"),
-            "follow_ups": RowsEditor(COMMITMENT_COLUMNS, add_label="Add a follow-up"),
-            "next_call": widgets.DatePicker(layout=widgets.Layout(width="200px")),
-            "close_date_after": widgets.DatePicker(layout=widgets.Layout(width="200px")),
+            "commitments": RowsEditor(COMMITMENT_COLUMNS, add_label="Add a commitment", today=self.today),
+            "follow_ups": RowsEditor(COMMITMENT_COLUMNS, add_label="Add a follow-up", today=self.today),
+            "next_call": DateField(today=self.today, layout=widgets.Layout(width="200px")),
+            "close_date_after": DateField(today=self.today, layout=widgets.Layout(width="200px")),
             "notes": textarea(rows=3),
         }
         for name in LEARNED_FIELDS:
@@ -104,6 +115,8 @@ class DebriefForm(widgets.VBox):
         for control in self.controls.values():
             if isinstance(control, RowsEditor):
                 control.on_change(guarded(self._edited, self.report))
+            elif isinstance(control, DateField):  # "text" hears a date that cannot be used, too
+                control.observe(guarded(self._edited, self.report), names=["value", "text"])
             else:
                 control.observe(guarded(self._edited, self.report), names="value")
 
@@ -115,6 +128,14 @@ class DebriefForm(widgets.VBox):
         self.save_button.add_class("ck-save-debrief")
         self.save_button.on_click(guarded(lambda _b: self.save(), self.report))
         self.status = classed(widgets.HTML(""), "ck-debrief-status")
+        self.confirm_text = widgets.HTML("")
+        self.confirm_button = classed(widgets.Button(description="Save anyway", button_style="warning",
+                                                     layout=widgets.Layout(width="auto")), "ck-save-anyway")
+        self.confirm_button.on_click(guarded(lambda _b: self.save(confirmed=True), self.report))
+        self.confirm = classed(widgets.HBox([self.confirm_text, self.confirm_button],
+                                            layout=widgets.Layout(display="none")), "ck-confirm")
+        self.conflict = ConflictPanel("debrief")
+        self.conflict.on_choice(guarded(self.keep_mine, self.report), guarded(self.take_theirs, self.report))
 
         f = self.fields
         left = widgets.VBox(
@@ -124,7 +145,7 @@ class DebriefForm(widgets.VBox):
                 widgets.HTML('<h3 class="ck-section">What did you learn?</h3>'),
                 *[f[f"learned_{k}"] for k in LEARNED_FIELDS],
                 f["completed_steps"], f["follow_ups"], f["next_call"], f["close_date_after"], f["notes"],
-                widgets.HBox([self.save_button]), self.status,
+                widgets.HBox([self.save_button, self.status]), self.confirm, self.conflict,
             ],
             layout=widgets.Layout(width="58%", padding="0 16px 0 0"),
         )
@@ -146,14 +167,16 @@ class DebriefForm(widgets.VBox):
             self.call_dropdown.value = call_id  # observing calls back here
             return
         call = self.calls.get(call_id)
-        key = debrief_draft_key(call_id if call else f"{NEW_CALL}:{self.deal.deal_id}")
+        key = debrief_draft_key(call_id if call else f"{NEW_CALL}:{self.deal.deal_id}", self.browser)
         if self.draft is not None:
             self.draft.debouncer.flush()
         self.draft = DraftKeeper(self.store, key, lambda: {"values": self.values}, self._draft_delay)
         draft = self.draft.load()
         note = ""
+        self.opened = call.debrief if call else None
+        self._hide_questions()
         if draft:
-            values, note = draft.get("values", draft), "Restored what was typed before; it is not saved yet."
+            values, note = draft.get("values", draft), "Restored what you typed before in this browser; it is not saved yet."
         elif call and call.debrief:
             values = debrief_to_values(call.debrief, call.date)
         else:
@@ -173,7 +196,8 @@ class DebriefForm(widgets.VBox):
     @property
     def values(self) -> dict[str, Any]:
         """What the form holds now, as plain values."""
-        out = {name: control.value for name, control in self.controls.items()}
+        out = {name: control.kept_value if isinstance(control, DateField) else control.value
+               for name, control in self.controls.items()}
         out["completed_steps"] = [s for s, box in self.step_checks.items() if box.value]
         return out
 
@@ -185,8 +209,8 @@ class DebriefForm(widgets.VBox):
                 value = values.get(name)
                 if isinstance(control, RowsEditor):
                     control.set_value(value or [])
-                elif isinstance(control, widgets.DatePicker):
-                    control.value = as_date(value)
+                elif isinstance(control, DateField):
+                    control.value = value
                 elif isinstance(control, widgets.Checkbox):
                     control.value = bool(value)
                 elif name == "outcome":
@@ -212,10 +236,15 @@ class DebriefForm(widgets.VBox):
             self.step_checks[step] = box
         self.steps_box.children = list(self.step_checks.values())
 
-    def _edited(self, *_: Any) -> None:
+    def _edited(self, change: Any = None) -> None:
         if self._loading:
             return
+        owner = change.get("owner") if isinstance(change, dict) else getattr(change, "owner", None)
+        for field in self.fields.values():
+            if field.error_text and owner is not None and contains(field.control, owner):
+                field.clear_error()  # the coach is fixing it ("The outcome is required." goes once one is chosen)
         self.status.value = ""
+        self._hide_questions()
         if self.draft is not None:
             self.draft.changed()
         self.scorer.trigger()
@@ -256,12 +285,34 @@ class DebriefForm(widgets.VBox):
         self.score_body.value = findings_html(self.score.findings, empty="A complete debrief.") + gaps
         return self.score
 
-    def save(self) -> Debrief | None:
-        """Validate and save; record a moved close date; pre-fill the next plan. None (and errors shown) on a problem."""
+    def _hide_questions(self) -> None:
+        self.confirm.layout.display = "none"
+        self.conflict.hide()
+
+    def confirmations(self, values: Mapping[str, Any], call_date: date | None) -> list[str]:
+        """What to ask before saving: a debrief of a call dated in the future, a forecast close date in the past."""
+        asks = []
+        if call_date is not None and call_date > self.today:
+            asks.append(f"This call is dated {long_date(call_date)}, which is in the future: was it really held?")
+        after = as_date(values.get("close_date_after"))
+        if after is not None and after < self.today and after != self.deal.close_date:
+            asks.append(f"The forecast close date {long_date(after)} is in the past: is that the date they will decide?")
+        return asks
+
+    def save(self, confirmed: bool = False) -> Debrief | None:
+        """Validate and save; record a moved close date; pre-fill the next plan. None (and errors shown) on a problem.
+
+        A date that looks wrong (see `confirmations`) is asked about first: nothing is saved until the coach
+        presses "Save anyway". A debrief saved by someone else meanwhile is shown beside this one (keep_mine /
+        take_theirs).
+        """
         call = self.call
         values = self.values
         call_id = call.call_id if call else self.store.new_call_id(self.deal.deal_id)
         call_date = call.date if call else as_date(values.get("call_date"))
+        if date_errors(self.controls):  # each box shows its own sentence; a bad date is never saved as "no date"
+            self.status.value = status_html("Not saved yet: fix the dates marked in red.", "error")
+            return None
         try:
             debrief = build_debrief(values, call_id)
             if call_date is None:
@@ -274,12 +325,58 @@ class DebriefForm(widgets.VBox):
                 self.fields.get(name, self.fields["outcome"]).show_error(message)
             self.status.value = status_html("Not saved yet: fix what is marked in red.", "error")
             return None
-        debrief = debrief.model_copy(update={"updated_at": datetime.now().replace(microsecond=0)})
+        asks = [] if confirmed else self.confirmations(values, call_date)
+        if asks:
+            self.confirm_text.value = status_html(" ".join(asks), "error")
+            self.confirm.layout.display = ""
+            self.status.value = status_html("Not saved yet: check the date.", "error")
+            return None
+        return self._write(debrief, call, call_date, self.opened)
+
+    def keep_mine(self) -> Debrief | None:
+        """After a refused save: save this page's debrief over the other version."""
+        call = self.call
         if call is None:
-            self.store.save_call(Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id,
-                                      date=call_date, debrief=debrief))
-        else:
-            self.store.save_debrief(debrief)
+            return None
+        try:
+            debrief = build_debrief(self.values, call.call_id)
+        except InvalidInputError:
+            return self.save(confirmed=True)
+        return self._write(debrief, call, call.date, self._theirs)
+
+    def take_theirs(self) -> None:
+        """After a refused save: show the other version in the form (this page's text is replaced)."""
+        theirs, call = self._theirs, self.call
+        self.conflict.hide()
+        self._theirs = None
+        if theirs is None or call is None:
+            return
+        self.opened = theirs
+        self.calls[call.call_id] = call.model_copy(update={"debrief": theirs})
+        self.set_values(debrief_to_values(theirs, call.date))
+        if self.draft is not None:
+            self.draft.discard()
+        self.update_score()
+        self.status.value = status_html("Showing the version saved by someone else.", "info")
+
+    def _write(self, debrief: Debrief, call: Call | None, call_date: date, replaces: Debrief | None) -> Debrief | None:
+        self.confirm.layout.display = "none"
+        call_id = debrief.call_id
+        debrief = debrief.model_copy(update={"updated_at": datetime.now().replace(microsecond=0)})
+        try:
+            if call is None:
+                self.store.save_call(Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id,
+                                          date=call_date, debrief=debrief))
+            else:
+                self.store.save_debrief(debrief, replaces=replaces)
+        except EditConflictError as exc:
+            self._theirs = exc.theirs
+            theirs = debrief_to_values(exc.theirs, call_date) if exc.theirs is not None else {}
+            self.conflict.show(str(exc), differences(self.values, theirs, COMPARED))
+            self.status.value = status_html("Not saved: choose which version to keep.", "error")
+            return None
+        self.conflict.hide()
+        self._theirs = None
         moved = debrief.close_date_after is not None and debrief.close_date_after != self.deal.close_date
         if moved:
             self.store.record_close_date(self.deal.deal_id, debrief.close_date_after, changed_on=call_date)
@@ -289,7 +386,8 @@ class DebriefForm(widgets.VBox):
         plan = call.plan if call else None
         score = score_debrief(debrief, plan=plan, deal=self.deal, rubric=self.rubric)
         questions = next_plan_questions(debrief, score)
-        next_values = prefill_next_plan(self.store, self.deal, questions, call_date=debrief.next_call, today=self.today)
+        next_values = prefill_next_plan(self.store, self.deal, questions, self.browser, call_date=debrief.next_call,
+                                        today=self.today)
         self.draft.discard()
         saved = Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id, date=call_date,
                      plan=plan, debrief=debrief)
@@ -303,3 +401,4 @@ class DebriefForm(widgets.VBox):
         for callback in self._save_listeners:
             callback(debrief, next_values)
         return debrief
+

@@ -111,11 +111,17 @@ def scoring_debrief(values: Mapping[str, Any], call_id: str) -> Debrief | None:
 
 
 def advance_flag(debrief: Debrief) -> str | None:
-    """The warning when an 'advance' has no client commitment with a who and a date, else None."""
-    if debrief.outcome != "advance" or any(c.is_dated for c in debrief.commitments):
+    """The warning when an 'advance' has no client commitment with a who and a date, else None.
+
+    The rule is `callkit.scoring.debrief.unbacked_advance`: deal health counts such a call as a continuation too.
+    """
+    from ..scoring.debrief import unbacked_advance
+
+    if not unbacked_advance(debrief):
         return None
     return ("You marked this call an advance, but no client commitment says who does it and by when: "
-            "without one it is a continuation. Add the commitment with its date, or change the outcome.")
+            "without one it is a continuation, and the deal's health counts it as one. Add the commitment with "
+            "its date, or change the outcome.")
 
 
 def debrief_form_errors(errors: Mapping[str, str], row_numbers: Mapping[str, Sequence[int]]) -> dict[str, str]:
@@ -144,15 +150,55 @@ def next_plan_questions(debrief: Debrief, score: Any = None) -> list[str]:
     return [LEARNED_QUESTIONS[name] for name in debrief.learned.unanswered() if name in LEARNED_QUESTIONS]
 
 
-def prefill_next_plan(store: DebriefStore, deal: Deal, questions: Sequence[str], call_date: date | None = None,
-                      today: date | None = None) -> dict[str, Any]:
-    """Save the next plan's draft with these questions (added to a draft already started); returns its values."""
-    key = plan_draft_key(deal.deal_id)
-    existing = store.load_draft(key) or {}
+def prefill_next_plan(store: DebriefStore, deal: Deal, questions: Sequence[str], browser: str,
+                      call_date: date | None = None, today: date | None = None) -> dict[str, Any] | None:
+    """Add these questions to the next plan's draft when this browser already started one; returns its values.
+
+    Without a draft nothing is written: the next plan starts from the debrief anyway (next_plan_values).
+    """
+    key = plan_draft_key(deal.deal_id, browser)
+    existing = store.load_draft(key)
+    if not existing:
+        return None
     values = dict(existing.get("values") or new_plan_values(call_date or today or date.today()))
     have = [q.strip() for q in str(values.get("questions") or "").splitlines() if q.strip()]
     values["questions"] = "\n".join(have + [q for q in questions if q not in have])
     store.save_draft(key, to_jsonable({"values": values, "saved_at": datetime.now().isoformat(timespec="seconds")}))
+    return values
+
+
+def open_commitments(debrief: Debrief) -> list[str]:
+    """The client's commitments of a debrief as agenda items for the next call ('Review: ... (Priya, due ...)')."""
+    items = []
+    for c in debrief.commitments:
+        who_when = ", ".join(p for p in (c.who, f"due {long_date(c.by)}" if c.by else "") if p)
+        items.append(f"Review: {c.what}" + (f" ({who_when})" if who_when else ""))
+    return items
+
+
+def next_plan_values(deal: Deal, calls: Sequence[Call], today: date | None = None) -> dict[str, Any]:
+    """The next plan of a deal, before anyone typed: what carries over from its last plan and last debrief.
+
+    From the last plan: who was in the call and the homework (research). From the last debrief: the client's
+    open commitments as agenda items to review, the questions for what is still not known, and the date of
+    the next call when it was booked (else today).
+    """
+    today = today or date.today()
+    planned = [c for c in calls if c.plan is not None]
+    debriefed = [c for c in calls if c.debrief is not None]
+    last_plan = max(planned, key=lambda c: (c.date, c.call_id)).plan if planned else None
+    last = max(debriefed, key=lambda c: (c.date, c.call_id)) if debriefed else None
+    booked = last.debrief.next_call if last is not None else None
+    values = new_plan_values(booked if booked is not None and booked >= today else today)
+    if last_plan is not None:
+        values["attendees"] = [a.model_dump() for a in last_plan.attendees]
+        for k in ("goals", "obstacles", "industry", "notes"):
+            values[f"research_{k}"] = getattr(last_plan.research, k)
+    if last is not None:
+        from ..scoring.debrief import score_debrief
+
+        values["agenda"] = "\n".join(open_commitments(last.debrief))
+        values["questions"] = "\n".join(next_plan_questions(last.debrief, score_debrief(last.debrief, deal=deal)))
     return values
 
 

@@ -1,4 +1,9 @@
-"""Drafts: what the coach has typed, saved to the workspace as they type so a kernel restart loses nothing."""
+"""Drafts: what the coach has typed, saved to the workspace as they type so a reload or kernel restart loses nothing.
+
+A draft belongs to one browser (the page gives each browser an id it keeps across reloads), not to the
+deal: a second coach opening the same deal in another browser starts from the saved plan, never from
+someone else's half-typed text.
+"""
 
 from __future__ import annotations
 
@@ -41,14 +46,14 @@ def as_date(value: Any) -> date | None:
         return None
 
 
-def plan_draft_key(deal_id: str) -> str:
-    """The draft key of the next plan for a deal."""
-    return f"plan:{deal_id}"
+def plan_draft_key(deal_id: str, browser: str) -> str:
+    """The draft key of the next plan for a deal, typed in one browser."""
+    return f"plan:{deal_id}:{browser}"
 
 
-def debrief_draft_key(call_id: str) -> str:
-    """The draft key of a call's debrief."""
-    return f"debrief:{call_id}"
+def debrief_draft_key(call_id: str, browser: str) -> str:
+    """The draft key of a call's debrief, typed in one browser."""
+    return f"debrief:{call_id}:{browser}"
 
 
 class DraftKeeper:

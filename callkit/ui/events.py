@@ -79,3 +79,14 @@ class Debouncer:
     def _run(self) -> None:
         self.cancel()
         self.action()
+
+
+def contains(widget: Any, other: Any) -> bool:
+    """True when `other` is `widget` or inside it: which form field an edit came from."""
+    stack = [widget]
+    while stack:
+        w = stack.pop()
+        if w is other:
+            return True
+        stack.extend(getattr(w, "children", ()))
+    return False

@@ -10,23 +10,27 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 import ipywidgets as widgets
 
-from ..exceptions import InvalidInputError, RecordNotFoundError
+from ..exceptions import EditConflictError, InvalidInputError, RecordNotFoundError
 from ..models import Call, CallPlan, Deal
 from ..process import SalesProcess
+from .conflict import ConflictPanel, differences
+from .dates import DateField, date_errors
+from .debrief_values import next_plan_values
 from .draft import DraftKeeper, as_date, plan_draft_key
-from .events import Debouncer, guarded
+from .events import Debouncer, contains, guarded
 from .fields import LabeledField, classed, textarea
 from .markup import esc, long_date, status_html
 from .plan_values import (
-    TEXT_FIELDS, build_plan, compression_text, form_errors, new_plan_values, plan_to_values, scoring_plan,
+    TEXT_FIELDS, build_plan, compression_text, form_errors, plan_to_values, scoring_plan,
     step_options, upcoming_call,
 )
 from .rows import Column, RowsEditor
 from .scorecard import Scorecard, check_labels
 
 ATTENDEE_COLUMNS = (
-    Column("name", "Name", placeholder="Priya Shah"),
-    Column("role", "Role", placeholder="CFO, economic buyer"),
+    Column("name", "Name", placeholder="e.g. Priya Shah"),
+    Column("role", "Role", placeholder="e.g. CFO"),
+    Column("email", "Email (for the invitation)", placeholder="e.g. priya@acme.com"),
     Column("side", "Side", kind="choice", options=(("Client", "client"), ("Us", "us")), width="110px"),
 )
 
@@ -67,8 +71,16 @@ PLACEHOLDERS = {
     "objective": "e.g. Priya introduces us to her CFO and books a 30-minute business-case review by Friday",
     "fallback": "e.g. Priya shares last quarter's downtime report before the end of the week",
     "customer_value": "e.g. They leave with a benchmark of their downtime against three peers",
-    "agenda": "Your goals for the quarter\nWhat a pilot would need to show\nNext steps",
-    "questions": "What happens if this is not fixed by March?",
+    "agenda": "e.g. Your goals for the quarter\nWhat a pilot would need to show\nNext steps",
+    "questions": "e.g. What happens if this is not fixed by March?",
+}
+COMPARED = {  # the fields shown side by side when two coaches saved the same plan
+    "call_date": "Date of the call", "objective": "Objective", "fallback": "Fallback",
+    "customer_value": "What's in it for the customer", "attendees": "Who will be in the call", "agenda": "Agenda",
+    "planned_steps": "Process steps", "questions": "Questions", "concerns": "Concerns",
+    "research_goals": "Their goals", "research_obstacles": "What stands in their way",
+    "research_industry": "Industry", "research_notes": "Other notes",
+    "agenda_shared": "Agenda sent", "agenda_agreed": "Agenda agreed",
 }
 
 
@@ -77,7 +89,7 @@ class PlanStore(Protocol):
 
     process: SalesProcess
 
-    def save_plan(self, plan: CallPlan) -> None: ...
+    def save_plan(self, plan: CallPlan, *, replaces: CallPlan | None = ...) -> None: ...
     def new_call_id(self, deal_id: str) -> str: ...
     def call(self, call_id: str) -> Call: ...
     def calls(self, deal_id: str | None = None) -> list[Call]: ...
@@ -91,13 +103,14 @@ class PlanForm(widgets.VBox):
     """Plan the next call of one deal, with a live scorecard; the draft is kept as the coach types."""
 
     def __init__(self, store: PlanStore, deal: Deal, calls: Sequence[Call] | None = None,
-                 today: date | None = None, score_delay: float = 0.3, draft_delay: float = 1.0):
+                 today: date | None = None, score_delay: float = 0.05, draft_delay: float = 1.0, browser: str = "local"):
         self.store = store
         self.deal = deal
         self.process = store.process
         self.today = today or date.today()
         self.calls = list(calls) if calls is not None else store.calls(deal_id=deal.deal_id)
         self.call_id: str | None = None
+        self.opened: CallPlan | None = None  # the saved version this page started from (None: a new plan)
         self.score: Any = None
         self._loading = False
         self._change_listeners: list[Callable[[], None]] = []
@@ -105,7 +118,7 @@ class PlanForm(widgets.VBox):
         from ..scoring.plan import Rubric
 
         self.rubric = Rubric.for_workspace(store)
-        self.draft = DraftKeeper(store, plan_draft_key(deal.deal_id), self._draft_data, draft_delay)
+        self.draft = DraftKeeper(store, plan_draft_key(deal.deal_id, browser), self._draft_data, draft_delay)
         self.scorer = Debouncer(guarded(self.update_scorecard, self.report), score_delay)
 
         self._build_widgets()
@@ -117,11 +130,11 @@ class PlanForm(widgets.VBox):
     # -- construction ------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.controls: dict[str, widgets.Widget] = {
-            "call_date": widgets.DatePicker(layout=widgets.Layout(width="200px")),
-            "attendees": RowsEditor(ATTENDEE_COLUMNS, add_label="Add a person"),
+            "call_date": DateField(today=self.today, layout=widgets.Layout(width="200px")),
+            "attendees": RowsEditor(ATTENDEE_COLUMNS, add_label="Add a person", today=self.today),
             "agenda_shared": widgets.Checkbox(description="Sent to the customer", indent=False),
             "agenda_agreed": widgets.Checkbox(description="The customer agreed to it", indent=False),
-            "agenda_agreed_on": widgets.DatePicker(description="on", layout=widgets.Layout(width="220px")),
+            "agenda_agreed_on": DateField(description="on", today=self.today, layout=widgets.Layout(width="200px")),
         }
         rows = {"objective": 2, "fallback": 2, "customer_value": 3, "agenda": 4, "questions": 4, "concerns": 2}
         for name in TEXT_FIELDS:
@@ -147,6 +160,8 @@ class PlanForm(widgets.VBox):
         for name, control in self.controls.items():
             if isinstance(control, RowsEditor):
                 control.on_change(guarded(self._edited, self.report))
+            elif isinstance(control, DateField):  # "text" hears a date that cannot be used, too
+                control.observe(guarded(self._edited, self.report), names=["value", "text"])
             else:
                 control.observe(guarded(self._edited, self.report), names="value")
 
@@ -157,6 +172,9 @@ class PlanForm(widgets.VBox):
         self.save_button.add_class("ck-save-plan")
         self.save_button.on_click(guarded(lambda _b: self.save(), self.report))
         self.status = classed(widgets.HTML(""), "ck-plan-status")
+        self.conflict = ConflictPanel("plan")
+        self.conflict.on_choice(guarded(self.keep_mine, self.report), guarded(self.take_theirs, self.report))
+        self._theirs: CallPlan | None = None
         self.heading = classed(widgets.HTML(""), "ck-plan-heading")
 
         f = self.fields
@@ -164,14 +182,14 @@ class PlanForm(widgets.VBox):
         left = widgets.VBox(
             [
                 self.heading,
-                f["call_date"], f["attendees"],
-                section("1. Do your homework"), f["research_goals"], f["research_obstacles"],
-                f["research_industry"], f["research_notes"],
+                f["call_date"],
+                section("1. What must the call achieve?"), f["objective"], f["fallback"], f["planned_steps"],
                 section("2. Why should they give you this time?"), f["customer_value"],
-                section("3. What must the call achieve?"), f["objective"], f["fallback"], f["planned_steps"],
+                section("3. Do your homework"), f["attendees"], f["research_goals"], f["research_obstacles"],
+                f["research_industry"], f["research_notes"],
                 section("4. How will the call run?"), f["agenda"], f["agenda_agreed_on"], f["questions"],
                 f["concerns"],
-                widgets.HBox([self.save_button]), self.status,
+                widgets.HBox([self.save_button, self.status]), self.conflict,
             ],
             layout=widgets.Layout(width="58%", padding="0 16px 0 0"),
         )
@@ -180,15 +198,19 @@ class PlanForm(widgets.VBox):
         self.add_class("ck-plan-form")
 
     def _starting_values(self) -> tuple[dict[str, Any], str]:
+        call = upcoming_call(self.calls)
+        self.opened = call.plan if call is not None else None
         draft = self.draft.load()
         if draft:
             saved_at = draft.get("saved_at")
             when = f" (saved {saved_at[:16].replace('T', ' ')})" if saved_at else ""
-            return draft.get("values", draft), f"Restored what was typed before{when}; it is not saved as a plan yet."
-        call = upcoming_call(self.calls)
-        if call is not None and call.plan is not None:
-            return plan_to_values(call.plan), ""
-        return new_plan_values(self.today), ""
+            values = draft.get("values", draft)
+            if self.opened is not None and values.get("call_id") != self.opened.call_id:
+                self.opened = None  # the draft is of another (new) plan
+            return values, f"Restored what you typed before{when} in this browser; it is not saved as a plan yet."
+        if self.opened is not None:
+            return plan_to_values(self.opened), ""
+        return next_plan_values(self.deal, self.calls, self.today), ""
 
     def _heading_html(self, note: str = "") -> str:
         if self.call_id and self._call_exists(self.call_id):
@@ -204,11 +226,11 @@ class PlanForm(widgets.VBox):
         c = self.controls
         out: dict[str, Any] = {
             "call_id": self.call_id,
-            "call_date": c["call_date"].value,
+            "call_date": c["call_date"].kept_value,
             "attendees": c["attendees"].value,
             "agenda_shared": c["agenda_shared"].value,
             "agenda_agreed": c["agenda_agreed"].value,
-            "agenda_agreed_on": c["agenda_agreed_on"].value,
+            "agenda_agreed_on": c["agenda_agreed_on"].kept_value,
             "planned_steps": [s for s, box in self.step_checks.items() if box.value],
         }
         for name in TEXT_FIELDS:
@@ -221,13 +243,13 @@ class PlanForm(widgets.VBox):
         try:
             c = self.controls
             self.call_id = values.get("call_id") or None
-            c["call_date"].value = as_date(values.get("call_date"))
+            c["call_date"].value = values.get("call_date")
             c["attendees"].set_value(values.get("attendees") or [])
             for name in TEXT_FIELDS:
                 c[name].value = str(values.get(name) or "")
             c["agenda_shared"].value = bool(values.get("agenda_shared"))
             c["agenda_agreed"].value = bool(values.get("agenda_agreed"))
-            c["agenda_agreed_on"].value = as_date(values.get("agenda_agreed_on"))
+            c["agenda_agreed_on"].value = values.get("agenda_agreed_on")
             self._set_steps(list(values.get("planned_steps") or []))
         finally:
             self._loading = False
@@ -257,9 +279,13 @@ class PlanForm(widgets.VBox):
         return {"values": self.values, "saved_at": datetime.now().isoformat(timespec="seconds")}
 
     # -- events ------------------------------------------------------------------------------------
-    def _edited(self, *_: Any) -> None:
+    def _edited(self, change: Any = None) -> None:
         if self._loading:
             return
+        owner = getattr(change, "owner", None) if not isinstance(change, dict) else change.get("owner")
+        for field in self.fields.values():
+            if field.error_text and owner is not None and contains(field.control, owner):
+                field.clear_error()  # the coach is fixing it: the red line goes
         self._show_compression()
         self.status.value = ""
         self.draft.changed()
@@ -323,19 +349,40 @@ class PlanForm(widgets.VBox):
             return False
 
     def save(self) -> CallPlan | None:
-        """Validate and save the plan; on a problem show it next to the field, keep the values, return None."""
-        call_id = self.call_id
-        if not call_id or (call_id not in {c.call_id for c in self.calls} and self._call_exists(call_id)):
-            call_id = self.store.new_call_id(self.deal.deal_id)  # a new plan, or its id was taken meanwhile
+        """Validate and save the plan; on a problem show it next to the field, keep the values, return None.
+
+        When someone else saved this plan (or planned a call of this deal on the same date) since this page
+        opened it, nothing is written: both versions are shown and the coach chooses (keep_mine / take_theirs).
+        """
         values = dict(self.values)
+        if date_errors(self.controls):  # each box shows its own sentence; a bad date is never saved as "no date"
+            self.status.value = status_html("Not saved yet: fix the dates marked in red.", "error")
+            return None
         try:
-            plan = build_plan(values, self.deal, call_id)
+            build_plan(values, self.deal, self.call_id or "new")
         except InvalidInputError as exc:
             self.show_errors(exc.errors)
             self.status.value = status_html("Not saved yet: fix what is marked in red.", "error")
             return None
+        call_id = self.call_id
+        if not call_id or (call_id not in {c.call_id for c in self.calls} and self._call_exists(call_id)):
+            call_id = self.store.new_call_id(self.deal.deal_id)  # a new plan, or its id was taken meanwhile
+        return self._write(build_plan(values, self.deal, call_id), self.opened)
+
+    def _write(self, plan: CallPlan, replaces: CallPlan | None) -> CallPlan | None:
         plan = plan.model_copy(update={"updated_at": datetime.now().replace(microsecond=0)})
-        self.store.save_plan(plan)
+        try:
+            self.store.save_plan(plan, replaces=replaces)
+        except EditConflictError as exc:
+            self._theirs = exc.theirs
+            theirs = plan_to_values(exc.theirs) if exc.theirs is not None else {}
+            self.conflict.show(str(exc), differences(self.values, theirs, COMPARED))
+            self.status.value = status_html("Not saved: choose which version to keep.", "error")
+            return None
+        self.conflict.hide()
+        self._theirs = None
+        self.opened = plan
+        call_id = plan.call_id
         self.draft.discard()
         self.call_id = call_id
         self.calls = [c for c in self.calls if c.call_id != call_id] + [
@@ -346,3 +393,31 @@ class PlanForm(widgets.VBox):
         for callback in self._save_listeners:
             callback(plan)
         return plan
+
+    def keep_mine(self) -> CallPlan | None:
+        """After a refused save: save this page's plan over the other version (into its call)."""
+        theirs = self._theirs
+        call_id = theirs.call_id if theirs is not None else (self.call_id or self.store.new_call_id(self.deal.deal_id))
+        try:
+            plan = build_plan(dict(self.values), self.deal, call_id)
+        except InvalidInputError as exc:
+            self.show_errors(exc.errors)
+            return None
+        return self._write(plan, theirs)
+
+    def take_theirs(self) -> None:
+        """After a refused save: show the other version in the form (this page's text is replaced)."""
+        theirs = self._theirs
+        self.conflict.hide()
+        self._theirs = None
+        if theirs is None:
+            return
+        self.opened = theirs
+        if theirs.call_id not in {c.call_id for c in self.calls}:
+            self.calls.append(Call(call_id=theirs.call_id, deal_id=theirs.deal_id, rep_id=theirs.rep_id,
+                                   date=theirs.call_date, plan=theirs))
+        self.set_values(plan_to_values(theirs))
+        self.draft.discard()
+        self.heading.value = self._heading_html()
+        self.status.value = status_html("Showing the version saved by someone else.", "info")
+        self.update_scorecard()

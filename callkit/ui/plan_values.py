@@ -43,6 +43,7 @@ def plan_to_values(plan: CallPlan) -> dict[str, Any]:
     """A saved plan as form values."""
     return {
         "call_id": plan.call_id,
+        "stage": plan.stage,
         "call_date": plan.call_date,
         "attendees": [a.model_dump() for a in plan.attendees],
         "objective": plan.objective,
@@ -65,8 +66,8 @@ def plan_data(values: Mapping[str, Any], deal: Deal, call_id: str) -> dict[str, 
         "call_id": call_id,
         "deal_id": deal.deal_id,
         "rep_id": deal.rep_id,
-        "stage": deal.stage,
-        "attendees": list(values.get("attendees") or []),
+        "stage": values.get("stage") or deal.stage,  # a saved plan keeps the stage it was written at
+        "attendees": [_attendee(row) for row in values.get("attendees") or []],
         "objective": values.get("objective") or "",
         "fallback": values.get("fallback") or "",
         "customer_value": values.get("customer_value") or "",
@@ -83,6 +84,11 @@ def plan_data(values: Mapping[str, Any], deal: Deal, call_id: str) -> dict[str, 
     if call_date is not None:
         data["call_date"] = call_date
     return data
+
+
+def _attendee(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An attendee row as typed: blank cells are left out (an empty email is no email)."""
+    return {k: v for k, v in row.items() if k in ("name", "role", "side") or (v not in (None, ""))}
 
 
 def build_plan(values: Mapping[str, Any], deal: Deal, call_id: str) -> CallPlan:

@@ -2,6 +2,11 @@
 
 `open_session()` is what notebooks/coaching_session.ipynb calls; it never raises into the page: a
 problem (no workspace chosen, a folder that is not a workspace) becomes one plain sentence.
+
+The four tabs are fixed containers whose content is swapped, so saving never moves the coach to another
+tab. Switching deals hides the tabs behind "Loading <deal>..." until the new deal's tabs are built, so no
+keystroke reaches the previous deal. Drafts belong to the browser: the page's script puts the browser's
+id into a hidden field (`ck-browser-id`), kept across reloads.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import ipywidgets as widgets
 from ..exceptions import CallkitError, RecordNotFoundError
 from ..models import CallPlan, Deal, Debrief
 from .agenda import AgendaPanel
-from .deal_picker import DealPicker
+from .deal_picker import DealPicker, deal_title
 from .debrief_form import DebriefForm
 from .events import guarded
 from .markup import esc, status_html
@@ -27,6 +32,7 @@ from .fields import classed
 
 WORKSPACE_ENV = "CALLKIT_WORKSPACE"
 TAB_TITLES = ("1. The deal so far", "2. Plan the next call", "3. Agenda for the customer", "4. Debrief the call")
+LOCAL_BROWSER = "local"  # the draft owner when no browser id arrived (plain Python, tests)
 NO_WORKSPACE = (
     "No workspace chosen: set workspace_path in the first cell, or set the CALLKIT_WORKSPACE environment "
     "variable to the workspace folder (`callkit workshop PATH` does this for you)."
@@ -40,9 +46,14 @@ def resolve_workspace_path(workspace_path: str | os.PathLike | None = None) -> P
 
 
 def close_tree(widget: widgets.Widget) -> None:
-    """Close a widget and everything inside it (frees the kernel's side when a deal is switched)."""
+    """Close a widget and everything inside it, with their layout and style models (frees both the kernel's
+    and the browser's side when a deal is switched)."""
     for child in getattr(widget, "children", ()):
         close_tree(child)
+    for part in ("layout", "style"):
+        model = getattr(widget, part, None)
+        if isinstance(model, widgets.Widget) and model.comm is not None:
+            model.close()
     widget.close()
 
 
@@ -50,7 +61,7 @@ class CoachingSession(widgets.VBox):
     """The page for one workspace: deal picker on top, then tabs for history, plan, agenda and debrief."""
 
     def __init__(self, workspace: Any, rep_id: str | None = None, deal_id: str | None = None,
-                 today: date | None = None):
+                 today: date | None = None, browser: str | None = None):
         self.ws = workspace
         self.today = today or date.today()
         self.deal: Deal | None = None
@@ -59,19 +70,29 @@ class CoachingSession(widgets.VBox):
         self.agenda: AgendaPanel | None = None
         self.debrief_form: DebriefForm | None = None
         self.status = widgets.HTML("")
+        self.browser_field = classed(widgets.Text(value=browser or "", layout=widgets.Layout(display="none")),
+                                     "ck-browser-id")
         self.picker = DealPicker(workspace)
         self.picker.on_pick(guarded(self.open_deal, self.report))
-        self.tabs = classed(widgets.Tab(layout=widgets.Layout(display="none")), "ck-tabs")
+        self.panes = [classed(widgets.VBox(), f"ck-pane-{i + 1}") for i in range(len(TAB_TITLES))]
+        self.tabs = classed(widgets.Tab(children=self.panes, layout=widgets.Layout(display="none")), "ck-tabs")
+        self.tabs.titles = TAB_TITLES
+        self.loading = classed(widgets.HTML("", layout=widgets.Layout(display="none")), "ck-loading")
         self.empty = widgets.HTML('<p class="ck-muted">Choose a rep and one of their deals to start.</p>')
         header = widgets.HTML(
-            style_html() + "<h1>Coaching session</h1>"
-            f'<p class="ck-muted">Workspace: {esc(Path(str(workspace.path)).name)}. Walk one deal from where it '
-            "stands to the plan for the next call, then debrief it.</p>"
+            style_html() + '<div class="ck-header"><h1>Coaching session</h1>'
+            f'<span class="ck-muted">Workspace: {esc(Path(str(workspace.path)).name)}. Walk one deal from where '
+            "it stands to the plan for the next call, then debrief it.</span></div>"
         )
-        super().__init__([header, self.picker, self.status, self.empty, self.tabs])
+        super().__init__([header, self.browser_field, self.picker, self.status, self.empty, self.loading, self.tabs])
         self.add_class("ck-page")
         if rep_id or deal_id:
             self.picker.select(rep_id, deal_id)
+
+    @property
+    def browser(self) -> str:
+        """Whose drafts these are: the browser's id the page sent, else 'local'."""
+        return self.browser_field.value.strip() or LOCAL_BROWSER
 
     def report(self, message: str) -> None:
         """Show a problem under the picker."""
@@ -79,23 +100,74 @@ class CoachingSession(widgets.VBox):
 
     # -- building the tabs for one deal ----------------------------------------------------------------
     def open_deal(self, deal: Deal) -> None:
-        """Build the four tabs for this deal (what picking a deal does)."""
+        """Build the four tabs for this deal (what picking a deal does); the old deal's tabs go first."""
         self.status.value = ""
-        old = list(self.tabs.children)
+        self.loading.value = status_html(f"Loading {deal_title(deal)}...", "info")
+        self.loading.layout.display = ""
+        self.tabs.layout.display = "none"
+        self.empty.layout.display = "none"
+        self._close_forms()
         self.deal = deal
-        calls = self.ws.calls(deal_id=deal.deal_id)
-        rep = self.ws.rep(deal.rep_id)
-        self.timeline = DealTimeline(deal, calls, self.ws.process, today=self.today, rubric=self._rubric())
-        self.agenda = AgendaPanel(deal, rep)
-        self.plan_form = self._make_plan_form(deal, calls)
-        self.debrief_form = self._make_debrief_form(deal, calls)
-        self.tabs.children = [self.timeline, self.plan_form, self.agenda, self.debrief_form]
-        self.tabs.titles = TAB_TITLES
+        try:
+            self.timeline = self._make_timeline(deal)
+            self._fill(0, self.timeline)
+            self._build_forms(deal, self.timeline.calls_list)
+        finally:
+            self.loading.layout.display = "none"
+            self.loading.value = ""
         self.tabs.selected_index = 0
         self.tabs.layout.display = ""
-        self.empty.layout.display = "none"
-        for widget in old:
-            close_tree(widget)
+
+    def _make_timeline(self, deal: Deal) -> DealTimeline:
+        return DealTimeline.for_workspace(self.ws, deal, today=self.today, rubric=self._rubric(),
+                                          on_change=guarded(self._deal_changed, self.report))
+
+    def _deal_changed(self, deal: Deal) -> None:
+        """A deal action (moved, won, lost, reopened): the plan, agenda and debrief tabs follow; tab 1 has
+        already refreshed itself and keeps its confirmation."""
+        self.deal = deal
+        self.picker.show(deal)
+        for form in (self.plan_form, self.debrief_form):
+            draft = getattr(form, "draft", None)
+            if draft is not None:
+                draft.debouncer.flush()
+        self._build_forms(deal, self.ws.calls(deal_id=deal.deal_id))
+
+    def _close_forms(self) -> None:
+        """Save what the previous deal's forms had pending, then close their widgets."""
+        for form in (self.plan_form, self.debrief_form):
+            draft = getattr(form, "draft", None)
+            if draft is not None:
+                draft.debouncer.flush()
+        for pane in self.panes:
+            old = list(pane.children)
+            pane.children = []
+            for widget in old:
+                close_tree(widget)
+        self.plan_form = self.agenda = self.debrief_form = None
+
+    def _fill(self, index: int, widget: widgets.Widget) -> None:
+        """Put a tab's content in place (the tab itself stays: the coach stays where they are)."""
+        old = list(self.panes[index].children)
+        self.panes[index].children = [widget]
+        for w in old:
+            if w is not widget:
+                close_tree(w)
+
+    def _build_forms(self, deal: Deal, calls: list) -> None:
+        if deal.is_open:
+            self.agenda = AgendaPanel(deal, self.ws.rep(deal.rep_id), time_zone=self.ws.settings.time_zone)
+            self.plan_form = self._make_plan_form(deal, calls)
+            self._fill(1, self.plan_form)
+            self._fill(2, self.agenda)
+        else:
+            self.plan_form = self.agenda = None
+            closed = (f"This deal is {deal.status}: there is no next call to plan. Reopen it in the first tab to "
+                      "plan again.")
+            self._fill(1, widgets.HTML(status_html(closed, "info")))
+            self._fill(2, widgets.HTML(status_html(closed, "info")))
+        self.debrief_form = self._make_debrief_form(deal, calls)
+        self._fill(3, self.debrief_form)
 
     def _rubric(self) -> Any:
         from ..scoring.plan import Rubric
@@ -103,7 +175,7 @@ class CoachingSession(widgets.VBox):
         return Rubric.for_workspace(self.ws)
 
     def _make_plan_form(self, deal: Deal, calls: list) -> PlanForm:
-        form = PlanForm(self.ws, deal, calls, today=self.today)
+        form = PlanForm(self.ws, deal, calls, today=self.today, browser=self.browser)
         form.on_change(guarded(self._plan_changed, form.report))
         form.on_save(guarded(self._plan_saved, form.report))
         if self.agenda is not None:
@@ -111,19 +183,9 @@ class CoachingSession(widgets.VBox):
         return form
 
     def _make_debrief_form(self, deal: Deal, calls: list) -> DebriefForm:
-        form = DebriefForm(self.ws, deal, calls, today=self.today)
+        form = DebriefForm(self.ws, deal, calls, today=self.today, browser=self.browser)
         form.on_save(guarded(self._debrief_saved, form.report))
         return form
-
-    def _replace_tab(self, index: int, widget: widgets.Widget) -> None:
-        children = list(self.tabs.children)
-        old = children[index]
-        children[index] = widget
-        selected = self.tabs.selected_index
-        self.tabs.children = children
-        self.tabs.titles = TAB_TITLES
-        self.tabs.selected_index = selected
-        close_tree(old)
 
     # -- keeping the tabs in step ----------------------------------------------------------------------
     def _plan_changed(self) -> None:
@@ -133,22 +195,23 @@ class CoachingSession(widgets.VBox):
     def _refresh_history(self) -> list:
         assert self.deal is not None
         self.deal = self.ws.deal(self.deal.deal_id)
-        calls = self.ws.calls(deal_id=self.deal.deal_id)
-        self.timeline = DealTimeline(self.deal, calls, self.ws.process, today=self.today, rubric=self._rubric())
-        self._replace_tab(0, self.timeline)
+        self.timeline = self._make_timeline(self.deal)
+        self._fill(0, self.timeline)
         self.picker.show(self.deal)
-        return calls
+        return self.timeline.calls_list
 
     def _plan_saved(self, plan: CallPlan) -> None:
         calls = self._refresh_history()
         self.debrief_form = self._make_debrief_form(self.deal, calls)
-        self._replace_tab(3, self.debrief_form)
+        self._fill(3, self.debrief_form)
         self._plan_changed()
 
-    def _debrief_saved(self, debrief: Debrief, next_values: dict) -> None:
+    def _debrief_saved(self, debrief: Debrief, next_values: dict | None) -> None:
         calls = self._refresh_history()
-        self.plan_form = self._make_plan_form(self.deal, calls)
-        self._replace_tab(1, self.plan_form)
+        if self.deal is not None and self.deal.is_open:
+            self.plan_form = self._make_plan_form(self.deal, calls)
+            self._fill(1, self.plan_form)
+            self._plan_changed()
 
 
 def open_session(workspace_path: str | os.PathLike | None = None, rep_id: str | None = None,

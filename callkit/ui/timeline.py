@@ -1,11 +1,16 @@
-"""Deal timeline: the calls so far, stage progress, the close-date history chart and the deal's health in plain English."""
+"""Deal timeline: the calls so far, stage progress, the close-date history chart and the deal's health in plain English.
+
+The health starts with one headline derived from its findings (`callkit.deals.deal_verdict`); a closed deal says
+when and why it closed and that it can be reopened. The timeline has a slot for the deal actions (move, won, lost,
+reopen: `callkit.ui.deal_actions.DealActions`) and refreshes itself when one of them changes the deal.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
@@ -24,10 +29,21 @@ OUTCOME_LABELS = {
 }
 
 
+UNBACKED_NOTE = "no dated client commitment: counts as a continuation"
+
+
 def outcome_badge(call: Call) -> str:
-    """The call's outcome as a coloured label; 'planned' when it has a plan and no debrief yet."""
+    """The call's outcome as a coloured label; 'planned' when it has a plan and no debrief yet.
+
+    An 'advance' without a dated client commitment says that the deal's health counts it as a continuation.
+    """
+    from ..scoring.debrief import unbacked_advance
+
     if call.outcome:
-        return badge(OUTCOME_LABELS.get(call.outcome, call.outcome), call.outcome)
+        label = badge(OUTCOME_LABELS.get(call.outcome, call.outcome), call.outcome)
+        if unbacked_advance(call.debrief):
+            label += f' <span class="ck-muted ck-unbacked">({esc(UNBACKED_NOTE)})</span>'
+        return label
     if call.plan is not None:
         return badge("Planned", "planned")
     return badge("Not debriefed", "none")
@@ -40,7 +56,7 @@ def call_rows(calls: Sequence[Call]) -> list[dict[str, Any]]:
         commitments = []
         if call.debrief:
             for c in call.debrief.commitments:
-                when = f" by {c.by.isoformat()}" if c.by else " (no date)"
+                when = f" by {long_date(c.by)}" if c.by else " (no date)"
                 commitments.append(f"{c.who or 'someone'}: {c.what}{when}")
         rows.append(
             {
@@ -169,54 +185,132 @@ def png_img_html(png: bytes, alt: str) -> str:
 
 
 def health_facts(health: Any) -> list[str]:
-    """The deal's key numbers as short sentences."""
-    facts = [
-        (f"The close date moved later {counted(health.slips, 'time')}, "
-         f"{health.slip_days} days in all." if health.slips else "The close date has not moved later."),
-        f"{counted(health.advance_chain, 'advance')} in a row at the end."
-        if health.advance_chain else "No advance at the end of the call history.",
-    ]
+    """The deal's key numbers as short sentences (plain text: the page escapes it)."""
+    facts = []
+    if health.status == "open":
+        facts.append(f"The close date moved later {counted(health.slips, 'time')}, {health.slip_days} days in all."
+                     if health.slips else "The close date has not moved later.")
+    facts.append(f"{counted(health.advance_chain, 'advance')} in a row at the end."
+                 if health.advance_chain else "No advance at the end of the call history.")
     if health.continuation_streak:
         n = health.continuation_streak
         facts.append(f"{counted(n, 'continuation')} in a row at the end.")
+    if health.debriefed:
+        n, k = health.debriefed, health.continuations
+        facts.append(f"None of the {counted(n, 'debriefed call')} was a continuation." if k == 0 else
+                     f"{k} of {counted(n, 'debriefed call')} " + ("was a continuation." if k == 1 else "were continuations."))
     if health.days_since_last_advance is not None:
         facts.append(f"{health.days_since_last_advance} days since the last advance.")
+    if health.status == "open" and health.days_since_last_call is not None:
+        facts.append(f"Last call {counted(health.days_since_last_call, 'day')} ago." if health.days_since_last_call
+                     else "Last call today.")
+    if health.status == "open" and health.next_meeting is not None:
+        facts.append(f"Next meeting booked: {long_date(health.next_meeting)}.")
+    if health.client_contacts:
+        facts.append(f"People on the client side so far: {', '.join(health.client_contacts)}.")
     return facts
 
 
-def health_html(health: Any) -> str:
-    """The deal's health (a DealHealth) in plain English: a headline, key numbers and the findings worst first."""
-    status = getattr(health, "status", "open")
-    if status != "open":
-        return f"<p><b>This deal is {esc(status)}.</b> A closed deal is no longer stalled or slipping.</p>"
-    head = ('<p class="ck-error">This deal looks stalled.</p>' if health.stalled
-            else "<p><b>This deal is moving.</b></p>")
+def headline_html(health: Any) -> str:
+    """The one line at the top of the deal's health, coloured by its verdict (moving, watch, attention, ...)."""
+    kind = {"moving": "ok", "won": "ok", "attention": "error", "stalled": "error"}.get(health.verdict, "info")
+    return (f'<div class="ck-status ck-status-{kind} ck-verdict ck-verdict-{esc(health.verdict)}" '
+            f'data-verdict="{esc(health.verdict)}"><b>{esc(health.headline)}</b></div>')
+
+
+def closed_html(health: Any, can_reopen: bool = False) -> str:
+    """A won or lost deal: when and why it closed, that there is no next call to plan, and how to reopen it."""
+    reason = health.close_reason.strip() if health.close_reason else ""
+    why = (f"<p>Why it was {esc(health.status)}: <b>{esc(reason)}</b></p>" if reason
+           else f'<p class="ck-muted">No reason was recorded for why it was {esc(health.status)}.</p>')
+    how = ("reopen it with “Reopen deal” under Deal actions below" if can_reopen
+           else "it can be reopened, and then the next call planned again")
+    return (why + f"<p>A closed deal has no next call to plan. If it was closed by mistake, {how}.</p>")
+
+
+def health_html(health: Any, can_reopen: bool = False) -> str:
+    """The deal's health (a DealHealth) in plain English: its headline, key numbers and the findings worst first.
+
+    The headline comes from the findings, so a "Fix" never sits under "This deal is moving.". A closed deal
+    says when and why it closed and that it can be reopened (`can_reopen`: the page shows the Reopen button).
+    """
     facts = "".join(f"<li>{esc(f)}</li>" for f in health_facts(health))
-    return head + f"<ul>{facts}</ul>" + findings_html(health.findings, empty="No warning signs on this deal.")
+    if health.status != "open":
+        return headline_html(health) + closed_html(health, can_reopen) + f'<ul class="ck-facts">{facts}</ul>'
+    return (headline_html(health) + f'<ul class="ck-facts">{facts}</ul>'
+            + findings_html(health.findings, empty="No warning signs on this deal."))
 
 
 class DealTimeline(widgets.VBox):
-    """The deal so far: stage progress, close-date chart, health and the calls table."""
+    """The deal so far: stage progress, close-date chart, health, the deal actions (when attached) and the calls.
+
+    `stage_norms` are the team's usual days per stage (`callkit.deals.stage_norms` over the workspace's deals)
+    for the "stuck in its stage" warning; `DealTimeline.for_workspace` passes them and attaches the actions.
+    """
 
     def __init__(self, deal: Deal, calls: Sequence[Call], process: SalesProcess, today: date | None = None,
-                 rubric: Any = None):
-        from ..deals import deal_health
-
+                 rubric: Any = None, stage_norms: Mapping[str, float] | None = None):
         self.deal = deal
-        self.health = deal_health(deal, list(calls), process=process, today=today, rubric=rubric)
-        points = close_date_points(deal, self.health.close_date_moves)
-        self.stages = widgets.HTML(stage_progress_html(deal, process))
-        chart = (png_img_html(close_date_chart_png(points, today or date.today()), chart_title(points)) if points
-                 else "<p class='ck-muted'>The CRM has no forecast close date for this deal yet.</p>")
-        self.chart = classed(widgets.HTML(chart), "ck-close-chart")
-        self.health_box = classed(widgets.HTML(health_html(self.health)), "ck-health")
-        self.calls = classed(widgets.HTML(calls_table_html(calls)), "ck-calls-table")
+        self.calls_list = list(calls)
+        self.process = process
+        self.today = today
+        self.rubric = rubric
+        self.stage_norms = dict(stage_norms or {})
+        self.actions: widgets.Widget | None = None
+        self.stages = widgets.HTML()
+        self.chart = classed(widgets.HTML(), "ck-close-chart")
+        self.health_box = classed(widgets.HTML(), "ck-health")
+        self.calls = classed(widgets.HTML(calls_table_html(self.calls_list)), "ck-calls-table")
+        self.actions_title = widgets.HTML("<h3>Deal actions</h3>", layout=widgets.Layout(display="none"))
+        self.actions_slot = classed(widgets.VBox([]), "ck-deal-actions-slot")
+        self.show_deal(deal)
         super().__init__(
             [
                 widgets.HTML("<h3>Where the deal stands</h3>"), self.stages,
                 widgets.HTML("<h3>Forecast close date</h3>"), self.chart,
                 widgets.HTML("<h3>How healthy is it?</h3>"), self.health_box,
+                self.actions_title, self.actions_slot,
                 widgets.HTML("<h3>Calls so far</h3>"), self.calls,
             ]
         )
         self.add_class("ck-timeline")
+
+    @classmethod
+    def for_workspace(cls, workspace: Any, deal: Deal, today: date | None = None, rubric: Any = None,
+                      on_change: Callable[[Deal], Any] | None = None) -> "DealTimeline":
+        """The timeline of a deal in a workspace: its calls, the workspace's rubric, the team's stage norms, and
+        the deal actions attached (`on_change(deal)` runs after the timeline has refreshed itself)."""
+        from ..scoring.plan import Rubric
+        from .deal_actions import DealActions
+
+        timeline = cls(deal, workspace.calls(deal_id=deal.deal_id), workspace.process, today=today,
+                       rubric=rubric if rubric is not None else Rubric.for_workspace(workspace),
+                       stage_norms=workspace.stage_norms())
+        actions = DealActions(workspace, deal, today=today)
+        timeline.attach_actions(actions)
+        if on_change is not None:
+            actions.on_change(on_change)
+        return timeline
+
+    def attach_actions(self, actions: widgets.Widget) -> None:
+        """Put the deal actions under the health; when they change the deal, the timeline shows the new state."""
+        self.actions = actions
+        self.actions_slot.children = [actions]
+        self.actions_title.layout.display = ""
+        on_change = getattr(actions, "on_change", None)
+        if on_change is not None:
+            on_change(self.show_deal)
+        self.health_box.value = health_html(self.health, can_reopen=True)
+
+    def show_deal(self, deal: Deal) -> None:
+        """Show the deal as it is now (after a move, a win, a loss or a reopening): stages, chart and health."""
+        from ..deals import deal_health
+
+        self.deal = deal
+        self.health = deal_health(deal, self.calls_list, process=self.process, today=self.today, rubric=self.rubric,
+                                  stage_norms=self.stage_norms)
+        points = close_date_points(deal, self.health.close_date_moves)
+        self.stages.value = stage_progress_html(deal, self.process)
+        self.chart.value = (png_img_html(close_date_chart_png(points, self.today or date.today()), chart_title(points))
+                            if points else "<p class='ck-muted'>The CRM has no forecast close date for this deal yet.</p>")
+        self.health_box.value = health_html(self.health, can_reopen=self.actions is not None)
