@@ -42,6 +42,20 @@ class LabeledField(widgets.VBox):
         return self.error.value
 
 
+EXAMPLE_PREFIX = "e.g. "
+
+
+def example(text: str) -> str:
+    """A placeholder that reads as an example, not an entry: 'Priya Shah' -> 'e.g. Priya Shah' ('' stays '').
+
+    The page shows placeholders lighter and in italics too; text that already starts with 'e.g.' is kept.
+    """
+    text = (text or "").strip()
+    if not text or text.lower().startswith("e.g."):
+        return text
+    return EXAMPLE_PREFIX + text
+
+
 def textarea(placeholder: str = "", rows: int = 2) -> widgets.Textarea:
     """A full-width text box that sends every keystroke (the scorecard is debounced)."""
     return widgets.Textarea(

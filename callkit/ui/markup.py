@@ -27,10 +27,17 @@ def money(amount: float | None) -> str:
 
 
 def long_date(day: date | None) -> str:
-    """'Tue 24 Nov 2026', or 'no date'."""
+    """'Tue 24 Nov 2026', or 'no date': the page's one date format (date boxes show it too)."""
     if day is None:
         return "no date"
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return f"{day:%a} {short_date(day)}"
+
+
+def short_date(day: date | None) -> str:
+    """'24 Nov 2026' (the long date without its weekday, for narrow table cells and sentences), or 'no date'."""
+    if day is None:
+        return "no date"
+    return f"{day.day} {day:%b %Y}"
 
 
 def findings_html(findings: Iterable[Finding], empty: str = "Nothing to fix here.") -> str:

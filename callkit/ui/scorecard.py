@@ -1,16 +1,24 @@
-"""The live scorecard next to the plan form: total, each criterion, findings worst first, the suggested objective."""
+"""The live scorecard next to the plan form: total, the suggested objective, what to fix first, each criterion.
+
+It opens with at most three findings, worst first (what to fix before the call); the others wait under a
+"more" fold that says how many, so a projector shows the few things that matter.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
+from ..models import Finding, sort_findings
+from ..scoring.english import counted
 from .events import guarded
 from .markup import esc, findings_html, status_html
 from .fields import classed
 
 GOOD, FAIR = 75, 50  # total bands for the colour of the big number
+FIX_FIRST = 3  # findings shown before the "more" fold
+NOTHING_TO_FIX = "Nothing to fix: this plan is solid."
 
 
 def total_band(total: int) -> str:
@@ -60,12 +68,71 @@ def criteria_html(score: Any, labels: Mapping[tuple[str, str], str] | None = Non
     return '<table class="ck-criteria">' + "".join(rows) + "</table>"
 
 
-def scorecard_html(score: Any, labels: Mapping[tuple[str, str], str] | None = None) -> str:
-    """Findings worst first, then the criteria (the total is shown separately, larger)."""
-    return (
-        '<h3>What to fix first</h3>' + findings_html(score.findings, empty="Nothing to fix: this plan is solid.")
-        + '<h3>What scores what</h3>' + criteria_html(score, labels)
-    )
+def split_findings(findings: Sequence[Finding], first: int = FIX_FIRST) -> tuple[list[Finding], list[Finding]]:
+    """(the `first` findings to fix first, the rest), worst first."""
+    ordered = sort_findings(list(findings))
+    return ordered[:first], ordered[first:]
+
+
+def more_title(count: int) -> str:
+    """The fold's title: '2 more findings' / '1 more finding'."""
+    return counted(count, "more finding")
+
+
+def fix_first_html(score: Any, first: int = FIX_FIRST) -> str:
+    """'What to fix first': at most `first` findings, worst first."""
+    top, _rest = split_findings(score.findings, first)
+    return '<h3>What to fix first</h3>' + findings_html(top, empty=NOTHING_TO_FIX)
+
+
+def more_findings_html(score: Any, first: int = FIX_FIRST) -> str:
+    """The findings after the first few (inside the "more" fold), or '' when there are none."""
+    _top, rest = split_findings(score.findings, first)
+    return findings_html(rest) if rest else ""
+
+
+def criteria_section_html(score: Any, labels: Mapping[tuple[str, str], str] | None = None) -> str:
+    """'What scores what' and the criteria table."""
+    return '<h3>What scores what</h3>' + criteria_html(score, labels)
+
+
+def scorecard_html(score: Any, labels: Mapping[tuple[str, str], str] | None = None, first: int = FIX_FIRST) -> str:
+    """The scorecard as one page fragment: the first findings, the rest in a <details> fold, then the criteria."""
+    _top, rest = split_findings(score.findings, first)
+    more = (f'<details class="ck-more"><summary>{esc(more_title(len(rest)))}</summary>'
+            f'{more_findings_html(score, first)}</details>') if rest else ""
+    return fix_first_html(score, first) + more + criteria_section_html(score, labels)
+
+
+class ScoreBody(widgets.VBox):
+    """What to fix first, the "more" fold (an Accordion: it stays open while the scorecard updates), the criteria."""
+
+    def __init__(self, first: int = FIX_FIRST):
+        self.first = first
+        self.fix_first = classed(widgets.HTML(""), "ck-fix-first")
+        self.more_body = widgets.HTML("")
+        self.more = classed(widgets.Accordion(children=[self.more_body], selected_index=None,
+                                              layout=widgets.Layout(display="none")), "ck-more")
+        self.criteria = classed(widgets.HTML(""), "ck-criteria-section")
+        self.more_count = 0  # how many findings wait under the fold
+        super().__init__([self.fix_first, self.more, self.criteria])
+
+    def show(self, score: Any, labels: Mapping[tuple[str, str], str] | None = None) -> None:
+        """Render a score: the first findings, how many more (folded), the criteria."""
+        _top, rest = split_findings(score.findings, self.first)
+        self.more_count = len(rest)
+        self.fix_first.value = fix_first_html(score, self.first)
+        self.more_body.value = more_findings_html(score, self.first)
+        self.more.titles = (more_title(len(rest)),)
+        if not rest:
+            self.more.selected_index = None
+        self.more.layout.display = "" if rest else "none"
+        self.criteria.value = criteria_section_html(score, labels)
+
+    @property
+    def value(self) -> str:
+        """Everything the body shows, as one HTML text (the first findings, the folded ones, the criteria)."""
+        return self.fix_first.value + self.more_body.value + self.criteria.value
 
 
 class Scorecard(widgets.VBox):
@@ -77,7 +144,7 @@ class Scorecard(widgets.VBox):
         self.suggestion: str | None = None
         self._listeners: list[Callable[[str], None]] = []
         self.total = classed(widgets.HTML(""), "ck-score-total")
-        self.body = classed(widgets.HTML(""), "ck-score-body")
+        self.body = classed(ScoreBody(), "ck-score-body")
         self.suggestion_text = widgets.HTML("")
         self.use_button = widgets.Button(description="Use this objective", button_style="success",
                                          layout=widgets.Layout(width="auto"))
@@ -98,7 +165,7 @@ class Scorecard(widgets.VBox):
         self.score = score
         self.status.value = ""
         self.total.value = total_html(score)
-        self.body.value = scorecard_html(score, self.labels)
+        self.body.show(score, self.labels)
         self.suggestion = suggestion_for(score, objective)
         if self.suggestion:
             self.suggestion_text.value = (
