@@ -14,8 +14,9 @@ every formatter is its inverse, so export followed by import gives back the same
 - commitments and follow_ups: ``Who: what by 2026-03-20`` items separated by ``;``; who and the
   date are optional (``Send the pilot plan``, ``Priya: intro to the CFO``). Text before the first
   ``:`` is who, so a commitment without a who whose text holds a ``:`` is written ``: Agenda: pricing``.
-- attendees: ``Name (role)`` items separated by ``;``; people on our side start with ``[us]``:
-  ``Priya Shah (COO); [us] Tom Reed (solutions engineer)``.
+- attendees: ``Name (role)`` items separated by ``;``; people on our side start with ``[us]``; an email
+  address, when known, goes last in angle brackets:
+  ``Priya Shah (COO) <priya@acme.com>; [us] Tom Reed (solutions engineer)``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ _SPLIT = re.compile(r"(?<!\\);|\r?\n")
 _SPLIT_KEEP = re.compile(r"((?<!\\);|\r?\n)")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\.?$")
 _BY_DATE = re.compile(r"^(?P<what>.*?)\s+by\s+(?P<by>\S+)$", re.IGNORECASE | re.DOTALL)
-_ATTENDEE = re.compile(r"^(?:\[(?P<side>[A-Za-z]+)\]\s*)?(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?$", re.DOTALL)
+_ATTENDEE = re.compile(
+    r"^(?:\[(?P<side>[A-Za-z]+)\]\s*)?(?P<name>.*?)\s*"
+    r"(?:\((?P<role>(?:[^()]|\([^()]*\))*)\))?\s*"  # a role may hold one level of brackets: "CFO (EB)"
+    r"(?:<(?P<email>[^<>]*)>)?$",
+    re.DOTALL,
+)
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -245,7 +251,7 @@ def format_commitments(items: Iterable[Commitment]) -> str:
 # -- attendees ------------------------------------------------------------------------------------------
 
 def parse_attendees(text: str) -> list[Attendee]:
-    """'Name (role)' items separated by ';'; '[us] Name (role)' for people on our side."""
+    """'Name (role) <email>' items separated by ';' ('[us] ...' for our side); role and email are optional."""
     people: list[Attendee] = []
     for part in _parts(text):
         match = _ATTENDEE.match(part)
@@ -254,17 +260,25 @@ def parse_attendees(text: str) -> list[Attendee]:
             raise CellError(f"{part!r} starts with [{match['side']}]: mark our side with [us] (or [client]).")
         name = match["name"].strip() if match else ""
         if not name:
-            raise CellError(f"{part!r} has no name: write attendees like 'Priya Shah (COO)'.")
-        people.append(Attendee(name=name, role=(match["role"] or "").strip(), side=side))
+            raise CellError(f"{part!r} has no name: write attendees like 'Priya Shah (COO) <priya@acme.com>'.")
+        email = (match["email"] or "").strip()
+        try:
+            people.append(Attendee(name=name, role=(match["role"] or "").strip(), side=side, email=email or None))
+        except ValueError:  # pydantic's ValidationError: the only field left to fail is the email
+            raise CellError(
+                f"the email address in {part!r} is not valid: write it like 'Priya Shah (COO) <priya@acme.com>'."
+            ) from None
     return people
 
 
 def format_attendees(people: Iterable[Attendee]) -> str:
-    """Attendees as 'Name (role)' items joined by '; ', ours marked '[us]'."""
+    """Attendees as 'Name (role) <email>' items joined by '; ', ours marked '[us]' (role and email when known)."""
     out: list[str] = []
     for a in people:
         text = ("[us] " if a.side == "us" else "") + _escape(a.name)
-        if a.role or a.name.endswith(")"):
+        if a.role or a.name.endswith((")", ">")):
             text += f" ({_escape(a.role)})"
+        if a.email:
+            text += f" <{_escape(a.email)}>"
         out.append(text)
     return "; ".join(out)
