@@ -77,10 +77,66 @@ def test_items_are_loaded_from_the_data_file(workbook: str):
             assert getattr(book.items[0], key) == value.strip()
 
 
-def test_classify_items_cover_all_three_answers_and_both_kinds_of_text():
+def test_classify_items_use_the_categories_of_objectives_and_of_outcomes():
     book = load_workbook("01_advance_or_continuation")
-    assert {i.answer for i in book.items} == {"advance", "continuation", "not_client_action"}
-    assert {i.about for i in book.items} == {"objective", "outcome"}
+    objectives = {i.answer for i in book.items if i.about == "objective"}
+    outcomes = {i.answer for i in book.items if i.about == "outcome"}
+    assert objectives == {"advance", "continuation", "seller_action"}  # what an objective can be
+    assert outcomes == {"order", "advance", "continuation", "no_sale"}  # the four outcomes of a debrief (05)
+
+
+def test_01_and_05_label_the_same_call_the_same_way():
+    """The seed-000 call ("I presented ... I'll give him a proposal next week") is a continuation in both."""
+    one = load_workbook("01_advance_or_continuation").item("proposal-next-week")
+    five = load_workbook("05_debrief_the_call").item("pitched-the-product")
+    assert one.about == "outcome" and one.answer == five.outcome == "continuation"
+    assert load_workbook("01_advance_or_continuation").item("presented-capabilities").answer == "continuation"
+
+
+def test_the_old_seller_label_still_loads_for_objectives_and_is_explained_for_outcomes(tmp_path: Path):
+    data = raw("01_advance_or_continuation")
+    data["items"] = [{"id": "ours-1", "about": "objective", "text": "Send the deck.", "answer": "not_client_action", "why": "Ours."}]
+    book = load_items_file(write(tmp_path, data))
+    assert book.items[0].answer == "seller_action"
+    data["items"][0]["about"] = "outcome"
+    with pytest.raises(ExerciseItemsError, match=r"item ours-1: .*order, advance, continuation or no_sale.*use continuation"):
+        load_items_file(write(tmp_path, data))
+
+
+def test_unquoted_yes_in_a_word_list_says_to_quote_it(tmp_path: Path):
+    data = raw("02_sharpen_the_objective")
+    data["items"][0]["not_restate"] = [{"words": [True], "why": "a yes is too early"}]
+    with pytest.raises(ExerciseItemsError, match=r'item close-at-qualify: not_restate.words: write yes, no, on and off in quotes'):
+        load_items_file(write(tmp_path, data))
+
+
+def test_objective_items_name_the_people_in_the_call_and_what_not_to_restate():
+    process = SalesProcess.default()
+    for item in load_workbook("02_sharpen_the_objective").items:
+        assert item.people, item.id
+        names = [p for p in item.people if p[:1].isupper()]
+        assert names and all(n in item.deal for n in names), item.id  # the people are the deal's own
+        assert all(process.has_stage(s) for s in item.fits), item.id
+
+
+def test_value_items_name_the_customers_stakes_in_the_scenarios_words():
+    from callkit.exercises.text import shares_meaning
+
+    for item in load_workbook("03_whats_in_it_for_the_customer").items:
+        if item.ready:
+            assert item.their_terms, item.id
+            assert shares_meaning(item.example, item.their_terms), item.id
+            assert shares_meaning(item.scenario, item.their_terms), item.id
+
+
+def test_debrief_items_name_the_client_people_and_what_shows_each_commitment():
+    from callkit.exercises.text import names_person, shares_meaning
+
+    for item in load_workbook("05_debrief_the_call").items:
+        assert item.people, item.id
+        for c in item.accepted:
+            assert any(names_person(c.who, p) for p in item.people), item.id
+            assert shares_meaning(c.what, c.key_words()), item.id
 
 
 def test_value_items_include_reschedule_cases():
@@ -89,12 +145,27 @@ def test_value_items_include_reschedule_cases():
     assert all(i.example for i in items if i.ready)
 
 
-def test_compress_items_leave_room_to_compress():
+def test_compress_items_model_the_call():
+    """Every item gives the call's length and who attends, and the call can realistically do something."""
+    from callkit.exercises.kinds.compress import CallModel
+
     process = SalesProcess.default()
     for item in load_workbook("04_compress_the_process").items:
-        options = compress_options(item, process)
-        reachable = [a for a in options if a not in {n.activity for n in item.unrealistic}]
-        assert len(reachable) >= 3, item.id
+        assert item.minutes and item.attendees, item.id
+        assert str(item.minutes) in item.call, item.id  # the text says the same length
+        assert all(set(a.roles) <= set(process.roles) for a in item.attendees), item.id
+        most = CallModel(item, process).most()
+        assert len(most) >= 2, item.id
+        assert set(most) <= set(compress_options(item, process))
+
+
+def test_every_activity_of_the_default_process_says_what_it_needs_of_a_call():
+    process = SalesProcess.default()
+    for stage in process.stages:
+        for name in stage.activities:
+            act = process.activity(name)
+            assert act.minutes is not None or not act.in_call, name
+            assert all(role in process.roles for group in act.who for role in group), name
 
 
 def test_debrief_items_commitments_match_outcomes_and_leave_questions():
@@ -191,7 +262,7 @@ def test_invalid_yaml_gives_the_line(tmp_path: Path):
 def test_wrong_kind_and_file_name_mismatch(tmp_path: Path):
     data = raw("01_advance_or_continuation")
     data["kind"] = "quiz"
-    with pytest.raises(ExerciseItemsError, match=r"kind"):
+    with pytest.raises(ExerciseItemsError, match=r"kind: kind 'quiz' is not a kind of exercise: use one of classify, objective"):
         load_items_file(write(tmp_path, data))
     data = raw("01_advance_or_continuation")
     with pytest.raises(ExerciseItemsError, match=r"is named renamed\.yaml"):

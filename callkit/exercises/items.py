@@ -1,23 +1,32 @@
 """Exercise items as data: load a workbook's YAML file and check it against the item schema.
 
-The schema is the pydantic models below (one per exercise kind); every problem is raised as an
-ExerciseItemsError that names the file and the item, so a coach who edits a file knows what to fix.
+The schema is each kind's pydantic model (callkit/exercises/kinds/, one module per kind); every problem is
+raised as an ExerciseItemsError that names the file and the item, so a coach who edits a file knows what
+to fix.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from ..datafiles import read_yaml
 from ..exceptions import ExerciseItemsError
-from ..models import Outcome, friendly_errors
+from ..models import friendly_errors
 from ..process import SalesProcess
+from .kinds import get_kind, item_models, kind_names
+from .kinds.base import ItemBase as _Item
+from .kinds.base import Strict as _Strict
+from .kinds.base import Text
+from .kinds.classify import ClassifyItem
+from .kinds.compress import ActivityNote, Attendee, CompressItem, Prerequisite, compress_options
+from .kinds.debrief import COACH_TOPICS, CoachTopic, DebriefItem, ExpectedCommitment
+from .kinds.objective import ObjectiveItem
+from .kinds.value import ValueItem
 
 WORKBOOKS: tuple[str, ...] = (
     "01_advance_or_continuation",
@@ -26,131 +35,31 @@ WORKBOOKS: tuple[str, ...] = (
     "04_compress_the_process",
     "05_debrief_the_call",
 )
-Kind = Literal["classify", "objective", "value", "compress", "debrief"]
-Label = Literal["advance", "continuation", "not_client_action"]
-CoachTopic = Literal["urgency", "consequence", "attitude", "competition", "decision_process"]
-COACH_TOPICS: tuple[str, ...] = ("urgency", "consequence", "attitude", "competition", "decision_process")
 CUSTOM_FOLDER = "exercises"  # a workspace's folder for a coach's own items
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-
-class _Item(_Strict):
-    id: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")]
-
-
-class ClassifyItem(_Item):
-    """An objective or outcome to classify as advance, continuation or not a client action."""
-
-    about: Literal["objective", "outcome"]
-    text: Text
-    answer: Label
-    why: Text
-
-
-class ObjectiveItem(_Item):
-    """A weak call objective for a deal at a stage, to be rewritten."""
-
-    stage: Text
-    deal: Text
-    objective: Text
-    problem: Text
-    example: Text
-
-
-class ValueItem(_Item):
-    """A call scenario: write what's in it for the customer, or reschedule when nobody could."""
-
-    scenario: Text
-    draft: Text | None = None
-    ready: bool = True
-    why: Text
-    example: Text | None = None
-
-    @model_validator(mode="after")
-    def _example_when_ready(self) -> "ValueItem":
-        if self.ready and not self.example:
-            raise ValueError("an item with ready: true needs an example answer")
-        return self
-
-
-class ActivityNote(_Strict):
-    """A process activity this call cannot accomplish, and why."""
-
-    activity: Text
-    why: Text
-
-
-class Prerequisite(_Strict):
-    """An activity that is realistic only if another one is done in the same call."""
-
-    activity: Text
-    after: Text
-    why: Text
-
-
-class CompressItem(_Item):
-    """A deal at a stage and its next call: which next activities can the call accomplish?"""
-
-    stage: Text
-    deal: Text
-    call: Text
-    completed: list[Text] = Field(default_factory=list)
-    unrealistic: list[ActivityNote] = Field(default_factory=list)
-    requires: list[Prerequisite] = Field(default_factory=list)
-
-
-class ExpectedCommitment(_Strict):
-    """The client's commitment a debrief should record."""
-
-    who: Text
-    what: Text
-    by: date
-
-
-class DebriefItem(_Item):
-    """A call summary to debrief: outcome, the client's dated commitment, the questions still open."""
-
-    summary: Text
-    outcome: Outcome
-    why: Text
-    commitment: ExpectedCommitment | None = None
-    answered: dict[CoachTopic, Text] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _commitment_matches_outcome(self) -> "DebriefItem":
-        if self.outcome == "advance" and self.commitment is None:
-            raise ValueError("an advance needs the client's commitment (who, what, by)")
-        if self.outcome in ("continuation", "no_sale") and self.commitment is not None:
-            raise ValueError(f"a {self.outcome.replace('_', ' ')} has no client commitment: remove it")
-        return self
-
-    @property
-    def still_to_ask(self) -> list[str]:
-        """The coach topics the summary leaves open, in the seed's order."""
-        return [t for t in COACH_TOPICS if t not in self.answered]
-
+__all__ = [  # the item models live in their kinds' modules; these names stay importable from here
+    "COACH_TOPICS", "CUSTOM_FOLDER", "ITEM_MODELS", "WORKBOOKS", "ActivityNote", "Attendee", "ClassifyItem", "CoachTopic",
+    "CompressItem", "DebriefItem", "ExpectedCommitment", "Item", "ObjectiveItem", "Prerequisite", "ValueItem", "Workbook",
+    "compress_options", "load_items_file", "load_workbook", "merge_workbooks", "parse_workbook", "shipped_items_path",
+]
 
 Item = Union[ClassifyItem, ObjectiveItem, ValueItem, CompressItem, DebriefItem]
-ITEM_MODELS: dict[str, type[_Item]] = {
-    "classify": ClassifyItem,
-    "objective": ObjectiveItem,
-    "value": ValueItem,
-    "compress": CompressItem,
-    "debrief": DebriefItem,
-}
+ITEM_MODELS: dict[str, type[_Item]] = item_models()  # by kind name; kinds registered later are in item_models()
 
 
 class _Header(_Strict):
     workbook: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
-    kind: Kind
+    kind: str
     title: Text
     source: Text
     items: list[Any] = Field(min_length=1)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in kind_names():
+            raise ValueError(f"kind {value!r} is not a kind of exercise: use one of {', '.join(kind_names())}")
+        return value
 
 
 @dataclass(frozen=True)
@@ -229,7 +138,8 @@ def parse_workbook(data: object, path: str | Path, process: SalesProcess | None 
     stem = Path(path).stem
     if header.workbook != stem:
         raise ExerciseItemsError(path, f"the file says workbook: {header.workbook} but is named {stem}.yaml: make them the same.")
-    model = ITEM_MODELS[header.kind]
+    kind = get_kind(header.kind)
+    model = kind.model
     proc = process or SalesProcess.default()
     items: list[Item] = []
     seen: set[str] = set()
@@ -244,41 +154,11 @@ def parse_workbook(data: object, path: str | Path, process: SalesProcess | None 
         if item.id in seen:
             raise ExerciseItemsError(path, "this id is used twice: every item needs its own id.", item.id)
         seen.add(item.id)
-        problem = _process_problem(item, proc)
+        problem = kind.problem(item, proc)
         if problem:
             raise ExerciseItemsError(path, problem, item.id)
         items.append(item)  # type: ignore[arg-type]
     return Workbook(header.workbook, header.kind, header.title, header.source, tuple(items), (str(path),))
-
-
-def compress_options(item: CompressItem, process: SalesProcess | None = None) -> list[str]:
-    """The activities a rep may tick: what is left of the deal's stage plus the next stage."""
-    proc = process or SalesProcess.default()
-    return proc.activities_after(item.stage, completed=item.completed)
-
-
-def _process_problem(item: _Item, process: SalesProcess) -> str | None:
-    """What is wrong with an item's stage or activities for this sales process, or None."""
-    stage = getattr(item, "stage", None)
-    if stage is None:
-        return None
-    if not process.has_stage(stage):
-        return f"stage {stage!r} is not in the sales process: use one of {', '.join(process.stage_ids)}."
-    if not isinstance(item, CompressItem):
-        return None
-    own = {a.lower() for a in process.stage(stage).activities}
-    for done in item.completed:
-        if done.lower() not in own:
-            return f"completed activity {done!r} is not an activity of the {stage} stage."
-    options = {a.lower() for a in compress_options(item, process)}
-    named = [n.activity for n in item.unrealistic] + [r.activity for r in item.requires] + [r.after for r in item.requires]
-    for activity in named:
-        if activity.lower() not in options:
-            return f"activity {activity!r} is not one of the next activities after {stage} (check the spelling against process.yaml)."
-    for r in item.requires:
-        if r.activity.lower() == r.after.lower():
-            return f"activity {r.activity!r} cannot require itself."
-    return None
 
 
 def _item_label(raw: object, n: int) -> str | int:
@@ -296,7 +176,9 @@ def _problem(exc: ValidationError) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     kind = err.get("type", "")
     if kind == "value_error":
-        return str(err.get("ctx", {}).get("error", err.get("msg", ""))).rstrip(".") + "."
+        sentence = str(err.get("ctx", {}).get("error", err.get("msg", ""))).rstrip(".") + "."
+        field = ".".join(str(p) for p in err.get("loc", ()) if not isinstance(p, int))
+        return f"{field}: {sentence}" if field else sentence
     if kind == "string_pattern_mismatch":
         return f"{loc} must be letters, digits, - or _ (no spaces)."
     if kind == "too_short" and loc == "items":

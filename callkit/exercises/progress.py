@@ -1,9 +1,11 @@
 """A rep's way through a workbook: the order of items, what is done, saving each answer, resuming.
 
-Answers are saved to the workspace as ExerciseResult rows (every try is kept); without a workspace
+Answers are saved to the workspace as ExerciseResult rows (every try is kept, with its try number,
+whether it came after help, and the item's first-try and best results so far); without a workspace
 they stay in memory and the workbook still gives feedback. Each round through a workbook is an
 *attempt*: its items come in an order drawn for that rep and attempt, the same every time it is
-reopened, and different for the next attempt.
+reopened, and different for the next attempt. After the summary, "Retry the ones I missed" goes
+through the items not right first time again, in the same round.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from ..exceptions import CallkitError
 from ..models import ExerciseResult, Rep
 from ..process import SalesProcess
 from .checks import CheckResult, check_answer
+from .figures import WorkbookFigures, item_figures, workbook_figures
 from .items import Item, Workbook
 
 ENV_VAR = "CALLKIT_WORKSPACE"
-NOT_SAVED = (
-    f"Progress is not being saved: set {ENV_VAR} to your workspace folder "
-    "(`callkit init PATH` creates one) and reopen this workbook."
+RESTART_HINT = (
+    f"to save it, close JupyterLab and start it again with {ENV_VAR} set to your workspace folder, "
+    f"e.g. `{ENV_VAR}=/path/to/workspace jupyter lab` (`callkit init PATH` creates a workspace)."
 )
+NOT_SAVED = f"Progress is not being saved: {RESTART_HINT[:1].upper() + RESTART_HINT[1:]}"
+CLOSE_NAME = 85  # rapidfuzz score from which a typed name is close enough to ask "Did you mean ...?"
 
 
 class ResultStore(Protocol):
@@ -87,16 +92,20 @@ class WorkspaceStore:
         with self._open() as ws:
             return ws.reps()
 
-    def find_or_add_rep(self, typed: str) -> tuple[Rep, bool]:
-        """The rep whose name, id or picker label is `typed`; a new name adds a rep. Returns (rep, created)."""
+    def find_rep(self, typed: str) -> "RepMatch":
+        """Who a typed name means: the rep it names exactly, else the reps it is close to (nothing is added)."""
+        return find_rep(typed, self.reps())
+
+    def add_rep(self, name: str) -> Rep:
+        """Add a new rep with this name (only after the rep confirmed they are new); an exact match is returned instead."""
         with self._open() as ws:
             reps = ws.reps()
-            found = match_rep(typed, reps)
+            found = match_rep(name, reps)
             if found is not None:
-                return found, False
-            rep = Rep(rep_id=next_rep_id(r.rep_id for r in reps), name=" ".join(typed.split()))
+                return found
+            rep = Rep(rep_id=next_rep_id(r.rep_id for r in reps), name=" ".join(name.split()))
             ws.add_rep(rep)
-            return rep, True
+            return rep
 
 
 def rep_label(rep: Rep) -> str:
@@ -111,6 +120,51 @@ def match_rep(typed: str, reps: list[Rep]) -> Rep | None:
         if key in (rep_label(rep).lower(), rep.rep_id.lower(), rep.name.lower()):
             return rep
     return None
+
+
+@dataclass(frozen=True)
+class RepMatch:
+    """What a typed name means: an existing rep (`rep`), reps it is close to (`close`), or someone new."""
+
+    typed: str
+    rep: Rep | None = None
+    close: tuple[Rep, ...] = ()
+
+    @property
+    def is_new(self) -> bool:
+        return self.rep is None and not self.close
+
+    def question(self) -> str:
+        """What the page asks before it goes on: "Did you mean Jamie Haddad?" or whether to add a new rep."""
+        if self.rep is not None:
+            return ""
+        if self.close:
+            names = [r.name for r in self.close]
+            options = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            return f"Did you mean {options}?"
+        return f"{self.typed} is not in this workspace yet. Add {self.typed} as a new rep?"
+
+
+def find_rep(typed: str, reps: list[Rep], limit: int = 3) -> RepMatch:
+    """The rep a typed name means, or up to `limit` reps whose names are close to it (a typo, a first name only)."""
+    from rapidfuzz import fuzz
+
+    name = " ".join((typed or "").split())
+    exact = match_rep(name, reps)
+    if exact is not None:
+        return RepMatch(name, exact)
+    key = name.lower()
+    scored = []
+    for rep in reps:
+        full = rep.name.lower()
+        score = max(fuzz.ratio(key, full), fuzz.token_sort_ratio(key, full))
+        words = full.split()
+        if len(key.split()) == 1 and len(key) >= 3:
+            score = max(score, max((fuzz.ratio(key, w) for w in words), default=0))
+        if score >= CLOSE_NAME:
+            scored.append((score, rep))
+    scored.sort(key=lambda pair: -pair[0])
+    return RepMatch(name, None, tuple(rep for _, rep in scored[:limit]))
 
 
 def next_rep_id(taken: Iterable[str]) -> str:
@@ -137,7 +191,7 @@ def open_store(workspace: str | Path | None = None, environ: Mapping[str, str] |
     try:
         store = WorkspaceStore(path)
     except CallkitError as exc:
-        return MemoryStore(), f"Progress is not being saved: {exc}"
+        return MemoryStore(), f"Progress is not being saved: {str(exc).rstrip('.')}; {RESTART_HINT}"
     return store, f"Your answers are saved in the workspace {path} as you go."
 
 
@@ -152,17 +206,19 @@ def draw_order(item_ids: list[str], rep_id: str, workbook: str, attempt: int) ->
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One item in the end-of-workbook summary."""
+    """One item in the end-of-workbook summary (its figures come from callkit.exercises.figures)."""
 
     number: int
     item_id: str
     tries: int
     best_score: float
-    passed: bool
+    passed: bool  # passed without help
+    first_passed: bool = False
+    status: str = "not answered"  # passed, passed after help, not passed, not answered
 
 
 class ExerciseSession:
-    """One rep working through one workbook: current item, checks, saved answers, resume, summary."""
+    """One rep working through one workbook: current item, checks, saved answers, resume, summary, retry round."""
 
     def __init__(
         self,
@@ -182,6 +238,7 @@ class ExerciseSession:
         self._results: list[ExerciseResult] = saved
         self.attempt = max((r.attempt for r in saved), default=1)
         self.order = draw_order(workbook.item_ids, rep_id, workbook.id, self.attempt)
+        self.retry_order: list[str] | None = None  # the items of a "Retry the ones I missed" round, while in one
         self.position = self.resume_position()
 
     # -- where the rep is --------------------------------------------------------------------------
@@ -190,6 +247,10 @@ class ExerciseSession:
         """The answers of the current attempt, oldest first."""
         return [r for r in self._results if r.attempt == self.attempt]
 
+    def figures(self) -> WorkbookFigures:
+        """This round's figures: the same ones the strip, the summary and the coach's report show."""
+        return workbook_figures(self._results, self.workbook.id, attempt=self.attempt, item_ids=self.workbook.item_ids)
+
     @property
     def done_ids(self) -> set[str]:
         """Items answered at least once in this attempt."""
@@ -197,8 +258,18 @@ class ExerciseSession:
 
     @property
     def passed_ids(self) -> set[str]:
-        """Items passed in this attempt."""
-        return {r.item_id for r in self.attempt_results if r.passed}
+        """Items passed without help in this attempt."""
+        return {i for i, f in self.figures().items.items() if f.passed}
+
+    @property
+    def retrying(self) -> bool:
+        """True during a "Retry the ones I missed" round."""
+        return self.retry_order is not None
+
+    @property
+    def queue(self) -> list[str]:
+        """The items the rep goes through now: the round's order, or the ones being retried."""
+        return self.retry_order if self.retry_order is not None else self.order
 
     @property
     def total(self) -> int:
@@ -221,18 +292,20 @@ class ExerciseSession:
     @property
     def current(self) -> Item | None:
         """The item on screen, or None when the rep is at the summary."""
-        if self.position >= self.total:
+        if self.position >= len(self.queue):
             return None
-        return self.workbook.item(self.order[self.position])
+        return self.workbook.item(self.queue[self.position])
 
     def progress_text(self) -> str:
-        """'3 of 8 done' (and how many passed)."""
-        passed = len(self.passed_ids)
-        return f"{self.done_count} of {self.total} done, {passed} passed"
+        """'3 of 8 done: 2 right first time, 3 passed' (the figures' own words)."""
+        return self.figures().strip_text()
 
     def go_to(self, position: int) -> None:
-        """Show item `position` (0-based); the total means the summary."""
-        self.position = max(0, min(position, self.total))
+        """Show item `position` (0-based) of the queue; its length means the summary (which ends a retry round)."""
+        self.position = max(0, min(position, len(self.queue)))
+        if self.position == len(self.queue) and self.retrying:
+            self.retry_order = None
+            self.position = self.total
 
     def next(self) -> None:
         """Move to the next item, or to the summary after the last one."""
@@ -271,7 +344,8 @@ class ExerciseSession:
         result = check_answer(item, answer, self.process)
         if result.blank:
             return result
-        saved = ExerciseResult(
+        before = [r for r in self.attempt_results if r.item_id == item.id]
+        draft = ExerciseResult(
             rep_id=self.rep_id,
             workbook=self.workbook.id,
             item_id=item.id,
@@ -281,7 +355,16 @@ class ExerciseSession:
             feedback=result.feedback,
             answered_at=self._clock(),
             attempt=self.attempt,
+            try_number=len(before) + 1,
+            after_help=any(r.reveals_key or r.after_help for r in before),
+            reveals_key=result.reveals_key,
+            retry=self.retrying,
         )
+        figures = item_figures(before + [draft])
+        saved = draft.model_copy(update={
+            "first_passed": figures.first_passed, "first_score": figures.first_score,
+            "best_passed": figures.passed, "best_score": figures.best_score,
+        })
         self.store.save(saved)
         self._results.append(saved)
         return result
@@ -290,26 +373,36 @@ class ExerciseSession:
         """A new attempt: every item open again, in a newly drawn order (saved answers are kept)."""
         self.attempt += 1
         self.order = draw_order(self.workbook.item_ids, self.rep_id, self.workbook.id, self.attempt)
+        self.retry_order = None
         self.position = 0
+
+    def missed_ids(self) -> list[str]:
+        """The items of this round not right first time, in the round's order."""
+        missed = set(self.figures().missed)
+        return [i for i in self.order if i in missed]
+
+    def start_retry(self) -> list[str]:
+        """A "Retry the ones I missed" round through the items not right first time (same round, forms start empty)."""
+        missed = self.missed_ids()
+        if not missed:
+            raise CallkitError("There is nothing to retry: every item you answered was right first time.")
+        self.retry_order = missed
+        self.position = 0
+        return missed
 
     # -- the end -----------------------------------------------------------------------------------
     def summary(self) -> list[SummaryRow]:
-        """One row per item in this attempt's order: tries, best score, passed."""
+        """One row per item in this attempt's order: tries, first try, best score, where it stands."""
+        figures = self.figures()
         rows = []
         for n, item_id in enumerate(self.order, start=1):
-            mine = [r for r in self.attempt_results if r.item_id == item_id]
-            rows.append(SummaryRow(n, item_id, len(mine), max((r.score for r in mine), default=0.0), any(r.passed for r in mine)))
+            f = figures.items.get(item_id)
+            if f is None:
+                rows.append(SummaryRow(n, item_id, 0, 0.0, False))
+            else:
+                rows.append(SummaryRow(n, item_id, f.tries, f.best_score, f.passed, f.first_passed, f.status))
         return rows
 
     def summary_text(self) -> str:
-        """One sentence for the end of the workbook."""
-        rows = self.summary()
-        answered = [r for r in rows if r.tries]
-        passed = sum(r.passed for r in rows)
-        if not answered:
-            return "Nothing answered yet in this round."
-        average = sum(r.best_score for r in answered) / len(answered)
-        return (
-            f"You answered {len(answered)} of {len(rows)} items and passed {passed}; "
-            f"your average best score is {average:.0%}."
-        )
+        """The sentence at the end of the workbook (the figures' own words)."""
+        return self.figures().sentence()
