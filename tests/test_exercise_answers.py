@@ -22,10 +22,6 @@ BEFORE = read_labelled(DATA / "exercise_answers.csv")
 AFTER = read_labelled(DATA / "exercise_answers_more.csv")
 # (item id, answer): what the scoring rule says about it
 RULE_MISJUDGES = {
-    ("verbal-yes-too-early", "Raj confirms the budget for the project in the call and names the people on the buying committee."):
-        'assess_objective reads "buying committee" as a closing objective ("buying"), unrealistic at Qualify',
-    ("line-3-downtime", "maria leaves w/ a cost of line 3 downtime in lost orders"):
-        'assess_customer_value reads "lost orders" as what we get from the call ("orders")',
     ("line-3-downtime", "She gets a roadmap to 95% on time delivery from line 3"):
         'assess_customer_value reads "a roadmap to" as about us',
 }

@@ -179,6 +179,7 @@ class ValueWords:
     client_learn: frozenset[str]
     seller_gain: Phrases
     deal_words: Phrases
+    deal_not_ours: frozenset[str]
     obtain_verbs: frozenset[str]
     client_view: frozenset[str]
 
@@ -390,6 +391,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         client_learn=frozenset(_strings(value_raw, "client_learn", source)),
         seller_gain=_phrases("value.seller_gain", _strings(value_raw, "seller_gain", source), irregular, source),
         deal_words=_phrases("value.deal_words", _strings(value_raw, "deal_words", source), irregular, source),
+        deal_not_ours=frozenset(_strings(value_raw, "deal_not_ours", source)),
         obtain_verbs=frozenset(_strings(value_raw, "obtain_verbs", source)),
         client_view=frozenset(_strings(value_raw, "client_view", source)),
     )

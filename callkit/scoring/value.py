@@ -296,7 +296,7 @@ class _ValueReader(Words):
             return None
         for m in v.deal_words.finditer(text):
             before = text[: m.start()].split()[-3:]
-            if any(w in ("their", "her", "his", "vs", "versus", "compared", "current") or w.endswith("'s") for w in before):
+            if any(w in v.deal_not_ours or w.endswith("'s") for w in before):
                 continue
             return m.group(0)
         return None
