@@ -7,7 +7,7 @@ from datetime import date
 from callkit.models import Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief
 from callkit.process import SalesProcess
 from callkit.ui.timeline import (
-    DealTimeline, call_rows, calls_table_html, chart_title, close_date_chart_png, close_date_points, png_img_html,
+    DealTimeline, call_rows, calls_table_html, chart_title, close_date_chart_html, close_date_points,
     slips, stage_progress_html,
 )
 from callkit.workspace import Workspace
@@ -48,10 +48,13 @@ def test_close_date_points_and_slips():
     assert chart_title(close_date_points(steady)) == "The forecast close date has not moved later"
 
 
-def test_chart_is_a_png():
-    png = close_date_chart_png(close_date_points(DEAL))
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert len(png) > 2000
+def test_chart_is_an_inline_svg_with_each_slip_marked():
+    html = close_date_chart_html(close_date_points(DEAL), today=date(2026, 11, 20))
+    assert html.startswith("<svg") and html.endswith("</svg>")
+    assert html.count("+31 d") == 2 and "Forecast close date moved later 2 times (+62 days)" in html
+    assert "<script" not in html and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    one = close_date_chart_html([(date(2026, 9, 1), date(2026, 12, 1))], today=date(2026, 9, 1))  # one point, no slip
+    assert one.startswith("<svg") and " d</text>" not in one and "has not moved later" in one
 
 
 def test_calls_table_shows_objective_outcome_and_commitments_escaped():
@@ -83,17 +86,18 @@ def test_timeline_widget_on_a_sample_deal(sample_ws_path):
         deal = max(ws.deals(), key=lambda d: len(d.close_date_history))
         calls = ws.calls(deal_id=deal.deal_id)
         timeline = DealTimeline(deal, calls, ws.process, today=date(2026, 11, 24))
-    assert "data:image/png;base64," in timeline.chart.value
+    assert timeline.chart.value.startswith("<svg") and "d</text>" in timeline.chart.value
     assert timeline.calls.value.count("<tr data-call=") == len(calls)
     assert ("looks stalled" in timeline.health_box.value) == timeline.health.stalled
     for finding in timeline.health.findings:
         assert finding.code in timeline.health_box.value
 
 
-def test_chart_html_escapes_its_alt_text():
-    html = png_img_html(b"\x89PNG", 'Moved "later" <twice>')
-    assert 'alt="Moved &quot;later&quot; &lt;twice&gt;"' in html
-    assert html.count("<") == 1
+def test_chart_escapes_its_title():
+    from callkit.charts import close_date_chart
+
+    html = close_date_chart([(date(2026, 9, 1), date(2026, 12, 1))], title='Moved "later" <twice>')
+    assert "Moved &quot;later&quot; &lt;twice&gt;" in html and "<twice>" not in html
 
 
 # -- the health: a headline that agrees with the findings; a closed deal; the team's norms in the page ----------

@@ -7,8 +7,6 @@ reopen: `callkit.ui.deal_actions.DealActions`) and refreshes itself when one of 
 
 from __future__ import annotations
 
-import base64
-import io
 from datetime import date
 from typing import Any, Callable, Mapping, Sequence
 
@@ -139,49 +137,11 @@ def chart_title(points: Sequence[tuple[date, date]]) -> str:
     return f"Forecast close date moved later {times} (+{days} days)"
 
 
-def close_date_chart_png(points: Sequence[tuple[date, date]], today: date | None = None) -> bytes:
-    """A PNG of the close-date history: a step line up to today, each slip marked in red with its days."""
-    from datetime import timedelta
+def close_date_chart_html(points: Sequence[tuple[date, date]], today: date | None = None) -> str:
+    """The close-date history as an inline SVG chart (a step line up to today, each slip in red with its days)."""
+    from ..charts import close_date_chart
 
-    from matplotlib.dates import DateFormatter
-    from matplotlib.figure import Figure
-
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    end = max([*xs, today]) if today else xs[-1]
-    fig = Figure(figsize=(7.5, 2.8), dpi=100)
-    ax = fig.add_subplot()
-    ax.step(xs + [end], ys + [ys[-1]], where="post", color="#2e90fa", linewidth=2)
-    ax.plot(xs, ys, "o", color="#2e90fa", markersize=5)
-    for (_, before), (changed_on, after) in zip(points, points[1:]):
-        if after <= before:
-            continue
-        ax.plot([changed_on], [after], "o", color="#d92d20", markersize=9)
-        ax.annotate(f"+{(after - before).days} d", (changed_on, after), textcoords="offset points", xytext=(0, 8),
-                    ha="center", color="#b42318", fontsize=10, fontweight="bold")
-    ax.set_title(chart_title(points), fontsize=12, loc="left")
-    ax.set_xlabel("when the forecast was changed")
-    ax.set_ylabel("forecast close")
-    pad = timedelta(days=7)
-    ax.set_xlim(min(xs) - pad, end + pad)
-    low, high = min(ys), max(ys)
-    spread = max((high - low).days // 4, 15)
-    ax.set_ylim(low - timedelta(days=spread), high + timedelta(days=spread))
-    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
-    ax.yaxis.set_major_formatter(DateFormatter("%d %b %y"))
-    ax.grid(True, alpha=0.3)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
-
-
-def png_img_html(png: bytes, alt: str) -> str:
-    """An inline <img> for a PNG (works offline and in exported pages)."""
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img class="ck-chart" alt="{esc(alt)}" src="data:image/png;base64,{data}" style="max-width:100%">'
+    return close_date_chart(points, today, title=chart_title(points))
 
 
 def health_facts(health: Any) -> list[str]:
@@ -311,6 +271,6 @@ class DealTimeline(widgets.VBox):
                                   stage_norms=self.stage_norms)
         points = close_date_points(deal, self.health.close_date_moves)
         self.stages.value = stage_progress_html(deal, self.process)
-        self.chart.value = (png_img_html(close_date_chart_png(points, self.today or date.today()), chart_title(points))
+        self.chart.value = (close_date_chart_html(points, self.today or date.today())
                             if points else "<p class='ck-muted'>The CRM has no forecast close date for this deal yet.</p>")
         self.health_box.value = health_html(self.health, can_reopen=self.actions is not None)
