@@ -40,34 +40,64 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     as_of = parse_day(args.as_of, "as-of")
     with Workspace.open(args.path) as ws:
+        if ws.read_only:  # said before reading any file: the import could only fail at the end
+            from .exceptions import WorkspaceReadOnlyError
+
+            raise WorkspaceReadOnlyError(args.path, "import into it")
         plan = ws.plan_import(args.deals, reps=args.reps, calls=args.calls, close_dates=args.close_dates,
                               stage_changes=args.stage_changes,
                               columns=args.columns, as_of=as_of)
-        for warning in plan.warnings:
+        extras = None
+        if args.exercise_results or args.drafts:
+            extras = ws.plan_extras(exercise_results=args.exercise_results, drafts=args.drafts, plan=plan)
+        warnings = plan.warnings + (extras.warnings if extras else [])
+        for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        problems = list(plan.problems.lines()) + (list(extras.problems.lines()) if extras else [])
+        count = len(plan.problems) + (len(extras.problems) if extras else 0)
         if args.check:
-            if plan.problems:
-                print(f"callkit: {counted(len(plan.problems), 'problem')} found, "
-                      "nothing was imported:", file=sys.stderr)
-                for line in plan.problems.lines():
+            if count:
+                print(f"callkit: {counted(count, 'problem')} found, nothing was imported:", file=sys.stderr)
+                for line in problems:
                     print(f"  {line}", file=sys.stderr)
                 return EXIT_ERROR
             print("No problems found.")
-            for line in summary_lines(plan, args.path, check=True):
+            for line in summary_lines(plan, args.path, check=True) + _extras_lines(extras, check=True):
                 print(line)
             return 0
-        ws.apply_import(plan)
-    for line in summary_lines(plan, args.path, check=False):
+        ws.apply_import(plan, extras)
+    for line in summary_lines(plan, args.path, check=False) + _extras_lines(extras, check=False):
         print(line)
     return 0
+
+
+def _extras_lines(extras, check: bool) -> list[str]:  # noqa: ANN001 - callkit.workspace.ExtrasPlan | None
+    """The line about exercise answers and drafts of an import, when it brought any."""
+    from .scoring.english import counted
+
+    if extras is None:
+        return []
+    n = extras.summary
+    line = (f"{'Would add' if check else 'Added'} {counted(n['exercise_results'], 'exercise answer')} and "
+            f"{counted(n['drafts'], 'draft')}")
+    if n["already_there"]:
+        line += f" ({n['already_there']:,} already in the workspace, kept as they are)"
+    return [line + "."]
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from .workspace import Workspace
 
     with Workspace.open(args.path) as ws:
-        files = ws.export_csv(args.out)
+        summary = ws.export(args.out)
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    files = summary.files
     print(f"Exported {len(files)} files to {args.out}: " + ", ".join(Path(f).name for f in files) + ".")
+    if summary.damaged:
+        print(f"{summary.damaged} damaged record{'s' if summary.damaged != 1 else ''} could not be read and "
+              f"{'were' if summary.damaged != 1 else 'was'} left out; damaged.csv holds {'them' if summary.damaged != 1 else 'it'} "
+              "as stored.")
     return 0
 
 
@@ -129,13 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--calls", default=None, help="calls.csv (plans and debriefs)")
     p.add_argument("--close-dates", dest="close_dates", default=None, help="close_dates.csv (close-date history)")
     p.add_argument("--stage-changes", dest="stage_changes", default=None, help="stage_changes.csv (stage history)")
+    p.add_argument("--exercise-results", dest="exercise_results", default=None,
+                   help="exercise_results.csv from `callkit export` (the reps' exercise progress)")
+    p.add_argument("--drafts", default=None, help="drafts.csv from `callkit export` (what coaches had typed, not saved yet)")
     p.add_argument("--columns", default=None, metavar="MAP.yaml", help="mapping file: which column of the export "
                                                                         "holds which field, and what its stages mean")
     p.add_argument("--check", action="store_true", help="check the files and list every problem; import nothing")
     p.add_argument("--as-of", dest="as_of", default=None, metavar="DATE",
                    help="the date of the export (default: today, or the export's latest date when it is older)")
 
-    p = add("export", _cmd_export, "export a workspace to CSV files (the import format)")
+    p = add("export", _cmd_export, "export a workspace to CSV files (the import format), exercise progress and drafts "
+                                   "included")
     p.add_argument("path", help="workspace folder")
     p.add_argument("--out", required=True, help="folder for the CSV files")
 

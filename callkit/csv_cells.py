@@ -6,17 +6,22 @@ every formatter is its inverse, so export followed by import gives back the same
 - dates: ISO, ``2026-03-14``; timestamps (``plan_updated_at``) ISO too, ``2026-03-14T09:30:00``.
 - booleans: ``yes``/``no``/``true``/``false``/``1``/``0`` (also ``y``/``n``), any case; blank = no.
 - lists (agenda, planned_steps, questions, concerns, completed_steps): items separated by ``;``
-  (or by line breaks inside the cell). A ``;`` inside an item is written ``\\;``.
+  (or by line breaks inside the cell). Inside an item (and inside research, learned, commitments and
+  attendees) a ``;`` is written ``\\;``, a backslash ``\\\\`` and a line break that stays in the item
+  ``\\`` before it; ``\\`` before any other character is an ordinary backslash (``C:\\temp``).
 - labelled parts (research, learned): ``goals: cut downtime; obstacles: no data; industry: food``.
   research labels: goals, obstacles, industry, notes (text without a label goes to notes).
   learned labels: urgency, consequence, attitude, competition, decision_process (or
   ``decision process``), budget. A part without a label continues the part before it.
 - commitments and follow_ups: ``Who: what by 2026-03-20`` items separated by ``;``; who and the
   date are optional (``Send the pilot plan``, ``Priya: intro to the CFO``). Text before the first
-  ``:`` is who, so a commitment without a who whose text holds a ``:`` is written ``: Agenda: pricing``.
+  ``:`` is who, so a commitment without a who whose text holds a ``:`` is written ``: Agenda: pricing``,
+  and a ``:`` inside who is written ``\\:`` (``Acme\\: Priya: intro``). A text that itself ends in
+  "by <date>" without being dated is written ``\\by`` there (``Ship the kit \\by 2026-03-20``).
 - attendees: ``Name (role)`` items separated by ``;``; people on our side start with ``[us]``; an email
   address, when known, goes last in angle brackets:
-  ``Priya Shah (COO) <priya@acme.com>; [us] Tom Reed (solutions engineer)``.
+  ``Priya Shah (COO) <priya@acme.com>; [us] Tom Reed (solutions engineer)``. A client whose name
+  itself starts with ``[`` is written ``[client] [us] Bob``.
 """
 
 from __future__ import annotations
@@ -35,10 +40,8 @@ RESEARCH_LABELS: tuple[str, ...] = ("goals", "obstacles", "industry", "notes")
 LEARNED_LABELS: tuple[str, ...] = ("urgency", "consequence", "attitude", "competition", "decision_process", "budget")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SPLIT = re.compile(r"(?<!\\);|\r?\n")
-_SPLIT_KEEP = re.compile(r"((?<!\\);|\r?\n)")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\.?$")
-_BY_DATE = re.compile(r"^(?P<what>.*?)\s+by\s+(?P<by>\S+)$", re.IGNORECASE | re.DOTALL)
+_BY_DATE = re.compile(r"^(?P<what>.*?)\s+(?P<word>by)\s+(?P<by>\S+)$", re.IGNORECASE | re.DOTALL)
 _ATTENDEE = re.compile(
     r"^(?:\[(?P<side>[A-Za-z]+)\]\s*)?(?P<name>.*?)\s*"
     r"(?:\((?P<role>(?:[^()]|\([^()]*\))*)\))?\s*"  # a role may hold one level of brackets: "CFO (EB)"
@@ -108,6 +111,26 @@ def format_bool(value: bool) -> str:
     return "yes" if value else "no"
 
 
+def parse_optional_bool(text: str) -> bool | None:
+    """yes/no like parse_bool, but blank is None (not known), as in an exercise answer's first_passed."""
+    return parse_bool(text) if text.strip() else None
+
+
+def format_optional_bool(value: bool | None) -> str:
+    """'yes', 'no', or blank for None."""
+    return "" if value is None else format_bool(value)
+
+
+def parse_count(text: str) -> int | None:
+    """A whole number of 1 or more (an attempt, a try); blank is None."""
+    value = text.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise CellError(f"{value!r} is not a count: write a whole number, 1 or more.")
+    return int(value)
+
+
 def parse_number(text: str) -> float | None:
     """A plain number (12000, 12000.50 or 12,000.50); blank is None."""
     value = text.strip()
@@ -143,15 +166,84 @@ def parse_outcome(text: str) -> str | None:
 
 # -- lists ---------------------------------------------------------------------------------------------
 
-def _escape(text: str) -> str:
-    return text.replace(";", "\\;")
+_ESCAPED = "\\;:\n\r"  # what a backslash escapes (and "\\by" in a commitment)
+
+
+class _Part:
+    """One item of a cell: its text, and which of its characters were escaped (so they are not syntax)."""
+
+    __slots__ = ("text", "escaped", "after")
+
+    def __init__(self, text: str, escaped: frozenset[int], after: str):
+        self.text = text
+        self.escaped = escaped
+        self.after = after  # the separator before it: "" for the first part, ";" or "\n"
+
+    def strip(self) -> "_Part":
+        """Without the spaces around it (escaped line breaks at its ends are kept)."""
+        start, end = 0, len(self.text)
+        while start < end and self.text[start].isspace() and start not in self.escaped:
+            start += 1
+        while end > start and self.text[end - 1].isspace() and end - 1 not in self.escaped:
+            end -= 1
+        return _Part(self.text[start:end], frozenset(i - start for i in self.escaped if start <= i < end), self.after)
+
+    def find(self, char: str) -> int:
+        """The position of the first `char` that was not escaped, or -1."""
+        for i, ch in enumerate(self.text):
+            if ch == char and i not in self.escaped:
+                return i
+        return -1
+
+    def cut(self, start: int, end: int | None = None) -> "_Part":
+        end = len(self.text) if end is None else end
+        return _Part(self.text[start:end], frozenset(i - start for i in self.escaped if start <= i < end), self.after)
+
+
+def _split(text: str) -> list[_Part]:
+    """A cell's items: split at each ';' and line break that is not escaped with a backslash."""
+    parts: list[_Part] = []
+    buf: list[str] = []
+    escaped: set[int] = set()
+    after = ""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n and (text[i + 1] in _ESCAPED or text[i + 1: i + 3].lower() == "by"):
+            nxt = text[i + 1]
+            escaped.add(len(buf))
+            buf.append(nxt)
+            i += 2
+            if nxt == "\r" and text[i: i + 1] == "\n":
+                escaped.add(len(buf))
+                buf.append("\n")
+                i += 1
+            continue
+        if ch in ";\r\n":
+            parts.append(_Part("".join(buf), frozenset(escaped), after))
+            buf, escaped = [], set()
+            after = ";" if ch == ";" else "\n"
+            i += 2 if text[i: i + 2] == "\r\n" else 1
+            continue
+        buf.append(ch)
+        i += 1
+    parts.append(_Part("".join(buf), frozenset(escaped), after))
+    return parts
+
+
+def _escape(text: str, extra: str = "") -> str:
+    """An item's text as a cell writes it: backslashes, ';' and line breaks (and `extra` characters) escaped."""
+    out = text.replace("\\", "\\\\")
+    for char in ";\n\r" + extra:
+        out = out.replace(char, "\\" + char)
+    return out.replace("\\\r\\\n", "\\\r\n")  # an escaped CRLF: one backslash is enough
 
 
 def _parts(text: str) -> list[str]:
-    """Split a cell on unescaped ';' and line breaks; trims, drops blanks, unescapes '\\;'."""
+    """Split a cell on unescaped ';' and line breaks; trims, drops blanks, unescapes."""
     if not text or text.isspace():
         return []
-    return [p.strip().replace("\\;", ";") for p in _SPLIT.split(text) if p.strip()]
+    return [part.text for part in (p.strip() for p in _split(text)) if part.text]
 
 
 def parse_list(text: str) -> list[str]:
@@ -160,7 +252,7 @@ def parse_list(text: str) -> list[str]:
 
 
 def format_list(items: Iterable[str]) -> str:
-    """Items joined by '; ' (a ';' inside an item is escaped)."""
+    """Items joined by '; ' (a ';', a backslash or a line break inside an item is escaped)."""
     return "; ".join(_escape(i) for i in items)
 
 
@@ -174,16 +266,17 @@ def parse_labelled(text: str, labels: tuple[str, ...], unlabelled: str | None = 
     """'label: text; label: text' into {label: text}; an unlabelled first part goes to `unlabelled`."""
     out: dict[str, str] = {}
     current: str | None = None
-    pieces = _SPLIT_KEEP.split(text) if text and not text.isspace() else []
-    for i in range(0, len(pieces), 2):
-        part = pieces[i].strip().replace("\\;", ";")
+    pieces = _split(text) if text and not text.isspace() else []
+    for i, piece in enumerate(pieces):
+        piece = piece.strip()
+        part = piece.text
         if not part:
             continue
-        head, sep, rest = part.partition(":")
-        key = _label_key(head) if sep else ""
+        colon = piece.find(":")
+        key = _label_key(part[:colon]) if colon >= 0 else ""
         if key in labels:
             current = key
-            out[key] = _join(out.get(key, ""), rest.strip(), "; ")
+            out[key] = _join(out.get(key, ""), part[colon + 1:].strip(), "; ")
             continue
         if current is None:
             if unlabelled is None:
@@ -192,7 +285,7 @@ def parse_labelled(text: str, labels: tuple[str, ...], unlabelled: str | None = 
                     + ", ".join(f"'{label}:'" for label in labels) + "."
                 )
             current = unlabelled
-        joiner = "; " if i == 0 or pieces[i - 1] == ";" else "\n"
+        joiner = "; " if i == 0 or piece.after == ";" else "\n"
         out[current] = _join(out.get(current, ""), part, joiner)
     return {key: value for key, value in out.items() if value}
 
@@ -211,19 +304,22 @@ def format_labelled(values: Mapping[str, str], labels: tuple[str, ...]) -> str:
 def parse_commitments(text: str) -> list[Commitment]:
     """'Who: what by 2026-03-20' items separated by ';' (who and the date are optional)."""
     items: list[Commitment] = []
-    for part in _parts(text):
-        who, sep, what = part.partition(":")
-        if not sep:
-            who, what = "", part
-        who, what = who.strip(), what.strip()
+    for piece in (p.strip() for p in (_split(text) if text and not text.isspace() else [])):
+        part = piece.text
+        if not part:
+            continue
+        colon = piece.find(":")
+        who, what = (part[:colon], piece.cut(colon + 1)) if colon >= 0 else ("", piece)
+        what = what.strip()
+        who = who.strip()
         by: date | None = None
-        match = _BY_DATE.match(what)
-        if match and _DATE_LIKE.match(match["by"]):
+        match = _BY_DATE.match(what.text)
+        if match and _DATE_LIKE.match(match["by"]) and match.start("word") not in what.escaped:
             by = _commitment_date(match["by"], part)
-            what = match["what"].strip()
-        if not what:
+            what = what.cut(0, match.end("what")).strip()
+        if not what.text:
             raise CellError(f"{part!r} says who but not what: write commitments like 'Priya: intro to the CFO by 2026-03-20'.")
-        items.append(Commitment(who=who, what=what, by=by))
+        items.append(Commitment(who=who, what=what.text, by=by))
     return items
 
 
@@ -242,9 +338,13 @@ def format_commitments(items: Iterable[Commitment]) -> str:
     out: list[str] = []
     for c in items:
         text = _escape(c.what)
+        match = _BY_DATE.match(text)
+        if c.by is None and match and _DATE_LIKE.match(match["by"]):
+            at = match.start("word")
+            text = text[:at] + "\\" + text[at:]  # "... \\by 2026-03-20": text, not a date
         if c.by is not None:
             text += f" by {c.by.isoformat()}"
-        out.append(f"{_escape(c.who)}: {text}" if c.who or ":" in c.what else text)
+        out.append(f"{_escape(c.who, ':')}: {text}" if c.who or ":" in c.what else text)
     return "; ".join(out)
 
 
@@ -275,7 +375,7 @@ def format_attendees(people: Iterable[Attendee]) -> str:
     """Attendees as 'Name (role) <email>' items joined by '; ', ours marked '[us]' (role and email when known)."""
     out: list[str] = []
     for a in people:
-        text = ("[us] " if a.side == "us" else "") + _escape(a.name)
+        text = ("[us] " if a.side == "us" else "[client] " if a.name.startswith("[") else "") + _escape(a.name)
         if a.role or a.name.endswith((")", ">")):
             text += f" ({_escape(a.role)})"
         if a.email:

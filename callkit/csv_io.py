@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from pydantic import BaseModel, ValidationError
 
 from . import csv_cells as cells
+from .crm.csvfile import neutralise_cell, parse_rows, read_csv_file, sniff_separator
 from .exceptions import CsvImportError, WorkspaceError
 from .models import (
-    Call, CallPlan, CloseDateChange, Debrief, Deal, Learned, Rep, Research, StageChange, friendly_errors,
+    Call, CallPlan, CloseDateChange, Debrief, Deal, ExerciseResult, Learned, Rep, Research, StageChange,
+    friendly_errors,
 )
 from .process import SalesProcess
 
@@ -106,8 +108,23 @@ STAGE_CHANGE_TABLE: tuple[Column, ...] = (
     Column("deal_id", required=True), Column("changed_on", required=True, **_DATE), Column("stage", required=True),
     Column("status"),
 )
+_MAYBE = dict(read=cells.parse_optional_bool, write=cells.format_optional_bool)
+_SCORE = dict(read=cells.parse_number, write=cells.format_number)
+_COUNT = dict(read=cells.parse_count, write=lambda n: str(n))
+EXERCISE_TABLE: tuple[Column, ...] = (  # every field of ExerciseResult: a rebuilt workspace keeps each rep's progress
+    Column("rep_id", required=True), Column("workbook", required=True), Column("item_id", required=True),
+    Column("answer", read=lambda t: t), Column("score", **_SCORE), Column("passed", **_BOOL),
+    Column("feedback", read=lambda t: t), Column("answered_at", **_WHEN), Column("attempt", **_COUNT),
+    Column("try_number", **_COUNT), Column("after_help", **_BOOL), Column("reveals_key", **_BOOL),
+    Column("first_passed", **_MAYBE), Column("first_score", **_SCORE), Column("best_passed", **_BOOL),
+    Column("best_score", **_SCORE), Column("retry", **_BOOL),
+)
+DRAFT_TABLE: tuple[Column, ...] = (  # what a coach had typed but not saved yet, per browser (see callkit.ui.draft)
+    Column("key", required=True), Column("updated_at", required=True), Column("data", required=True, read=lambda t: t),
+)
 TABLES = {"reps": REP_TABLE, "deals": DEAL_TABLE, "calls": CALL_TABLE, "close_dates": CLOSE_DATE_TABLE,
-          "stage_changes": STAGE_CHANGE_TABLE}
+          "stage_changes": STAGE_CHANGE_TABLE, "exercise_results": EXERCISE_TABLE, "drafts": DRAFT_TABLE}
+DAMAGED_COLUMNS = ("file", "record", "problem", "stored")
 
 REP_COLUMNS = tuple(c.name for c in REP_TABLE)
 DEAL_COLUMNS = tuple(c.name for c in DEAL_TABLE)
@@ -204,33 +221,14 @@ class Table:
 
 def read_table(path: str | Path, kind: str) -> Table:
     """Read one CSV file of `kind` ('reps', 'deals', 'calls', 'close_dates'): encoding, separator, header."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CsvImportError(path, "the file does not exist.") from None
-    except IsADirectoryError:
-        raise CsvImportError(path, "this is a folder, not a CSV file.") from None
-    except OSError as exc:
-        raise CsvImportError(path, f"the file cannot be read ({exc.strerror}).") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvImportError(
-            path, "the file is not UTF-8 text: in Excel use Save As > 'CSV UTF-8 (Comma delimited)'."
-        ) from None
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    path, text = read_csv_file(path)
+    separator, text = sniff_separator(text)
+    records = [record for _, record in parse_rows(path, text, separator)]
     expected = ", ".join(REQUIRED[kind])
     if not records or not any(cell.strip() for cell in records[0]):
         raise CsvImportError(path, f"the file is empty: the first row must be a header with {expected}.", row=1)
     header = [_column_key(c) for c in records[0]]
     missing = [c for c in REQUIRED[kind] if c not in header]
-    if missing:  # a header read as one or two columns often means another separator
-        for sep, name in ((";", "';'"), ("\t", "tabs")):
-            if any(sep in cell for cell in records[0]):
-                raise CsvImportError(
-                    path, f"the file seems to use {name} as separator: save it as CSV (comma delimited).", row=1
-                )
     seen: set[str] = set()
     for column in header:
         if column and column in seen:
@@ -241,6 +239,8 @@ def read_table(path: str | Path, kind: str) -> Table:
             path, f"the required column {missing[0]!r} is missing: the header needs {expected}.", row=1, column=missing[0]
         )
     table = Table(path, kind, header, [], [])
+    if separator != ",":
+        table.warnings.append(f"{path.name}: read with {'tabs' if separator == chr(9) else repr(separator)} between columns.")
     unknown = [c for c in header if c and c not in COLUMNS[kind]]
     for column in unknown:
         table.warnings.append(f"{path.name}: column {column!r} is not a callkit column and was ignored.")
@@ -392,6 +392,47 @@ def read_close_dates(table: Table, deals_file: str, deal_ids: Iterable[str],
     return history
 
 
+def read_exercise_results(table: Table, rep_ids: Iterable[str], reps_file: str,
+                          problems: "Problems | None" = None) -> list[ExerciseResult]:
+    """An exercise_results.csv table (callkit export): every saved answer, each rep in the workspace or this import."""
+    known = set(rep_ids)
+
+    def one(row: Row) -> ExerciseResult:
+        rep_id = row.required("rep_id", "exercise answer")
+        if rep_id not in known:
+            raise row.error(f"the rep id {rep_id!r} is not in {reps_file} nor in the workspace.", "rep_id")
+        data = {c.attr: row.parse(c.name, c.read) for c in EXERCISE_TABLE if c.name in row.table.header}
+        data = {k: v for k, v in data.items() if v is not None or k in ("first_passed", "first_score", "best_score",
+                                                                         "answered_at")}
+        return _build(row, ExerciseResult, data)
+
+    return _collect(problems, table.rows, one)
+
+
+def read_drafts(table: Table, problems: "Problems | None" = None) -> list[tuple[str, dict, str]]:
+    """A drafts.csv table (callkit export): (key, the form's fields, when they were typed) per draft."""
+    import json
+
+    seen: dict[str, int] = {}
+
+    def one(row: Row) -> tuple[str, dict, str]:
+        key = row.required("key", "draft")
+        if key in seen:
+            raise row.error(f"the draft {key!r} appears twice: first in row {seen[key]}.", "key")
+        seen[key] = row.number
+        when = row.parse("updated_at", cells.parse_datetime)
+        try:
+            data = json.loads(row.values.get("data", ""))
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise row.error("the data is not a draft as callkit exports it (the form's fields as JSON): "
+                            "export the workspace again, or leave this row out.", "data")
+        return key, data, row.raw("updated_at") if when else ""
+
+    return _collect(problems, table.rows, one)
+
+
 def read_stage_changes(table: Table, deals_file: str, deal_ids: Iterable[str], process: SalesProcess,
                        problems: "Problems | None" = None) -> dict[str, list[StageChange]]:
     """A stage_changes.csv table: each deal's stage history (the stage it was seen at, and open/won/lost), in file order."""
@@ -444,13 +485,23 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[list[str]]) -> None
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([neutralise_cell(cell) for cell in row] for row in rows)
 
 
-def write_team(out_dir: str | Path, reps: Sequence[Rep], deals: Sequence[Deal], calls: Sequence[Call]) -> list[Path]:
-    """Write reps.csv, deals.csv, calls.csv, close_dates.csv and stage_changes.csv into `out_dir` (created if needed)."""
+def _exercise_rows(results: Iterable[ExerciseResult]) -> Iterator[list[str]]:
+    for result in results:
+        yield _cells(result, EXERCISE_TABLE)
+
+
+def write_team(out_dir: str | Path, reps: Sequence[Rep], deals: Sequence[Deal], calls: Sequence[Call],
+               exercise_results: Sequence[ExerciseResult] = (), drafts: Sequence[tuple[str, str, str]] = (),
+               damaged: Sequence[tuple[str, str, str, str]] = ()) -> list[Path]:
+    """Write reps.csv, deals.csv, calls.csv, close_dates.csv, stage_changes.csv, exercise_results.csv and drafts.csv
+    (drafts: (key, JSON text, updated_at)) into `out_dir` (created if needed), and damaged.csv when `damaged` has rows
+    ((file, record, problem, stored text)); a damaged.csv of an earlier export there is removed."""
     out = Path(out_dir)
-    files = [out / "reps.csv", out / "deals.csv", out / "calls.csv", out / "close_dates.csv", out / "stage_changes.csv"]
+    names = ("reps", "deals", "calls", "close_dates", "stage_changes", "exercise_results", "drafts")
+    files = [out / f"{name}.csv" for name in names]
     try:
         out.mkdir(parents=True, exist_ok=True)
         _write(files[0], REP_COLUMNS, (_cells(r, REP_TABLE) for r in reps))
@@ -458,6 +509,15 @@ def write_team(out_dir: str | Path, reps: Sequence[Rep], deals: Sequence[Deal], 
         _write(files[2], CALL_COLUMNS, (_call_row(c) for c in calls))
         _write(files[3], CLOSE_DATE_COLUMNS, _close_date_rows(deals))
         _write(files[4], STAGE_CHANGE_COLUMNS, _stage_change_rows(deals))
+        _write(files[5], COLUMNS["exercise_results"], _exercise_rows(exercise_results))
+        _write(files[6], COLUMNS["drafts"], ([key, updated_at, data] for key, data, updated_at in drafts))
+        damaged_file = out / "damaged.csv"
+        if damaged:
+            _write(damaged_file, DAMAGED_COLUMNS, (list(row) for row in damaged))
+            files.append(damaged_file)
+        else:
+            damaged_file.unlink(missing_ok=True)
     except OSError as exc:
-        raise WorkspaceError(out, f"cannot write the CSV files to {out} ({exc.strerror or exc}).") from None
+        raise WorkspaceError(out, f"cannot write the CSV files to {out} ({exc.strerror or exc}): choose a folder you "
+                                  "can write to with --out.") from None
     return files

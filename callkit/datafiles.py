@@ -38,6 +38,15 @@ def read_yaml(path: str | Path, error: ErrorFactory, what: str = "file") -> Any:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise error(path, f"the {what} does not exist.") from None
+    except UnicodeDecodeError as exc:
+        raise error(path, not_utf8(path.read_bytes(), exc, what)) from None
     except OSError as exc:
         raise error(path, f"the {what} cannot be read ({exc.strerror or exc}).") from None
     return parse_yaml(text, path, error)
+
+
+def not_utf8(data: bytes, exc: UnicodeDecodeError, what: str = "file") -> str:
+    """The sentence for a data file saved in another encoding than UTF-8, naming the line of the first such character."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    return (f"the {what} is not UTF-8 text (line {line} has a character saved in another encoding): open it in a text "
+            "editor and save it as UTF-8.")

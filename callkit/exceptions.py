@@ -98,6 +98,61 @@ class SchemaVersionError(WorkspaceError):
         )
 
 
+class WorkspaceBusyError(WorkspaceError):
+    """Another program held the workspace's database for longer than callkit waits (at most 10 s); nothing was written.
+
+    `activity` is what that program is doing when it said so ("an import", "creating the sample team"), else None;
+    `pid` its process id when known. The message is one sentence: wait for it to finish, then try again.
+    """
+
+    def __init__(self, path: str | Path, activity: str | None = None, pid: int | None = None,
+                 program: str | None = None):
+        self.activity = activity
+        self.pid = pid
+        self.program = program
+        if activity:
+            who = f"{program} (process {pid})" if program and pid else (f"process {pid}" if pid else "another program")
+            problem = (f"The workspace {path} is busy with {activity} in {who}: wait until it has finished, "
+                       "then try again.")
+        else:
+            problem = (f"The workspace {path} is busy: another program is writing to it; wait a moment, "
+                       "then try again.")
+        super().__init__(path, problem)
+
+
+class WorkspaceReadOnlyError(WorkspaceError):
+    """A change to a workspace that this user may only read (its folder or database file is not writable)."""
+
+    def __init__(self, path: str | Path, what: str = "change it"):
+        self.what = what
+        super().__init__(
+            path,
+            f"The workspace {path} is read-only for you, so you can view it but not {what}: ask its owner for write "
+            "access to the folder, or copy the folder somewhere you can write and open the copy.",
+        )
+
+
+class DamagedRecordError(WorkspaceError):
+    """A record stored in the workspace that callkit cannot read back (a plan, a debrief, an exercise answer, a draft).
+
+    `kind` is "plan", "debrief", "exercise result" or "draft"; `record_id` the call id, result number or draft key;
+    `stored` the stored text as it is, so nothing is lost (`callkit export` writes it to damaged.csv).
+    """
+
+    def __init__(self, path: str | Path, kind: str, record_id: str, detail: str, stored: str = "", remedy: str = ""):
+        self.kind = kind
+        self.record_id = record_id
+        self.detail = detail
+        self.stored = stored
+        what = f"of call {record_id!r}" if kind in ("plan", "debrief") else repr(record_id)
+        remedy = remedy or (
+            "import the call again from a calls.csv row with `callkit import` (it replaces a damaged call), or ask "
+            "whoever looks after the workspace to do so; `callkit export` saves the stored text in damaged.csv"
+            if kind in ("plan", "debrief") else
+            "`callkit export` saves the stored text in damaged.csv; the rest of the workspace is not affected")
+        super().__init__(path, f"The stored {kind} {what} in {path} is damaged ({detail}): {remedy}.")
+
+
 class RecordNotFoundError(CallkitError, LookupError):
     """A rep, deal or call id that is not in the workspace."""
 

@@ -2,13 +2,18 @@
 
 SQLite in WAL mode with a busy timeout, so a notebook, a report run and an import can use the same
 workspace at once; every write is one `BEGIN IMMEDIATE` transaction, so two processes writing at the
-same time wait for each other and lose nothing. The schema version lives in PRAGMA user_version and is
+same time wait for each other and lose nothing. A write that still finds the database held after
+BUSY_TIMEOUT_MS (10 s) raises WorkspaceBusyError, naming what the other program is doing when it said
+so (long writes - imports, the sample team, upgrades - leave a note in `callkit.sqlite-activity`).
+A workspace this user may only read (its folder or database file is not writable) opens for reading;
+every write then raises WorkspaceReadOnlyError. The schema version lives in PRAGMA user_version and is
 checked on open. pandas is imported only inside the *_frame methods.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -24,7 +29,8 @@ from pydantic_core import to_json
 from .csv_io import ImportSummary, write_team
 from .datafiles import packaged_text
 from .exceptions import (
-    EditConflictError, InvalidInputError, NotAWorkspaceError, RecordNotFoundError, SchemaVersionError, WorkspaceError,
+    DamagedRecordError, EditConflictError, InvalidInputError, NotAWorkspaceError, RecordNotFoundError,
+    SchemaVersionError, WorkspaceBusyError, WorkspaceError, WorkspaceReadOnlyError,
 )
 from .models import Call, CallPlan, CloseDateChange, Deal, Debrief, ExerciseResult, Rep, build
 from .process import SalesProcess
@@ -39,7 +45,9 @@ M = TypeVar("M", bound=BaseModel)
 
 DB_NAME = "callkit.sqlite"
 PROCESS_NAME = "process.yaml"
-BUSY_TIMEOUT_MS = 30_000
+ACTIVITY_NAME = DB_NAME + "-activity"  # what a long write is doing, for the busy message of anyone who waits
+BUSY_TIMEOUT_MS = 10_000  # the longest callkit waits for another program's write (CALLKIT_BUSY_TIMEOUT may shorten it)
+_CREATING = ".callkit-creating-"  # a new workspace's database until it is complete (a killed `init` leaves only this)
 
 __all__ = ["Workspace", "ImportSummary", "DB_NAME", "PROCESS_NAME"]
 
@@ -64,12 +72,209 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _connect(db: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(db, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def busy_timeout_ms() -> int:
+    """How long a write waits for another program's (milliseconds): 10 s, or less with CALLKIT_BUSY_TIMEOUT (seconds)."""
+    try:
+        seconds = float(os.environ.get("CALLKIT_BUSY_TIMEOUT", ""))
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+    return max(0, min(BUSY_TIMEOUT_MS, int(seconds * 1000)))
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _is_read_only(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose busy and read-only errors are callkit's (WorkspaceBusyError, WorkspaceReadOnlyError)."""
+
+    def execute(self, *args: Any) -> "_Cursor":
+        with self.connection.translating():  # type: ignore[attr-defined]
+            return super().execute(*args)
+
+    def executemany(self, *args: Any) -> "_Cursor":
+        with self.connection.translating():  # type: ignore[attr-defined]
+            return super().executemany(*args)
+
+    def fetchone(self) -> Any:
+        with self.connection.translating():  # type: ignore[attr-defined]
+            return super().fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with self.connection.translating():  # type: ignore[attr-defined]
+            return super().fetchall()
+
+    def fetchmany(self, *args: Any) -> list[Any]:
+        with self.connection.translating():  # type: ignore[attr-defined]
+            return super().fetchmany(*args)
+
+
+class _Connection(sqlite3.Connection):
+    """The workspace's SQLite connection: a busy or read-only database is a plain sentence, never a raw sqlite3 error.
+
+    Still a sqlite3.Connection, so pandas reads from it directly.
+    """
+
+    workspace: Path = Path(".")
+    read_only: bool = False
+
+    @contextmanager
+    def translating(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise _busy_error(self.workspace) from None
+            if _is_read_only(exc):
+                raise WorkspaceReadOnlyError(self.workspace) from None
+            raise
+
+    def cursor(self, factory: Any = _Cursor) -> Any:  # noqa: D102 - same as sqlite3
+        return super().cursor(factory)
+
+    def execute(self, *args: Any) -> Any:  # noqa: D102
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args: Any) -> Any:  # noqa: D102
+        return self.cursor().executemany(*args)
+
+    def executescript(self, *args: Any) -> Any:  # noqa: D102
+        with self.translating():
+            return super().executescript(*args)
+
+
+def _connect(db: Path | str, workspace: Path, uri: bool = False, read_only: bool = False) -> _Connection:
+    timeout = busy_timeout_ms()
+    conn = sqlite3.connect(db, timeout=timeout / 1000, isolation_level=None, factory=_Connection, uri=uri)
+    assert isinstance(conn, _Connection)
+    conn.workspace = workspace
+    conn.read_only = read_only
     conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {timeout}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may change `path`. For root, who may write anywhere, a file or folder whose mode lets
+    nobody write (``chmod a-w``) counts as read-only too: that is how its owner said "look, don't touch"."""
+    if not os.access(path, os.W_OK):
+        return False
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        try:
+            return bool(path.stat().st_mode & 0o222)
+        except OSError:
+            return False
+    return True
+
+
+def _open_read_only(db: Path, path: Path) -> _Connection:
+    """A connection that only reads: `mode=ro` when SQLite can still share the WAL index, else `immutable=1`
+    (a folder nobody may write to: nothing can change the database meanwhile)."""
+    from urllib.parse import quote
+
+    base = "file:" + quote(str(db.resolve()))
+    last: Exception | None = None
+    for options in ("?mode=ro", "?mode=ro&immutable=1"):
+        conn: _Connection | None = None
+        try:
+            conn = _connect(base + options, path, uri=True, read_only=True)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return conn
+        except (sqlite3.OperationalError, WorkspaceError) as exc:
+            last = exc
+            if conn is not None:
+                conn.close()
+    raise WorkspaceError(path, f"{db} cannot be read ({last}): ask its owner to let you read the folder and the file.")
+
+
+def _alive(pid: str | int) -> bool:
+    """Whether the process `pid` still runs (an unreadable pid counts as ended)."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True  # alive, run by another user
+    except OSError:
+        return False
+    return True
+
+
+# -- what a long write is doing (for the busy message of anyone who waits) --------------------------------
+
+def _busy_error(path: Path) -> WorkspaceBusyError:
+    """The busy error, naming the other program's work when it left a note that is still true."""
+    note = _read_activity(path)
+    if note is None:
+        return WorkspaceBusyError(path)
+    return WorkspaceBusyError(path, note.get("what"), note.get("pid"), note.get("program"))
+
+
+def _read_activity(path: Path) -> dict[str, Any] | None:
+    try:
+        note = json.loads((path / ACTIVITY_NAME).read_text(encoding="utf-8"))
+        pid = int(note["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if pid == os.getpid() or not _alive(pid):
+        return None  # our own note (the other writer is someone else), or its program has ended: the note is stale
+    return note if isinstance(note.get("what"), str) else None
+
+
+@contextmanager
+def activity(path: Path, what: str, program: str | None = None) -> Iterator[None]:
+    """Say, while a long write runs, what this program is doing ("an import"), so a busy message can name it."""
+    import sys
+
+    note = path / ACTIVITY_NAME
+    if program is None and Path(sys.argv[0]).name == "callkit":
+        program = "`callkit " + sys.argv[1] + "`" if len(sys.argv) > 1 else "callkit"
+    try:
+        note.write_text(json.dumps({"pid": os.getpid(), "what": what, "program": program, "since": _now()}),
+                        encoding="utf-8")
+        wrote = True
+    except OSError:
+        wrote = False  # a read-only folder: the write fails anyway, with its own message
+    try:
+        yield
+    finally:
+        if wrote:
+            try:
+                if json.loads(note.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                    note.unlink()
+            except (OSError, ValueError):
+                pass
+
+
+@dataclass
+class ExportSummary:
+    """What `callkit export` wrote: its files, a warning per record left out, and how many went to damaged.csv."""
+
+    files: list[Path]
+    warnings: list[str]
+    damaged: int = 0
+
+
+@dataclass
+class ExtrasPlan:
+    """The exercise answers and drafts an import brings (from callkit's export), checked; nothing written yet."""
+
+    exercise_results: list[ExerciseResult]
+    drafts: list[tuple[str, dict, str]]
+    problems: Any  # callkit.crm.export.Problems
+    warnings: list[str]
+    skipped: int = 0  # answers and drafts the workspace already has
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {"exercise_results": len(self.exercise_results), "drafts": len(self.drafts), "already_there": self.skipped}
 
 
 @dataclass(frozen=True)
@@ -88,6 +293,7 @@ class Workspace:
         self.path = path
         self._conn: sqlite3.Connection | None = conn
         self._process: SalesProcess | None = None
+        self.read_only: bool = bool(getattr(conn, "read_only", False))  # opened for reading only (see Workspace.open)
 
     # -- opening and closing ------------------------------------------------------------------------
     @classmethod
@@ -105,11 +311,17 @@ class Workspace:
         process_file = path / PROCESS_NAME
         made_process = not process_file.exists()
         ws: Workspace | None = None
+        building = path / f"{_CREATING}{os.getpid()}.sqlite"
         try:
             path.mkdir(parents=True, exist_ok=True)
-            if made_process:
-                process_file.write_text(packaged_text(PROCESS_NAME), encoding="utf-8")
-            conn = _connect(db)
+            for stale in path.glob(f"{_CREATING}*"):  # left by a killed `callkit init`: never a workspace
+                if not _alive(stale.name[len(_CREATING):].split(".")[0]):
+                    stale.unlink(missing_ok=True)
+            if made_process:  # written whole or not at all: a killed init never leaves half a process.yaml
+                partial = path / f"{_CREATING}{os.getpid()}.yaml"
+                partial.write_text(packaged_text(PROCESS_NAME), encoding="utf-8")
+                os.replace(partial, process_file)
+            conn = _connect(building, path)
             ws = cls(path, conn)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA_SQL}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
@@ -119,11 +331,24 @@ class Workspace:
 
                 team = make_sample_team(reps=reps) if seed is None else make_sample_team(reps=reps, seed=seed)
                 ws.load_team(team.reps, team.deals, team.calls)
+            # The database becomes the workspace only when it is complete: a killed `init` leaves no callkit.sqlite.
+            ws._close_connection(checkpoint=True)
+            try:
+                os.link(building, db)  # never over a workspace another `init` finished meanwhile
+            except FileExistsError:
+                raise WorkspaceError(path, f"{path} is already a callkit workspace: open it, or choose a new folder.") from None
+            except OSError:
+                if db.exists():
+                    raise WorkspaceError(path, f"{path} is already a callkit workspace: open it, or choose a new "
+                                               "folder.") from None
+                os.replace(building, db)  # a file system without hard links
+            building.unlink(missing_ok=True)
+            ws = cls.open(path)
         except BaseException:
             if ws is not None:
                 ws._close_connection()
             for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+                Path(f"{building}{suffix}").unlink(missing_ok=True)
             if made_process:
                 process_file.unlink(missing_ok=True)
             if made_dir and path.is_dir() and not any(path.iterdir()):
@@ -138,7 +363,11 @@ class Workspace:
         db = path / DB_NAME
         if not path.is_dir() or not db.is_file():
             raise NotAWorkspaceError(path)
-        conn = _connect(db)
+        read_only = not (_writable(path) and _writable(db))
+        try:
+            conn = _open_read_only(db, path) if read_only else _connect(db, path)
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(path, f"{db} is damaged or is not a callkit database ({exc}).") from None
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -146,10 +375,14 @@ class Workspace:
                 raise SchemaVersionError(path, version, SCHEMA_VERSION)
             if version == 0 or not (REQUIRED_TABLES if version == SCHEMA_VERSION else V1_TABLES) <= tables:
                 raise NotAWorkspaceError(path)
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            if version < SCHEMA_VERSION and read_only:
+                raise WorkspaceReadOnlyError(path, "open it: it was written by an older callkit and must be upgraded "
+                                                   "once, which needs write access")
+            if not read_only and conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             if version < SCHEMA_VERSION:
-                _migrate(conn, version)
+                with activity(path, "an upgrade of the workspace to this callkit"):
+                    _migrate(conn, version)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise WorkspaceError(path, f"{db} is damaged or is not a callkit database ({exc}).") from None
@@ -160,18 +393,18 @@ class Workspace:
 
     def close(self) -> None:
         """Write everything into callkit.sqlite (WAL checkpoint) and close; a copied folder then has all data."""
+        self._close_connection(checkpoint=not self.read_only)
+
+    def _close_connection(self, checkpoint: bool = False) -> None:
         if self._conn is None:
             return
-        try:
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.OperationalError:
-            pass  # another process holds the database: it checkpoints when it closes
-        self._close_connection()
-
-    def _close_connection(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if checkpoint:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (sqlite3.OperationalError, WorkspaceError):
+                pass  # another process holds the database: it checkpoints when it closes
+        self._conn.close()
+        self._conn = None
 
     def __enter__(self) -> "Workspace":
         return self
@@ -205,13 +438,20 @@ class Workspace:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy timeout)."""
+        """One write transaction: BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy timeout).
+
+        A read-only workspace raises WorkspaceReadOnlyError, a database another program holds past the timeout
+        WorkspaceBusyError; either way nothing is written.
+        """
         conn = self._db
+        if self.read_only:
+            raise WorkspaceReadOnlyError(self.path)
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 
@@ -300,16 +540,14 @@ class Workspace:
         )
 
     def _stored(self, model: type[M], text: str | None, call_id: str) -> M | None:
-        """A plan or debrief read back from its JSON; damaged JSON is a WorkspaceError naming the call."""
+        """A plan or debrief read back from its JSON; damaged JSON is a DamagedRecordError naming the call."""
         if not text:
             return None
         try:
             return model.model_validate_json(text)
-        except ValidationError:
+        except ValidationError as exc:
             what = "plan" if model is CallPlan else "debrief"
-            raise WorkspaceError(
-                self.path, f"The stored {what} of call {call_id!r} in {self.path} is damaged: save it again or re-import the call."
-            ) from None
+            raise DamagedRecordError(self.path, what, call_id, _damage(exc), text) from None
 
     def calls(
         self, deal_id: str | None = None, rep_id: str | None = None, since: date | None = None, until: date | None = None
@@ -359,8 +597,13 @@ class Workspace:
             return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
 
     # -- reads: exercises and drafts -----------------------------------------------------------------
-    def exercise_results(self, rep_id: str | None = None, workbook: str | None = None) -> list[ExerciseResult]:
-        """Every saved exercise answer (all attempts, oldest first), optionally for one rep and/or workbook."""
+    def exercise_results(self, rep_id: str | None = None, workbook: str | None = None,
+                         damaged: list[DamagedRecordError] | None = None) -> list[ExerciseResult]:
+        """Every saved exercise answer (all attempts, oldest first), optionally for one rep and/or workbook.
+
+        An answer that cannot be read back raises DamagedRecordError naming it; with a `damaged` list it is left
+        out and added to the list instead (the exercise page shows it, and goes on with the others).
+        """
         clauses, params = [], []
         if rep_id is not None:
             clauses.append("rep_id = ?")
@@ -369,13 +612,33 @@ class Workspace:
             clauses.append("workbook = ?")
             params.append(workbook)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        rows = self._db.execute(f"SELECT json FROM exercise_results{where} ORDER BY id", params).fetchall()
-        return [ExerciseResult.model_validate_json(r[0]) for r in rows]
+        rows = self._db.execute(f"SELECT id, rep_id, workbook, item_id, json FROM exercise_results{where} ORDER BY id",
+                                params).fetchall()
+        out: list[ExerciseResult] = []
+        for row in rows:
+            try:
+                out.append(ExerciseResult.model_validate_json(row["json"]))
+            except ValidationError as exc:
+                error = DamagedRecordError(
+                    self.path, "exercise result", f"{row['workbook']} {row['item_id']} of rep {row['rep_id']}",
+                    _damage(exc), row["json"], remedy="it is left out, so that item counts as not answered yet; "
+                    "`callkit export` saves the stored text in damaged.csv")
+                if damaged is None:
+                    raise error from None
+                damaged.append(error)
+        return out
 
     def load_draft(self, key: str) -> dict | None:
-        """A form's saved draft (dates come back as ISO text), or None."""
+        """A form's saved draft (dates come back as ISO text), or None (also for a draft that cannot be read back:
+        the form then starts from the saved record, and `callkit export` keeps the damaged text in damaged.csv)."""
         row = self._db.execute("SELECT json FROM drafts WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[0])
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
 
     # -- writes: one transaction each ---------------------------------------------------------------
     def add_rep(self, rep: Rep) -> None:
@@ -601,7 +864,7 @@ class Workspace:
             self._check_stage(deal.stage)
         for call in calls:
             _check_call(call)
-        with self._write() as conn:
+        with activity(self.path, "loading a team") if len(calls) > 1000 else _nothing(), self._write() as conn:
             self._check_team(conn, reps, deals, calls, history or {})
             self._insert_reps(conn, reps)
             self._insert_deals(conn, deals)
@@ -766,30 +1029,98 @@ class Workspace:
         against this workspace; every problem is collected in the plan's `problems`; nothing is written."""
         from .crm.refresh import Existing, plan_import
 
-        with self._read() as conn:
-            existing = Existing(
-                reps=self.reps(), deals={d.deal_id: d for d in self.deals()},
-                calls={r[0] for r in conn.execute("SELECT call_id FROM calls")},
-                last_snapshot={r[0] for r in conn.execute(
-                    "SELECT deal_id FROM snapshot_deals WHERE import_id = (SELECT MAX(import_id) FROM imports)")},
-                first_seen={r[0]: date.fromisoformat(r[1]) for r in conn.execute(
-                    "SELECT s.deal_id, MIN(i.as_of) FROM snapshot_deals s JOIN imports i ON i.import_id = s.import_id "
-                    "GROUP BY s.deal_id")},
-            )
-        return plan_import(deals, self.process, existing, reps=reps, calls=calls, close_dates=close_dates,
-                           stage_changes=stage_changes, columns=columns, as_of=as_of)
+        def check(replaceable: set[str]) -> "ImportPlan":
+            with self._read() as conn:
+                existing = Existing(
+                    reps=self.reps(), deals={d.deal_id: d for d in self.deals()},
+                    calls=_Asked(r[0] for r in conn.execute("SELECT call_id FROM calls") if r[0] not in replaceable),
+                    last_snapshot={r[0] for r in conn.execute(
+                        "SELECT deal_id FROM snapshot_deals WHERE import_id = (SELECT MAX(import_id) FROM imports)")},
+                    first_seen={r[0]: date.fromisoformat(r[1]) for r in conn.execute(
+                        "SELECT s.deal_id, MIN(i.as_of) FROM snapshot_deals s JOIN imports i ON i.import_id = s.import_id "
+                        "GROUP BY s.deal_id")},
+                )
+            plan = plan_import(deals, self.process, existing, reps=reps, calls=calls, close_dates=close_dates,
+                               stage_changes=stage_changes, columns=columns, as_of=as_of)
+            plan_calls = existing.calls
+            if plan_calls.hits and not replaceable:  # ids already here: a damaged call may be imported again
+                with self._read() as conn:
+                    damaged = self._damaged_calls(conn, plan_calls.hits)
+                if damaged:
+                    return check(damaged)
+            return plan
 
-    def apply_import(self, plan: "ImportPlan") -> None:
+        return check(set())
+
+    def _damaged_calls(self, conn: sqlite3.Connection, call_ids: Iterable[str]) -> set[str]:
+        """Of these call ids, the ones whose stored plan or debrief cannot be read back."""
+        out: set[str] = set()
+        for call_id in call_ids:
+            row = conn.execute(f"{self._CALL_SQL} WHERE c.call_id = ?", (call_id,)).fetchone()
+            try:
+                if row is not None:
+                    self._call(row)
+            except DamagedRecordError:
+                out.add(call_id)
+        return out
+
+    def plan_extras(self, *, exercise_results: str | Path | None = None, drafts: str | Path | None = None,
+                    plan: "ImportPlan | None" = None) -> ExtrasPlan:
+        """Read and check exercise_results.csv and drafts.csv (from `callkit export`) against this workspace and
+        the import `plan` (its new reps); answers and drafts the workspace already has are skipped; nothing is written."""
+        from .crm.export import Problems
+        from .csv_io import read_drafts, read_exercise_results, read_table
+
+        problems = Problems()
+        extras = ExtrasPlan([], [], problems, [])
+        with self._read() as conn:
+            rep_ids = {r[0] for r in conn.execute("SELECT rep_id FROM reps")}
+            if plan is not None:
+                rep_ids |= {r.rep_id for r in plan.new_reps}
+            if exercise_results is not None:
+                table = read_table(exercise_results, "exercise_results")
+                extras.warnings += table.warnings
+                reps_file = (plan.source.get("reps") if plan is not None else None) or "the reps file"
+                stored = {r[0] for r in conn.execute("SELECT json FROM exercise_results")}
+                for result in read_exercise_results(table, rep_ids, reps_file, problems):
+                    if result.model_dump_json() in stored:
+                        extras.skipped += 1
+                    else:
+                        extras.exercise_results.append(result)
+            if drafts is not None:
+                table = read_table(drafts, "drafts")
+                extras.warnings += table.warnings
+                newer = {r[0]: r[1] for r in conn.execute("SELECT key, updated_at FROM drafts")}
+                for key, data, updated_at in read_drafts(table, problems):
+                    if key in newer and newer[key] >= updated_at:
+                        extras.skipped += 1  # the workspace's own draft is as new or newer: it stays
+                    else:
+                        extras.drafts.append((key, data, updated_at))
+        return extras
+
+    def apply_import(self, plan: "ImportPlan", extras: ExtrasPlan | None = None) -> None:
         """Write a checked import in one transaction: new and changed reps, new and updated deals with their
-        history, calls, and the dated snapshot. A plan with problems is refused with the first of them."""
+        history, calls (a call whose stored plan or debrief was damaged is replaced), the dated snapshot, and the
+        exercise answers and drafts of `extras`. A plan with problems is refused with the first of them."""
         if plan.problems:
             raise plan.problems.first()
+        if extras is not None and extras.problems:
+            raise extras.problems.first()
         for deal in [*plan.new_deals, *(u.deal for u in plan.updates)]:
             self._check_stage(deal.stage)
         for call in plan.calls:
             _check_call(call)
         try:
-            with self._write() as conn:
+            with activity(self.path, "an import"), self._write() as conn:
+                incoming = [c.call_id for c in plan.calls]
+                there = {r[0] for r in conn.execute("SELECT call_id FROM calls")} & set(incoming) if incoming else set()
+                if there:
+                    if self._damaged_calls(conn, there) != there:
+                        raise sqlite3.IntegrityError("a call of this import was saved meanwhile")
+                    for table in ("plans", "debriefs", "calls"):
+                        conn.executemany(f"DELETE FROM {table} WHERE call_id = ?", [(i,) for i in sorted(there)])
+                if extras is not None:
+                    self._insert_extras(conn, extras)
                 self._insert_reps(conn, plan.new_reps)
                 conn.executemany("UPDATE reps SET name = ?, email = ?, team = ?, manager = ? WHERE rep_id = ?",
                                  [(r.name, r.email, r.team, r.manager, r.rep_id) for r in plan.changed_reps])
@@ -823,23 +1154,44 @@ class Workspace:
             raise WorkspaceError(self.path, "the workspace changed while this import was checked (someone else imported "
                                             "or saved at the same time): run the import again.") from None
 
+    def _insert_extras(self, conn: sqlite3.Connection, extras: ExtrasPlan) -> None:
+        conn.executemany(
+            "INSERT INTO exercise_results (rep_id, workbook, item_id, passed, score, answered_at, json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(r.rep_id, r.workbook, r.item_id, int(r.passed), r.score, r.answered_at.isoformat() if r.answered_at else None,
+              r.model_dump_json()) for r in extras.exercise_results])
+        conn.executemany(
+            "INSERT INTO drafts (key, json, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+            [(key, to_json(data).decode(), updated_at or _now()) for key, data, updated_at in extras.drafts])
+
     def import_files(self, deals: str | Path, *, reps: str | Path | None = None, calls: str | Path | None = None,
                      close_dates: str | Path | None = None, stage_changes: str | Path | None = None,
-                     columns: str | Path | None = None, as_of: date | None = None) -> "ImportPlan":
+                     columns: str | Path | None = None, as_of: date | None = None,
+                     exercise_results: str | Path | None = None, drafts: str | Path | None = None) -> "ImportPlan":
         """Import a CRM export or callkit's CSV files, all or nothing: check everything, then write it in one
-        transaction. Deals already in the workspace are updated; the import is kept as a dated snapshot."""
+        transaction. Deals already in the workspace are updated; the import is kept as a dated snapshot.
+        exercise_results.csv and drafts.csv (from `callkit export`) bring back the reps' progress and the drafts."""
         plan = self.plan_import(deals, reps=reps, calls=calls, close_dates=close_dates, stage_changes=stage_changes,
                                 columns=columns, as_of=as_of)
-        self.apply_import(plan)
+        extras = None
+        if exercise_results is not None or drafts is not None:
+            extras = self.plan_extras(exercise_results=exercise_results, drafts=drafts, plan=plan)
+        self.apply_import(plan, extras)
+        if extras is not None:
+            plan.warnings += extras.warnings
         return plan
 
     def import_csv(self, reps: str | Path | None = None, deals: str | Path | None = None,
                    calls: str | Path | None = None, close_dates: str | Path | None = None,
-                   stage_changes: str | Path | None = None) -> ImportSummary:
-        """callkit's own CSV files (see import_files): what was imported, and the warnings."""
+                   stage_changes: str | Path | None = None, exercise_results: str | Path | None = None,
+                   drafts: str | Path | None = None) -> ImportSummary:
+        """callkit's own CSV files, in the order export_csv returns them (see import_files): what was imported,
+        and the warnings; `import_csv(*ws.export_csv(folder))` rebuilds a workspace."""
         if deals is None:
             raise InvalidInputError({"deals": "An import needs a deals file."}, what="import")
-        plan = self.import_files(deals, reps=reps, calls=calls, close_dates=close_dates, stage_changes=stage_changes)
+        plan = self.import_files(deals, reps=reps, calls=calls, close_dates=close_dates, stage_changes=stage_changes,
+                                 exercise_results=exercise_results, drafts=drafts)
         return ImportSummary(counts=plan.summary, warnings=plan.warnings)
 
     def snapshots(self) -> list[dict[str, Any]]:
@@ -856,10 +1208,53 @@ class Workspace:
         return date.fromisoformat(row[0]) if row and row[0] else None
 
     def export_csv(self, out_dir: str | Path) -> list[Path]:
-        """Write reps.csv, deals.csv, calls.csv, close_dates.csv and stage_changes.csv (the import format) into out_dir."""
-        with self._read():
-            reps, deals, calls = self.reps(), self.deals(), self.calls()
-        return write_team(out_dir, reps, deals, calls)
+        """Write the workspace as CSV files (the import format) into out_dir; see `export`. Returns the seven files in
+        the order import_csv takes them (a damaged.csv is written beside them when some record could not be read)."""
+        return [f for f in self.export(out_dir).files if f.name != "damaged.csv"]
+
+    def export(self, out_dir: str | Path) -> "ExportSummary":
+        """Write reps.csv, deals.csv, calls.csv, close_dates.csv, stage_changes.csv, exercise_results.csv and drafts.csv
+        (the import format) into out_dir.
+
+        A record that cannot be read back (a damaged plan or debrief leaves its whole call out, so that importing the
+        call again replaces it; a damaged exercise answer or draft) is left out with a warning naming it, and written
+        as stored to damaged.csv beside the other files, instead of stopping the export.
+        """
+        damaged: list[tuple[str, str, str, str]] = []
+        warnings: list[str] = []
+        with self._read() as conn:
+            reps, deals = self.reps(), self.deals()
+            calls: list[Call] = []
+            for row in conn.execute(f"{self._CALL_SQL} ORDER BY c.date, c.call_id"):
+                try:
+                    calls.append(self._call(row))
+                except DamagedRecordError as exc:
+                    stored = json.dumps({"call_id": row["call_id"], "deal_id": row["deal_id"], "rep_id": row["rep_id"],
+                                         "date": row["date"], "plan": row["plan"], "debrief": row["debrief"]},
+                                        ensure_ascii=False)
+                    damaged.append(("calls.csv", f"call {row['call_id']}", f"its stored {exc.kind} is damaged "
+                                    f"({exc.detail})", stored))
+                    warnings.append(f"call {row['call_id']!r} was left out of calls.csv: its stored {exc.kind} is "
+                                    f"damaged ({exc.detail}); it is in damaged.csv.")
+            bad: list[DamagedRecordError] = []
+            results = self.exercise_results(damaged=bad)
+            for exc in bad:
+                damaged.append(("exercise_results.csv", f"exercise result {exc.record_id}", exc.detail, exc.stored))
+                warnings.append(f"the exercise result {exc.record_id} was left out of exercise_results.csv: it is "
+                                f"damaged ({exc.detail}); it is in damaged.csv.")
+            drafts: list[tuple[str, str, str]] = []
+            for key, text, updated_at in conn.execute("SELECT key, json, updated_at FROM drafts ORDER BY key"):
+                try:
+                    data = json.loads(text)
+                    if not isinstance(data, dict):
+                        raise ValueError
+                except ValueError:
+                    damaged.append(("drafts.csv", f"draft {key}", "its text is not a draft's fields", text))
+                    warnings.append(f"the draft {key!r} was left out of drafts.csv: it is damaged; it is in damaged.csv.")
+                    continue
+                drafts.append((key, json.dumps(data, ensure_ascii=False), updated_at))
+        files = write_team(out_dir, reps, deals, calls, results, drafts, damaged)
+        return ExportSummary(files=files, warnings=warnings, damaged=len(damaged))
 
     # -- DataFrames (pandas imported here only) ---------------------------------------------------------
     def reps_frame(self) -> "pd.DataFrame":
@@ -920,6 +1315,25 @@ class Workspace:
 
 # -- module helpers ----------------------------------------------------------------------------------------
 
+class _Asked(set):
+    """The workspace's call ids, remembering which ones an import asked about (the ids it already has)."""
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.hits: set[str] = set()
+
+    def __contains__(self, value: object) -> bool:
+        found = super().__contains__(value)
+        if found and isinstance(value, str):
+            self.hits.add(value)
+        return found
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
     """Bring an older workspace to SCHEMA_VERSION, one recorded migration at a time, each in one transaction."""
     conn.execute("PRAGMA foreign_keys = OFF")  # the deals table is rebuilt; references are checked after
@@ -939,6 +1353,21 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         raise
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _damage(exc: ValidationError) -> str:
+    """What is wrong with a stored record, in a few words ("it is not complete JSON", "the objective: ...")."""
+    from .models import friendly_errors
+
+    errors = exc.errors()
+    if errors and errors[0].get("type", "").startswith("json"):
+        return "its text is not complete JSON"
+    try:
+        field, sentence = next(iter(friendly_errors(exc).items()))
+    except Exception:  # noqa: BLE001 - the description must never fail in its turn
+        return f"{len(errors)} fields do not read back"
+    sentence = sentence.rstrip(".")
+    return f"{field}: {sentence[0].lower() + sentence[1:]}" if field else sentence
 
 
 def deal_row(d: Deal) -> tuple[Any, ...]:

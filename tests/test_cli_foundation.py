@@ -94,8 +94,8 @@ def test_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "--calls", str(files["calls"]), "--close-dates", str(files["close_dates"]))
     code, out, err = run(capsys, "export", str(tmp_path / "ws"), "--out", str(tmp_path / "out"))
     assert code == 0 and err == ""
-    assert out == (f"Exported 5 files to {tmp_path / 'out'}: reps.csv, deals.csv, calls.csv, close_dates.csv, "
-                   "stage_changes.csv.\n")
+    assert out == (f"Exported 7 files to {tmp_path / 'out'}: reps.csv, deals.csv, calls.csv, close_dates.csv, "
+                   "stage_changes.csv, exercise_results.csv, drafts.csv.\n")
     assert "Zoë Müller" in (tmp_path / "out" / "reps.csv").read_text(encoding="utf-8-sig")
     code, _, err = run(capsys, "export", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out2"))
     assert code == 1 and "is not a callkit workspace" in err and not (tmp_path / "out2").exists()

@@ -299,7 +299,8 @@ def test_numbers_and_outcomes() -> None:
 def test_export_writes_the_import_format(ws: Workspace, tmp_path: Path) -> None:
     ws.load_team(*make_team())
     files = ws.export_csv(tmp_path / "out")
-    assert [f.name for f in files] == ["reps.csv", "deals.csv", "calls.csv", "close_dates.csv", "stage_changes.csv"]
+    assert [f.name for f in files] == ["reps.csv", "deals.csv", "calls.csv", "close_dates.csv", "stage_changes.csv",
+                                      "exercise_results.csv", "drafts.csv"]
     rows = list(csv.DictReader(io.StringIO(files[2].read_text(encoding="utf-8-sig"))))
     first = next(r for r in rows if r["call_id"] == "c0001")
     assert first["date"] == "2026-03-10" and first["agenda_agreed"] == "yes" and first["outcome"] == "advance"

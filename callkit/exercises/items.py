@@ -96,7 +96,11 @@ def shipped_items_path(workbook: str) -> Path:
 def load_workbook(
     workbook: str, workspace: str | Path | None = None, process: SalesProcess | None = None
 ) -> Workbook:
-    """The shipped items of a workbook plus a coach's own from `<workspace>/exercises/<workbook>.yaml`."""
+    """The shipped items of a workbook plus a coach's own from `<workspace>/exercises/<workbook>.yaml`.
+
+    The coach's file may hold only an `items:` list; `workbook:`, `kind:`, `title:` and `source:` default to the
+    shipped workbook's (when given they must match it).
+    """
     path = shipped_items_path(workbook)
     if not path.is_file():
         known = ", ".join(WORKBOOKS)
@@ -105,7 +109,10 @@ def load_workbook(
     if workspace is not None:
         custom = Path(workspace) / CUSTOM_FOLDER / f"{workbook}.yaml"
         if custom.is_file():
-            book = merge_workbooks(book, load_items_file(custom, process=process), custom)
+            data = read_yaml(custom, ExerciseItemsError, "items file")
+            if isinstance(data, dict):  # a coach's file may hold only `items:`: the rest is the workbook's own
+                data = {"workbook": book.id, "kind": book.kind, "title": book.title, "source": book.source, **data}
+            book = merge_workbooks(book, parse_workbook(data, custom, process=process), custom)
     return book
 
 

@@ -70,6 +70,7 @@ class WorkspaceStore:
         from ..workspace import Workspace
 
         self.path = Path(path)
+        self.damaged: list[CallkitError] = []  # answers of the last `results` that could not be read back
         Workspace.open(self.path).close()  # fail now, with a clear message, if it is not a workspace
 
     def _open(self):  # -> Workspace
@@ -83,9 +84,11 @@ class WorkspaceStore:
             ws.save_exercise_result(result)
 
     def results(self, rep_id: str, workbook: str) -> list[ExerciseResult]:
-        """This rep's answers in this workbook, oldest first."""
+        """This rep's answers in this workbook, oldest first; an answer that cannot be read back (damaged) is left
+        out and kept in `damaged` (its item then counts as not answered yet), never shown as an error."""
+        self.damaged = []
         with self._open() as ws:
-            return ws.exercise_results(rep_id=rep_id, workbook=workbook)
+            return ws.exercise_results(rep_id=rep_id, workbook=workbook, damaged=self.damaged)
 
     def reps(self) -> list[Rep]:
         """The workspace's reps, in the order they were added."""
@@ -235,6 +238,12 @@ class ExerciseSession:
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         known = set(workbook.item_ids)
         saved = [r for r in self.store.results(rep_id, workbook.id) if r.item_id in known]
+        damaged = len(getattr(self.store, "damaged", ()))
+        #: One sentence for the page when some saved answers could not be read back, else "".
+        self.notice = "" if not damaged else (
+            f"{damaged} of your saved answers could not be read back (damaged in the workspace) and "
+            + ("is left out: that item counts" if damaged == 1 else "are left out: those items count")
+            + " as not answered yet.")
         self._results: list[ExerciseResult] = saved
         self.attempt = max((r.attempt for r in saved), default=1)
         self.order = draw_order(workbook.item_ids, rep_id, workbook.id, self.attempt)

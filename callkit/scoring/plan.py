@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict
 
-from ..datafiles import packaged_text, parse_yaml
+from ..datafiles import not_utf8, packaged_text, parse_yaml
 from ..exceptions import RubricError
 from ..models import SEVERITY_RANK, CallPlan, Finding, Severity, sort_findings
 from ..process import SalesProcess
@@ -187,6 +187,15 @@ class Rubric:
             data = {}
         if not isinstance(data, dict):
             raise RubricError(source, "the rubric must be a mapping with 'plan:', 'debrief:' or 'deal_health:'.")
+        known = list(_default_data())
+        for key in data:
+            if key not in known:  # a misspelt section would otherwise be ignored, and the coach's change with it
+                from difflib import get_close_matches
+
+                close = get_close_matches(str(key), known, n=1, cutoff=0.5)
+                sections = ", ".join(f"'{k}:'" for k in known)
+                fix = f"did you mean '{close[0]}:' (the sections are {sections})?" if close else f"use {sections}."
+                raise RubricError(source, f"'{key}:' is not a section of the rubric: {fix}")
         return cls(_merge(_default_data(), data), source=source)
 
     # -- queries ---------------------------------------------------------------------------------
@@ -333,6 +342,8 @@ def _default_rubric() -> Rubric:
 def _load_rubric(path: str, mtime_ns: int, size: int) -> Rubric:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RubricError(path, not_utf8(Path(path).read_bytes(), exc, "rubric file")) from None
     except OSError as exc:
         raise RubricError(path, f"the rubric file cannot be read ({exc.strerror}).") from None
     return Rubric.from_text(text, source=path)

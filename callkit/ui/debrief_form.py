@@ -21,7 +21,7 @@ from .debrief_values import (
 )
 from .conflict import ConflictPanel, differences
 from .dates import DateField, date_errors
-from .draft import DraftKeeper, as_date, debrief_draft_key
+from .draft import NOT_SAVED_NOW, DraftKeeper, as_date, debrief_draft_key, not_saved_sentence
 from .events import Debouncer, contains, guarded
 from .fields import LabeledField, classed, textarea
 from .markup import esc, findings_html, long_date, status_html
@@ -170,7 +170,8 @@ class DebriefForm(widgets.VBox):
         key = debrief_draft_key(call_id if call else f"{NEW_CALL}:{self.deal.deal_id}", self.browser)
         if self.draft is not None:
             self.draft.debouncer.flush()
-        self.draft = DraftKeeper(self.store, key, lambda: {"values": self.values}, self._draft_delay)
+        self.draft = DraftKeeper(self.store, key, lambda: {"values": self.values}, self._draft_delay,
+                                 on_problem=self.report)
         draft = self.draft.load()
         note = ""
         self.opened = call.debrief if call else None
@@ -308,7 +309,10 @@ class DebriefForm(widgets.VBox):
         """
         call = self.call
         values = self.values
-        call_id = call.call_id if call else self.store.new_call_id(self.deal.deal_id)
+        try:
+            call_id = call.call_id if call else self.store.new_call_id(self.deal.deal_id)
+        except NOT_SAVED_NOW as exc:
+            return self._not_saved(exc)
         call_date = call.date if call else as_date(values.get("call_date"))
         if date_errors(self.controls):  # each box shows its own sentence; a bad date is never saved as "no date"
             self.status.value = status_html("Not saved yet: fix the dates marked in red.", "error")
@@ -332,6 +336,13 @@ class DebriefForm(widgets.VBox):
             self.status.value = status_html("Not saved yet: check the date.", "error")
             return None
         return self._write(debrief, call, call_date, self.opened)
+
+    def _not_saved(self, exc: Exception) -> None:
+        """The workspace could not take the debrief just now: say so next to Save, keep the text (and its draft)."""
+        if self.draft is not None:
+            self.draft.save_now()
+        self.status.value = status_html(not_saved_sentence(exc, "debrief"), "error")
+        return None
 
     def keep_mine(self) -> Debrief | None:
         """After a refused save: save this page's debrief over the other version."""
@@ -369,6 +380,8 @@ class DebriefForm(widgets.VBox):
                                           date=call_date, debrief=debrief))
             else:
                 self.store.save_debrief(debrief, replaces=replaces)
+        except NOT_SAVED_NOW as exc:
+            return self._not_saved(exc)
         except EditConflictError as exc:
             self._theirs = exc.theirs
             theirs = debrief_to_values(exc.theirs, call_date) if exc.theirs is not None else {}

@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Callable, Protocol
 
+from ..exceptions import WorkspaceBusyError, WorkspaceReadOnlyError
 from .events import Debouncer
+
+#: The errors after which a save can be tried again later: what the coach typed must stay on the page.
+NOT_SAVED_NOW = (WorkspaceBusyError, WorkspaceReadOnlyError)
+
+
+def not_saved_sentence(exc: Exception, what: str) -> str:
+    """What the page says next to the Save button when `what` ("the plan") could not be written just now."""
+    if isinstance(exc, WorkspaceBusyError):
+        return f"{exc} Your {what} is not saved yet; it stays on this page: press Save again in a moment."
+    return f"{exc} Your {what} stays on this page until you close it."
 
 
 class DraftStore(Protocol):
@@ -57,29 +68,60 @@ def debrief_draft_key(call_id: str, browser: str) -> str:
 
 
 class DraftKeeper:
-    """Saves `read()` under `key` a moment after the last change; `discard` once the real record is saved."""
+    """Saves `read()` under `key` a moment after the last change; `discard` once the real record is saved.
 
-    def __init__(self, store: DraftStore, key: str, read: Callable[[], dict], delay: float = 1.0):
+    When the workspace cannot take the draft (another program holds it, or it is read-only), the draft is
+    kept in memory (`unsaved`, which `load` returns), `problem` says why in one sentence (also passed to
+    `on_problem`, which the forms show next to the Save button), and the next change tries again.
+    """
+
+    def __init__(self, store: DraftStore, key: str, read: Callable[[], dict], delay: float = 1.0,
+                 on_problem: Callable[[str], None] | None = None):
         self.store = store
         self.key = key
         self.read = read
         self.debouncer = Debouncer(self.save_now, delay)
         self.paused = False
+        self.on_problem = on_problem
+        self.unsaved: dict | None = None  # the latest draft the workspace could not take yet
+        self.problem = ""  # why, in one sentence; "" once a save worked
 
     def changed(self, *_: Any) -> None:
         """Call on every edit: schedules a save."""
         if not self.paused:
             self.debouncer.trigger()
 
-    def save_now(self) -> None:
-        """Write the draft now."""
-        self.store.save_draft(self.key, to_jsonable(self.read()))
+    def save_now(self) -> bool:
+        """Write the draft now; False (the draft kept in memory, `problem` set) when the workspace cannot take it."""
+        data = to_jsonable(self.read())
+        try:
+            self.store.save_draft(self.key, data)
+        except NOT_SAVED_NOW as exc:
+            self.unsaved = data
+            if isinstance(exc, WorkspaceBusyError):
+                self.problem = (f"{exc} What you typed is kept on this page and saved as a draft at your next change.")
+            else:
+                self.problem = f"{exc} What you typed stays on this page until you close it."
+            if self.on_problem is not None:
+                self.on_problem(self.problem)
+            return False
+        self.unsaved = None
+        self.problem = ""
+        return True
 
     def load(self) -> dict | None:
-        """The stored draft, or None."""
+        """The draft: the one kept in memory when the workspace could not take it, else the stored one, or None."""
+        if self.unsaved is not None:
+            return self.unsaved
         return self.store.load_draft(self.key)
 
     def discard(self) -> None:
-        """Forget the draft (after a real save)."""
+        """Forget the draft (after a real save); a workspace that is busy right then keeps the stored copy, harmlessly
+        older than the saved record."""
         self.debouncer.cancel()
-        self.store.delete_draft(self.key)
+        self.unsaved = None
+        self.problem = ""
+        try:
+            self.store.delete_draft(self.key)
+        except NOT_SAVED_NOW:
+            pass

@@ -16,7 +16,7 @@ from ..process import SalesProcess
 from .conflict import ConflictPanel, differences
 from .dates import DateField, date_errors
 from .debrief_values import next_plan_values
-from .draft import DraftKeeper, as_date, plan_draft_key
+from .draft import NOT_SAVED_NOW, DraftKeeper, as_date, not_saved_sentence, plan_draft_key
 from .events import Debouncer, contains, guarded
 from .fields import LabeledField, classed, textarea
 from .markup import esc, long_date, status_html
@@ -118,7 +118,8 @@ class PlanForm(widgets.VBox):
         from ..scoring.plan import Rubric
 
         self.rubric = Rubric.for_workspace(store)
-        self.draft = DraftKeeper(store, plan_draft_key(deal.deal_id, browser), self._draft_data, draft_delay)
+        self.draft = DraftKeeper(store, plan_draft_key(deal.deal_id, browser), self._draft_data, draft_delay,
+                                 on_problem=self.report)
         self.scorer = Debouncer(guarded(self.update_scorecard, self.report), score_delay)
 
         self._build_widgets()
@@ -365,14 +366,25 @@ class PlanForm(widgets.VBox):
             self.status.value = status_html("Not saved yet: fix what is marked in red.", "error")
             return None
         call_id = self.call_id
-        if not call_id or (call_id not in {c.call_id for c in self.calls} and self._call_exists(call_id)):
-            call_id = self.store.new_call_id(self.deal.deal_id)  # a new plan, or its id was taken meanwhile
+        try:
+            if not call_id or (call_id not in {c.call_id for c in self.calls} and self._call_exists(call_id)):
+                call_id = self.store.new_call_id(self.deal.deal_id)  # a new plan, or its id was taken meanwhile
+        except NOT_SAVED_NOW as exc:
+            return self._not_saved(exc)
         return self._write(build_plan(values, self.deal, call_id), self.opened)
+
+    def _not_saved(self, exc: Exception) -> None:
+        """The workspace could not take the plan just now: say so next to Save, keep the text (and its draft)."""
+        self.draft.save_now()
+        self.status.value = status_html(not_saved_sentence(exc, "plan"), "error")
+        return None
 
     def _write(self, plan: CallPlan, replaces: CallPlan | None) -> CallPlan | None:
         plan = plan.model_copy(update={"updated_at": datetime.now().replace(microsecond=0)})
         try:
             self.store.save_plan(plan, replaces=replaces)
+        except NOT_SAVED_NOW as exc:
+            return self._not_saved(exc)
         except EditConflictError as exc:
             self._theirs = exc.theirs
             theirs = plan_to_values(exc.theirs) if exc.theirs is not None else {}
