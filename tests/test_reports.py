@@ -256,7 +256,7 @@ def test_a_rep_without_calls_gets_a_short_friendly_report(odd_run: ReportRun) ->
 def test_bad_data_fails_one_rep_only(odd_run: ReportRun) -> None:
     bad = result(odd_run, "broken")
     assert not bad.ok and odd_run.exit_code == 1
-    assert bad.error and "\n" not in bad.error and "is damaged: save it again or re-import the call" in bad.error
+    assert bad.error and "\n" not in bad.error and "The stored plan of call 'cx40'" in bad.error and "is damaged" in bad.error
     assert bad.failed_notebook == odd_run.out_dir / "_failed" / f"{report_slug('broken')}.ipynb"
     executed = nbformat.read(bad.failed_notebook, as_version=4)
     assert any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
@@ -544,7 +544,11 @@ def test_the_reports_command_passes_typed_arguments(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(commands, "generate_reports", fake)
     assert cli_main(["reports", str(tmp_path), "--out", str(tmp_path / "o"), "--team", "East", "--manager", "Cara"]) == 1
     assert seen["team"] == "East" and seen["manager"] == "Cara" and seen["reps"] is None
+    assert seen["engine"] == "warm" and seen["scheduler"] is None
     assert not any(isinstance(v, argparse.Namespace) for v in (*seen["args"], *seen.values()))
+    assert cli_main(["reports", str(tmp_path), "--out", str(tmp_path / "o"), "--engine", "standard",
+                     "--scheduler", "tcp://10.1.2.3:8786"]) == 1
+    assert seen["engine"] == "standard" and seen["scheduler"] == "tcp://10.1.2.3:8786"
 
 
 # -- the functions behind the deal sections -------------------------------------------------------

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .progress import terminal_text
-from .run import WORK_DIR, WORKER_LOG, ReportRun, generate_reports, rerun_hint
+from .run import WORK_DIR, WORKER_LOG, ReportRun, ReportsStopped, generate_reports, rerun_hint
 from .render import human_date
 
 DEMO_WORKSPACE = "workspace"
@@ -36,11 +36,23 @@ def _summary(run: ReportRun, workspace: str | Path, out: str | Path) -> int:
     return run.exit_code
 
 
+def _stopped(stop: ReportsStopped) -> int:
+    """Ctrl-C or SIGTERM: one line saying what was written, and the exit code a shell expects (130, 143)."""
+    print(f"callkit: {terminal_text(str(stop))}", file=sys.stderr, flush=True)
+    return stop.exit_code
+
+
 def reports_command(args: argparse.Namespace) -> int:
-    """`callkit reports PATH --out DIR [--workers N] [--rep ID ...] [--team T] [--manager M] [--since D --until D]`."""
-    run = generate_reports(args.path, args.out, workers=args.workers, reps=args.reps, since=args.since,
-                           until=args.until, notebook=getattr(args, "notebook", None),
-                           team=getattr(args, "team", None), manager=getattr(args, "manager", None))
+    """`callkit reports PATH --out DIR [--workers N] [--rep ID ...] [--team T] [--manager M] [--since D --until D]
+    [--engine standard|warm] [--scheduler tcp://HOST:8786]`."""
+    try:
+        run = generate_reports(args.path, args.out, workers=args.workers, reps=args.reps, since=args.since,
+                               until=args.until, notebook=getattr(args, "notebook", None),
+                               team=getattr(args, "team", None), manager=getattr(args, "manager", None),
+                               engine=getattr(args, "engine", None) or "warm",
+                               scheduler=getattr(args, "scheduler", None))
+    except ReportsStopped as stop:
+        return _stopped(stop)
     return _summary(run, args.path, args.out)
 
 
@@ -55,5 +67,8 @@ def demo_command(args: argparse.Namespace) -> int:
     else:
         Workspace.create(ws_path, sample=True).close()
         print(f"Created the sample team in {ws_path}.")
-    run = generate_reports(ws_path, base / DEMO_REPORTS, workers=getattr(args, "workers", None))
+    try:
+        run = generate_reports(ws_path, base / DEMO_REPORTS, workers=getattr(args, "workers", None))
+    except ReportsStopped as stop:
+        return _stopped(stop)
     return _summary(run, ws_path, base / DEMO_REPORTS)

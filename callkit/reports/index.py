@@ -63,6 +63,12 @@ def _load_manifest(out: Path) -> dict[str, Any]:
         return {"reps": {}}
 
 
+def manifest_period(out: Path) -> dict[str, str] | None:
+    """The period the reports now in `out` are about ({'since': ..., 'until': ...}), or None for a new folder."""
+    period = _load_manifest(out).get("period")
+    return period if isinstance(period, dict) else None
+
+
 def _statuses(out: Path, team: Sequence[tuple[str, str]], results: Sequence["RepResult"], since: date,
               until: date) -> dict[str, dict[str, Any]]:
     """Each rep's report status: this run's result, else an earlier run's for the same period; saved as reports.json."""

@@ -361,6 +361,29 @@ def _exercises(ws: "Workspace", rep_id: str) -> dict[str, Any]:
 
 # -- the team --------------------------------------------------------------------------------------
 
+SUMMARY_DEAL_TOTALS = ("open", "won", "lost", "at_risk")
+
+
+def rep_summary(data: dict[str, Any]) -> dict[str, Any]:
+    """The part of a rep's report data that the team figures, the index and "who to coach first" use: the
+    figures and counts, the skill scores, the deal totals and the first coaching point; a few hundred bytes
+    instead of the whole report, so a batch keeps one of these per rep and not every rep's report."""
+    deals = data["deals"]
+    return {
+        "rep": data["rep"],
+        "period": data["period"],
+        "counts": data["counts"],
+        "figures": data["figures"],
+        "previous": data["previous"],
+        "skills": [{"id": s["id"], "label": s["label"], "score": s["score"]} for s in data["skills"]],
+        "deals": {**{key: deals[key] for key in SUMMARY_DEAL_TOTALS}, "win_rate": deals.get("win_rate"),
+                  "hygiene": deals["hygiene"]},
+        "points": [{"title": p["title"], "code": p["code"]} for p in data["points"][:1]],
+        "empty": data["empty"],
+        "activity": data["activity"],
+    }
+
+
 
 def _median(values: Iterable[float | None]) -> float | None:
     known = [v for v in values if v is not None]

@@ -1,44 +1,99 @@
 """`generate_reports`: every rep's coaching report, in a pool of worker processes, then the manager's index.
 
-1. The parent opens the workspace, settles the period (the 12 weeks up to the latest activity by default)
-   and the reps (all, or one team's, or one manager's), and the team's usual days per stage.
-2. Workers score every rep once (plain Python, warm imports); the parent takes the team medians and leaves
-   each rep's data and the medians as small JSON files in a work folder inside the output folder.
+1. The parent checks it can write the output folder, opens the workspace, settles the period (the 12 weeks up
+   to the latest activity by default) and the reps (all, or one team's, or one manager's), and the team's
+   usual days per stage.
+2. Workers score every rep once (plain Python, warm imports) and leave each reported rep's data as a small
+   JSON file in a work folder inside the output folder; the parent keeps only a summary per rep
+   (`metrics.rep_summary`) and takes the team medians from those.
 3. Workers run rep_report.ipynb once per rep with papermill (parameters by the Python API, all strings,
-   names fixed here) and export it through callkit's offline template. A rep that fails is listed with a
-   one-line error and its executed notebook kept in `_failed/`; the others go on.
+   names fixed here) on a kept kernel (`--engine warm`, the default) or a fresh one (`--engine standard`),
+   and export it through callkit's offline template. With `scheduler`, this step runs on a Dask cluster
+   instead (`callkit.reports.cluster`). A rep that fails is listed with a one-line error and its executed
+   notebook kept in `_failed/`; the others go on. A worker process that dies is replaced and its rep
+   tried once more (`callkit.reports.pool`).
 4. The parent writes index.html and reports.json (what a later `--rep` rerun merges with), with a warning
    when the period has nothing in it.
+
+The index only ever speaks of one period: when the folder holds reports of another period, the new reports
+wait in the work folder and move in with the new index, so a run killed half way leaves the old index and
+the old reports as they were. SIGTERM or Ctrl-C stops the workers and their kernels, writes the index for the
+reports done so far and raises `ReportsStopped`, which says what was written.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
+import signal
+import tempfile
+import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterator, Sequence
 
-from ..exceptions import InvalidInputError, RecordNotFoundError
+from ..exceptions import CallkitError, InvalidInputError, RecordNotFoundError
 from . import index as index_page
-from .metrics import default_period, rep_cache_path, team_cache_path, team_data, team_stage_norms, write_json
+from .metrics import default_period, team_cache_path, team_data, team_stage_norms, write_json
 from .names import report_slug
+from .pool import Job, JobFailed, WorkerLost, WorkerPool
 from .progress import Progress, terminal_text
 from .render import human_date
 from .words import join_words, plural
-from .worker import RenderOutcome, RenderTask, compute_rep, init_worker, render_rep
+from .worker import DEFAULT_ENGINE, ENGINES, RenderOutcome, RenderTask, compute_rep, init_worker, render_rep
 
 # The notebook's parameter names: fixed by callkit, never taken from user data.
 PARAMETERS = ("workspace_path", "rep_id", "since", "until", "cache_dir")
 WORK_DIR = ".callkit-work"  # cache for the kernels and the workers' log; kept only when a report failed
 WORKER_LOG = "workers.log"
 FAILED_DIR = "_failed"
+STAGING_DIR = "html"  # inside WORK_DIR: reports of a new period, until they move in with the new index
 MANIFEST = "reports.json"
 PACKAGED_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "rep_report.ipynb"
+SIGNAL_WORDS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
+
+
+class ReportOutputError(CallkitError):
+    """The output folder for the reports cannot be created or written to."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(problem)
+
+
+class ReportsStopped(CallkitError):
+    """A report run stopped by Ctrl-C or SIGTERM; `run` is what was written (None when nothing was)."""
+
+    def __init__(self, signum: int, run: "ReportRun | None", total: int, out_dir: Path):
+        self.signum = signum
+        self.run = run
+        self.total = total
+        self.out_dir = out_dir
+        how = SIGNAL_WORDS.get(signum, f"signal {signum}")
+        if run is None:
+            text = f"Stopped by {how} before any report was written: {out_dir} is as it was."
+        else:
+            period = f"{human_date(run.since.isoformat())} to {human_date(run.until.isoformat())}"
+            text = (f"Stopped by {how}: wrote {len(run.succeeded)} of {plural(total, 'report')} for {period}; "
+                    f"{run.index_path} lists every report of that period (run the same command again to finish).")
+        super().__init__(text)
+
+    @property
+    def exit_code(self) -> int:
+        """What a shell expects from a program stopped by this signal: 130 for Ctrl-C, 143 for SIGTERM."""
+        return 128 + self.signum
+
+
+class _Stop(BaseException):
+    """Raised in the parent by the SIGTERM handler, like KeyboardInterrupt for Ctrl-C."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 @dataclass
@@ -79,6 +134,10 @@ class ReportRun:
     empty: bool = False
     team: str | None = None
     manager: str | None = None
+    engine: str = DEFAULT_ENGINE
+    scheduler: str | None = None
+    notebook: str | None = None
+    retried: list[str] = field(default_factory=list)
 
     @property
     def succeeded(self) -> list[RepResult]:
@@ -108,6 +167,64 @@ def default_notebook() -> Path:
     return PACKAGED_NOTEBOOK
 
 
+def check_output_folder(out: Path) -> None:
+    """Refuse, in one sentence, an output folder that cannot be created or written to, before any work."""
+    probe = out
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise ReportOutputError(out, f"The output folder {out} cannot be created: {probe} is a file, not a "
+                                     "folder; choose another --out folder.")
+    try:
+        fd, name = tempfile.mkstemp(prefix=".callkit-write-check-", dir=probe)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise ReportOutputError(out, _unwritable(out, probe, exc)) from None
+
+
+def _unwritable(out: Path, folder: Path, exc: OSError) -> str:
+    import errno
+
+    why = {errno.EROFS: "it is on a read-only disk", errno.EACCES: "you may not write to it",
+           errno.EPERM: "you may not write to it", errno.ENOSPC: "the disk is full",
+           errno.EDQUOT: "the disk quota is used up"}.get(exc.errno or 0, (exc.strerror or "it refused").lower())
+    where = "" if folder == out else f" (in {folder})"
+    return (f"The reports cannot be written to {out}{where}: {why}; choose another --out folder or make it "
+            "writable.")
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """While a run is going, SIGTERM stops it the way Ctrl-C does (only possible in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stop(signum)
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+@contextmanager
+def _no_interruptions() -> Iterator[None]:
+    """While stopping: a second Ctrl-C or SIGTERM must not cut the index in half."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
+
 def generate_reports(
     workspace_path: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -120,18 +237,31 @@ def generate_reports(
     *,
     team: str | None = None,
     manager: str | None = None,
+    engine: str = DEFAULT_ENGINE,
+    scheduler: str | None = None,
 ) -> ReportRun:
     """Build one HTML coaching report per rep (or only `reps`) and index.html in `out_dir`.
 
     `team` and `manager` limit the run and the index to the reps of that team or that manager (matched
     ignoring case); the team medians are then that group's. `workers` defaults to the number of cores; the
     period defaults to the 12 weeks ending at the latest activity in the workspace (a call, an import, a deal
-    created or closed). One rep's failure never stops the others: check `run.failed` / `run.exit_code`, and
-    `run.warnings` for a period with nothing in it.
+    created or closed). `engine` is "warm" (kernels kept between reps, the default) or "standard" (papermill's
+    own, a fresh kernel per rep); `scheduler` ("tcp://HOST:8786") builds the reports on a Dask cluster.
+    One rep's failure never stops the others: check `run.failed` / `run.exit_code`, and `run.warnings` for a
+    period with nothing in it. Ctrl-C or SIGTERM raises `ReportsStopped` after writing the index.
     """
     from ..workspace import Workspace
 
     started = time.perf_counter()
+    if engine not in ENGINES:
+        raise InvalidInputError({"engine": f"The engine must be {' or '.join(ENGINES)} (got {engine!r})."},
+                                what="report run")
+    out = Path(out_dir).resolve()
+    check_output_folder(out)
+    if scheduler is not None:
+        from .cluster import check_scheduler_address
+
+        check_scheduler_address(scheduler)
     ws_path = Path(workspace_path).resolve()
     with Workspace.open(ws_path) as ws:
         people = select_group(ws.reps(), team=team, manager=manager)
@@ -142,47 +272,132 @@ def generate_reports(
     names = dict(team_reps)
     selected = _select(team_reps, reps)
     timings: dict[str, float] = {"setup": time.perf_counter() - started}
-    out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     work = out / WORK_DIR
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "notebooks").mkdir(parents=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "notebooks").mkdir(parents=True)
+    except OSError as exc:
+        raise ReportOutputError(out, _unwritable(out, out, exc)) from None
     cache = work / "cache"
+    period = {"since": start.isoformat(), "until": end.isoformat()}
+    earlier = index_page.manifest_period(out)
+    html_dir = work / STAGING_DIR if earlier is not None and earlier != period else out
+    html_dir.mkdir(parents=True, exist_ok=True)
     nb_path = Path(notebook).resolve() if notebook is not None else default_notebook()
     size = max(1, min(workers or cpu_count(), max(len(team_reps), 1)))
-    outcomes: dict[str, RenderOutcome] = {}
+    batch = _Batch(out=out, html_dir=html_dir, names=names, people=people, selected=selected, start=start, end=end,
+                   latest=latest, team=team, manager=manager, engine=engine, scheduler=scheduler,
+                   notebook=str(notebook) if notebook is not None else None, workers=size, started=started,
+                   timings=timings)
 
-    pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=(str(work / WORKER_LOG),))
+    pool: WorkerPool | None = None
+    client: Any = None
     try:
-        mark = time.perf_counter()
-        rep_data = _score_team(pool, ws_path, team_reps, start, end, norms, progress)
-        team_figures = team_data([d for d in rep_data.values() if d is not None], start, end)
-        write_json(team_cache_path(cache), team_figures)
-        for rep_id in selected:
-            if rep_data.get(rep_id) is not None:
-                write_json(rep_cache_path(cache, rep_id), rep_data[rep_id])
-        timings["score_team"] = time.perf_counter() - mark
+        with _stop_on_sigterm():
+            if scheduler is not None:
+                from .cluster import connect
 
-        mark = time.perf_counter()
-        tasks = [_task(rep_id, names[rep_id], ws_path, start, end, cache, nb_path, out, work) for rep_id in selected]
-        outcomes = _render_all(pool, tasks, names, progress)
-        timings["notebooks"] = time.perf_counter() - mark
+                client = connect(scheduler)  # before any work: a scheduler nobody runs is one sentence
+            pool = WorkerPool(size, initializer=init_worker, initargs=(str(work / WORKER_LOG),))
+            mark = time.perf_counter()
+            batch.summaries = _score_team(pool, ws_path, team_reps, set(selected), start, end, norms, cache,
+                                          progress, batch)
+            batch.team_figures = team_data([d for d in batch.summaries.values() if d is not None], start, end)
+            write_json(team_cache_path(cache), batch.team_figures)
+            timings["score_team"] = time.perf_counter() - mark
+
+            mark = time.perf_counter()
+            tasks = [_task(rep_id, names[rep_id], ws_path, start, end, cache, nb_path, html_dir, work, engine)
+                     for rep_id in selected]
+            if scheduler is not None:
+                pool.close()
+                pool = None
+                from .cluster import render_on_cluster
+
+                render_on_cluster(client, tasks, cache, batch.team_figures, nb_path, names, progress,
+                                  batch.record, batch)
+                client = None
+            else:
+                _render_all(pool, tasks, names, progress, batch)
+            timings["notebooks"] = time.perf_counter() - mark
+    except (_Stop, KeyboardInterrupt) as exc:
+        signum = exc.signum if isinstance(exc, _Stop) else signal.SIGINT
+        with _no_interruptions():
+            if pool is not None:
+                pool.kill()
+                pool = None
+            batch.close_bars()
+            run = batch.finish(work) if batch.team_figures is not None else None
+        raise ReportsStopped(signum, run, len(selected), out) from None
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.close()
+        if client is not None:
+            client.close()
+    return batch.finish(work)
 
-    results = [_result(rep_id, names[rep_id], outcomes[rep_id]) for rep_id in selected]
-    empty, warnings = period_warnings(people, rep_data, start, end, latest)
-    mark = time.perf_counter()
-    scope = " · ".join(f"{what} {value}" for what, value in (("team", team), ("manager", manager)) if value)
-    index_path = index_page.write_index(out, people, rep_data, team_figures, results, start, end,
-                                        warnings=warnings, scope=scope)
-    timings["index"] = time.perf_counter() - mark
-    if all(r.ok for r in results):
-        shutil.rmtree(work, ignore_errors=True)
-    return ReportRun(out_dir=out, index_path=index_path, since=start, until=end, workers=size, results=results,
-                     seconds=time.perf_counter() - started, timings=timings, warnings=warnings, empty=empty,
-                     team=team, manager=manager)
+
+@dataclass
+class _Batch:
+    """One run's state while it goes: what the parent keeps per rep, and how to write the index at the end
+    (or when the run is stopped half way)."""
+
+    out: Path
+    html_dir: Path
+    names: dict[str, str]
+    people: list[Any]
+    selected: list[str]
+    start: date
+    end: date
+    latest: date | None
+    team: str | None
+    manager: str | None
+    engine: str
+    scheduler: str | None
+    notebook: str | None
+    workers: int
+    started: float
+    timings: dict[str, float]
+    summaries: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    team_figures: dict[str, Any] | None = None
+    outcomes: dict[str, RenderOutcome] = field(default_factory=dict)
+    retried: list[str] = field(default_factory=list)
+    bars: list[Progress] = field(default_factory=list)
+
+    def record(self, outcome: RenderOutcome) -> None:
+        self.outcomes[outcome.rep_id] = outcome
+
+    def close_bars(self) -> None:
+        for bar in self.bars:
+            bar.close()
+
+    def finish(self, work: Path) -> ReportRun:
+        """Move reports of a new period into place, write index.html for the period, and say what was done."""
+        results = [_result(rep_id, self.names[rep_id], self.outcomes[rep_id])
+                   for rep_id in self.selected if rep_id in self.outcomes]
+        if self.html_dir != self.out:
+            for r in results:
+                final = self.out / f"{r.slug}.html"
+                if r.ok and r.html_path is not None:
+                    os.replace(r.html_path, final)
+                    r.html_path = final
+                else:
+                    final.unlink(missing_ok=True)
+        empty, warnings = period_warnings(self.people, self.summaries, self.start, self.end, self.latest)
+        mark = time.perf_counter()
+        scope = " · ".join(f"{what} {value}" for what, value in (("team", self.team), ("manager", self.manager))
+                           if value)
+        index_path = index_page.write_index(self.out, self.people, self.summaries, self.team_figures or {},
+                                            results, self.start, self.end, warnings=warnings, scope=scope)
+        self.timings["index"] = time.perf_counter() - mark
+        if all(r.ok for r in results):
+            shutil.rmtree(work, ignore_errors=True)
+        return ReportRun(out_dir=self.out, index_path=index_path, since=self.start, until=self.end,
+                         workers=self.workers, results=results, seconds=time.perf_counter() - self.started,
+                         timings=self.timings, warnings=warnings, empty=empty, team=self.team, manager=self.manager,
+                         engine=self.engine, scheduler=self.scheduler, notebook=self.notebook,
+                         retried=list(self.retried))
 
 
 def select_group(reps: Sequence[Any], team: str | None = None, manager: str | None = None) -> list[Any]:
@@ -241,56 +456,101 @@ def _select(team: list[tuple[str, str]], reps: Sequence[str] | None) -> list[str
     return [rep_id for rep_id in known if rep_id in wanted]
 
 
-def _score_team(pool: ProcessPoolExecutor, ws_path: Path, team: list[tuple[str, str]], start: date, end: date,
-                norms: dict[str, float], progress: bool) -> dict[str, dict[str, Any] | None]:
-    """Every rep's report data, computed in the workers; a rep whose data fails to load maps to None."""
+def _score_team(pool: WorkerPool, ws_path: Path, team: list[tuple[str, str]], selected: set[str], start: date,
+                end: date, norms: dict[str, float], cache: Path, progress: bool,
+                batch: _Batch) -> dict[str, dict[str, Any] | None]:
+    """Every rep's summary, computed in the workers (the reps to report on also get their data file in
+    `cache`); a rep whose data fails to load maps to None."""
     bar = Progress(len(team), "Scoring the team", progress)
-    futures = {pool.submit(compute_rep, str(ws_path), rep_id, start.isoformat(), end.isoformat(), norms): rep_id
-               for rep_id, _ in team}
+    batch.bars.append(bar)
+    names = dict(team)
+    jobs = [Job(rep_id, compute_rep, (str(ws_path), rep_id, start.isoformat(), end.isoformat(), norms,
+                                      str(cache) if rep_id in selected else None, True))
+            for rep_id, _ in team]
     data: dict[str, dict[str, Any] | None] = {}
-    for future in as_completed(futures):
-        rep_id = futures[future]
-        try:
-            _, data[rep_id], _error = future.result()
-        except Exception:  # a worker that died: the rep's own notebook run will show what went wrong
-            data[rep_id] = None
+
+    def done(job: Job, result: Any) -> None:
+        if isinstance(result, (WorkerLost, JobFailed)):  # the rep's own notebook run will show what went wrong
+            data[job.key] = None
+        else:
+            data[job.key] = result[1]
         bar.step()
+
+    def retry(job: Job, exitcode: int | None) -> None:
+        bar.say(f"a report worker stopped while scoring {_who(job.key, names)}; trying again on a new worker")
+
+    pool.run(jobs, done, retry)
     bar.close()
     return data
 
 
+def _who(rep_id: str, names: dict[str, str]) -> str:
+    return f"{terminal_text(rep_id)} ({terminal_text(names.get(rep_id, rep_id))})"
+
+
 def _task(rep_id: str, name: str, ws_path: Path, start: date, end: date, cache: Path, notebook: Path,
-          out: Path, work: Path) -> RenderTask:
+          out: Path, work: Path, engine: str = DEFAULT_ENGINE) -> RenderTask:
     values = (str(ws_path), rep_id, start.isoformat(), end.isoformat(), str(cache))
     return RenderTask(
         rep_id=rep_id, title=f"Coaching report: {name}", slug=report_slug(rep_id), notebook=str(notebook),
-        parameters=dict(zip(PARAMETERS, values)), out_dir=str(out), failed_dir=str(out / FAILED_DIR),
-        work_dir=str(work / "notebooks"),
+        parameters=dict(zip(PARAMETERS, values)), out_dir=str(out), failed_dir=str(out_failed(out, work)),
+        work_dir=str(work / "notebooks"), engine=engine,
     )
 
 
-def _render_all(pool: ProcessPoolExecutor, tasks: Iterable[RenderTask], names: dict[str, str],
-                progress: bool) -> dict[str, RenderOutcome]:
-    tasks = list(tasks)
+def out_failed(html_dir: Path, work: Path) -> Path:
+    """Where failed notebooks are kept: `_failed/` in the output folder (also when reports are staged)."""
+    return (work.parent if html_dir.is_relative_to(work) else html_dir) / FAILED_DIR
+
+
+def report_done(bar: Progress, task: RenderTask, outcome: RenderOutcome, names: dict[str, str]) -> None:
+    """The progress line for one finished report, the same for the local pool and a Dask cluster."""
+    who = _who(task.rep_id, names)
+    if outcome.error:
+        bar.say(f"failed: {who}: {terminal_text(outcome.error)}")
+    else:
+        bar.say(f"done: {who} in {outcome.seconds:.1f} s", quiet_on_terminal=True)
+    bar.step()
+
+
+def _render_all(pool: WorkerPool, tasks: list[RenderTask], names: dict[str, str], progress: bool,
+                batch: _Batch) -> None:
     bar = Progress(len(tasks), "Writing reports", progress)
-    futures: dict[Future[RenderOutcome], RenderTask] = {pool.submit(render_rep, t): t for t in tasks}
-    outcomes: dict[str, RenderOutcome] = {}
-    for future in as_completed(futures):
-        task = futures[future]
-        try:
-            outcome = future.result()
-        except Exception as exc:  # the worker process itself died (not just the kernel)
-            outcome = RenderOutcome(rep_id=task.rep_id, slug=task.slug,
-                                    error=f"the report worker stopped unexpectedly ({type(exc).__name__})")
-        outcomes[task.rep_id] = outcome
-        who = f"{terminal_text(task.rep_id)} ({terminal_text(names[task.rep_id])})"
-        if outcome.error:
-            bar.say(f"failed: {who}: {terminal_text(outcome.error)}")
+    batch.bars.append(bar)
+    by_rep = {t.rep_id: t for t in tasks}
+
+    def done(job: Job, result: Any) -> None:
+        task = by_rep[job.key]
+        if isinstance(result, WorkerLost):
+            outcome = RenderOutcome(rep_id=task.rep_id, slug=task.slug, error=result.reason,
+                                    failed_notebook=keep_parameterized(task))
+        elif isinstance(result, JobFailed):
+            outcome = RenderOutcome(rep_id=task.rep_id, slug=task.slug, error=result.error)
         else:
-            bar.say(f"done: {who} in {outcome.seconds:.1f} s", quiet_on_terminal=True)
-        bar.step()
+            outcome = result
+        batch.record(outcome)
+        report_done(bar, task, outcome, names)
+
+    def retry(job: Job, exitcode: int | None) -> None:
+        batch.retried.append(job.key)
+        bar.say(f"a report worker stopped while writing {_who(job.key, names)}; trying again on a new worker")
+
+    pool.run([Job(t.rep_id, render_rep, (t,)) for t in tasks], done, retry)
     bar.close()
-    return outcomes
+
+
+def keep_parameterized(task: RenderTask) -> str | None:
+    """The rep's notebook with its parameters filled in, in `_failed/`, when no executed one could be kept."""
+    try:
+        import papermill
+
+        path = Path(task.failed_dir) / f"{task.slug}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        papermill.execute_notebook(task.notebook, str(path), parameters=task.parameters, prepare_only=True,
+                                   progress_bar=False)
+        return str(path)
+    except Exception:  # noqa: BLE001 - keeping the notebook is a courtesy; the error line is what matters
+        return None
 
 
 def _result(rep_id: str, name: str, outcome: RenderOutcome) -> RepResult:
@@ -302,16 +562,43 @@ def _result(rep_id: str, name: str, outcome: RenderOutcome) -> RepResult:
     )
 
 
-def rerun_hint(run: ReportRun, workspace_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> str:
-    """The command that reruns just the failed reps, quoted for a POSIX shell."""
+def shell_quote(text: str) -> str:
+    """`text` as one word for bash or zsh: shlex quoting, or $'...' with escapes when it holds a line break,
+    a tab or another character a terminal would not show, so the hint can be copied and still says the id."""
     import shlex
 
-    parts = ["callkit", "reports", shlex.quote(str(workspace_path)), "--out", shlex.quote(str(out_dir))]
-    for flag, value in (("--team", run.team), ("--manager", run.manager)):
+    if text.isprintable():
+        return shlex.quote(text)
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == "'":
+            out.append("\\'")
+        elif ch in "\n\t\r":
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return "$'" + "".join(out) + "'"
+
+
+def rerun_hint(run: ReportRun, workspace_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> str:
+    """The command that reruns just the failed reps, quoted for bash and zsh: the same period, team or manager,
+    notebook, engine and scheduler as this run."""
+    parts = ["callkit", "reports", shell_quote(str(workspace_path)), "--out", shell_quote(str(out_dir))]
+    for flag, value in (("--team", run.team), ("--manager", run.manager), ("--notebook", run.notebook),
+                        ("--scheduler", run.scheduler)):
         if value:
-            parts += [flag, shlex.quote(value)]
+            parts += [flag, shell_quote(value)]
+    if run.engine != DEFAULT_ENGINE:
+        parts += ["--engine", run.engine]
     for r in run.failed:
-        parts += ["--rep", shlex.quote(r.rep_id)]
+        parts += ["--rep", shell_quote(r.rep_id)]
     parts += ["--since", run.since.isoformat(), "--until", run.until.isoformat()]
     return " ".join(parts)
-

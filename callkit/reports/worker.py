@@ -1,8 +1,9 @@
 """What one report worker process does: compute a rep's figures, run the notebook with papermill, export HTML.
 
-Each worker imports papermill and nbconvert once (pool initializer), keeps one HTMLExporter, and sends its
+Each worker imports papermill and nbconvert once (its initializer), keeps one HTMLExporter, and sends its
 own and its kernels' terminal output to a log file so ipykernel's start-up and shutdown chatter never
-reaches the user's terminal.
+reaches the user's terminal. With the warm engine (the default) it also keeps its kernel between reps
+(`callkit.reports.engine`); with either engine its kernels talk over IPC files in a private folder.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,8 @@ from typing import Any
 EXECUTION_TIMEOUT = 600  # seconds one notebook cell may run before the rep is reported as failed
 KERNEL_ENGINE_OPTIONS: dict[str, Any] = {"shutdown_kernel": "immediate"}
 KERNEL_START_ATTEMPTS = 3
+ENGINES = ("warm", "standard")  # callkit reports --engine: kept kernels (callkit-warm) or papermill's own
+DEFAULT_ENGINE = "warm"
 
 _state: dict[str, Any] = {}
 
@@ -34,6 +38,7 @@ class RenderTask:
     out_dir: str
     failed_dir: str
     work_dir: str
+    engine: str = DEFAULT_ENGINE
 
 
 @dataclass
@@ -52,10 +57,10 @@ class RenderOutcome:
 def init_worker(log_path: str | None) -> None:
     """Pool initializer: quiet the terminal, import papermill and nbconvert once, build one exporter."""
     if log_path:
-        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         sys.stdout.flush()
         sys.stderr.flush()
-        os.dup2(fd, 1)  # kernels inherit these: their "running over TCP" notices land in the log
+        os.dup2(fd, 1)  # kernels inherit these: their start-up and shutdown notices land in the log
         os.dup2(fd, 2)
         os.close(fd)
     import papermill  # noqa: F401  (import cost paid once per worker, not per report)
@@ -73,15 +78,22 @@ def _exporter() -> Any:
 
 
 def compute_rep(workspace_path: str, rep_id: str, since: str, until: str,
-                norms: dict[str, float] | None = None) -> tuple[str, dict | None, str | None]:
-    """Phase one, in a worker: this rep's report data as plain JSON-able data, or a one-line error.
+                norms: dict[str, float] | None = None, cache_dir: str | None = None,
+                summarize: bool = False) -> tuple[str, dict | None, str | None]:
+    """Phase one, in a worker: this rep's report data, or a one-line error.
 
-    `norms` are the team's usual days per stage, worked out once by the parent for every rep."""
-    from .metrics import compute_rep_data, open_cached_workspace
+    `norms` are the team's usual days per stage, worked out once by the parent for every rep. With
+    `cache_dir` (the rep's report will be built) the full data is written there for the rep's kernel and only
+    the summary the team figures and the index need comes back (`metrics.rep_summary`), so the parent holds a
+    few numbers per rep, not every rep's report; `summarize` returns the summary without writing anything."""
+    from .metrics import compute_rep_data, open_cached_workspace, rep_cache_path, rep_summary, write_json
 
     try:
         ws = open_cached_workspace(workspace_path)
-        return rep_id, compute_rep_data(ws, rep_id, since, until, norms), None
+        data = compute_rep_data(ws, rep_id, since, until, norms)
+        if cache_dir is not None:
+            write_json(rep_cache_path(cache_dir, rep_id), data)
+        return rep_id, (rep_summary(data) if cache_dir is not None or summarize else data), None
     except Exception as exc:  # one rep's bad data must not stop the others; its notebook run shows the error
         error = one_line(exc)
         print(f"scoring rep {rep_id!r} failed: {error}", file=sys.stderr, flush=True)  # the worker log
@@ -148,7 +160,7 @@ def _execute(task: RenderTask, run_path: Path) -> Any:
                 log_output=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=EXECUTION_TIMEOUT,
-                **KERNEL_ENGINE_OPTIONS,
+                **engine_options(task.engine),
             )
         except (DeadKernelError, CellTimeoutError):
             raise  # the kernel started and ran cells: trying again would repeat what happened
@@ -157,6 +169,51 @@ def _execute(task: RenderTask, run_path: Path) -> Any:
                 raise
             attempt += 1
             print(f"rep {task.rep_id!r}: kernel did not start ({exc}); trying again", file=sys.stderr, flush=True)
+
+
+def engine_options(engine: str) -> dict[str, Any]:
+    """papermill.execute_notebook's engine arguments for `--engine warm` or `--engine standard`.
+
+    Both keep report kernels off TCP: the warm engine starts its own private kernels, and papermill's standard
+    engine is given the same private kernel manager."""
+    from .kernels import PrivateKernelManager
+
+    if engine == "standard":
+        return {**KERNEL_ENGINE_OPTIONS, "kernel_manager_class": PrivateKernelManager}
+    if engine == "warm":
+        from .engine import ENGINE_NAME
+
+        return {"engine_name": ENGINE_NAME}
+    raise ValueError(f"unknown report engine {engine!r}")
+
+
+def render_remote(payload: dict[str, Any], team: dict[str, Any], notebook_text: str) -> dict[str, Any]:
+    """One rep's report on a machine without the workspace (a Dask worker): the task carries the rep's data
+    and the team's figures; the HTML (or the error and the failed notebook) comes back as text.
+
+    Nothing is left on the worker: the figures and the notebook live in a temporary folder for the run."""
+    from .metrics import rep_cache_path, team_cache_path, write_json
+
+    if "exporter" not in _state:
+        import papermill  # noqa: F401
+
+    with tempfile.TemporaryDirectory(prefix="callkit-report-") as tmp:
+        folder = Path(tmp)
+        cache = folder / "cache"
+        write_json(team_cache_path(cache), team)
+        write_json(rep_cache_path(cache, payload["rep_id"]), payload["data"])
+        notebook = folder / "rep_report.ipynb"
+        notebook.write_text(notebook_text, encoding="utf-8")
+        parameters = {**payload["parameters"], "cache_dir": str(cache)}
+        task = RenderTask(rep_id=payload["rep_id"], title=payload["title"], slug=payload["slug"],
+                          notebook=str(notebook), parameters=parameters, out_dir=str(folder),
+                          failed_dir=str(folder / "failed"), work_dir=str(folder), engine=payload["engine"])
+        outcome = render_rep(task)
+        html = Path(outcome.html_path).read_text(encoding="utf-8") if outcome.html_path else None
+        failed = (Path(outcome.failed_notebook).read_text(encoding="utf-8")
+                  if outcome.failed_notebook and Path(outcome.failed_notebook).is_file() else None)
+    return {"rep_id": task.rep_id, "html": html, "error": outcome.error, "failed_notebook": failed,
+            "seconds": outcome.seconds, "timings": outcome.timings, "pid": os.getpid()}
 
 
 def _keep_failed(task: RenderTask, run_path: Path, failed_path: Path) -> str | None:
@@ -194,6 +251,11 @@ def one_line(exc: BaseException) -> str:
 
 def _clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that a reader (or a kill) never sees half of it."""
+    _write_atomic(path, text)
 
 
 def _write_atomic(path: Path, text: str) -> None:
