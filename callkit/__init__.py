@@ -58,8 +58,8 @@ _EXPORTS: dict[str, str] = {
     "score_debrief": "callkit.scoring.debrief",
     "DebriefScore": "callkit.scoring.debrief",
     # deals
-    "deal_health": "callkit.deals",
-    "DealHealth": "callkit.deals",
+    "deal_health": "callkit.scoring.deal_health",
+    "DealHealth": "callkit.scoring.deal_health",
     # workspace and sample team
     "Workspace": "callkit.workspace",
     "make_sample_team": "callkit.sample",
@@ -76,7 +76,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .deals import DealHealth, deal_health
+    from .scoring.deal_health import DealHealth, deal_health
     from .exceptions import (
         CallkitError, CsvImportError, ExerciseItemsError, InvalidInputError, NotAWorkspaceError,
         ProcessError, RecordNotFoundError, ReportError, SchemaVersionError, UnknownStageError, WorkshopError,

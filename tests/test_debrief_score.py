@@ -93,7 +93,7 @@ def test_unanswered_questions_become_suggested_questions():
     s = score_debrief(make_debrief(learned=learned, close_date_after=date(2026, 11, 30)))
     assert s.unanswered == ["urgency", "consequence", "budget"]
     assert len(s.suggested_questions) == 3
-    assert "What happens if you don't have this in place by 30 November 2026?" in s.suggested_questions
+    assert "What happens if you don't have this in place by 30 Nov 2026?" in s.suggested_questions
     finding = next(f for f in s.findings if f.code == "debrief.learned")
     assert "urgency" in finding.message and "budget" in finding.message
     assert s.criterion("learned").score == pytest.approx(3 / 6)

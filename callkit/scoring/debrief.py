@@ -13,7 +13,8 @@ from datetime import date
 from pydantic import BaseModel
 
 from ..models import SEVERITY_RANK, CallPlan, Deal, Debrief, Finding, sort_findings
-from .plan import CriterionBuilder, CriterionScore, Rubric, fill, quote, quote_list, weighted_total
+from ..text import quote, quote_list, short_date
+from .plan import CriterionBuilder, CriterionScore, Rubric, fill, weighted_total
 
 
 class DebriefScore(BaseModel):
@@ -33,11 +34,6 @@ class DebriefScore(BaseModel):
             if c.id == criterion_id:
                 return c
         raise KeyError(criterion_id)
-
-
-def human_date(day: date) -> str:
-    """A date as a rep says it: '30 September 2026'."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def close_date_before(deal: Deal, call_date: date | None, after: date) -> date | None:
@@ -107,7 +103,7 @@ def _outcome(c: CriterionBuilder, debrief: Debrief, plan: CallPlan | None) -> bo
 def _learned(c: CriterionBuilder, debrief: Debrief, rubric: Rubric, when: date | None) -> tuple[list[str], list[str]]:
     rules = c.rule.checks
     extra = c.rule.extra
-    day = human_date(when) if when else str(extra.get("date_fallback") or "your date")
+    day = short_date(when) if when else str(extra.get("date_fallback") or "your date")
     unanswered: list[str] = []
     for field in rules:
         answered = rubric.is_answered(str(getattr(debrief.learned, field, "") or ""))

@@ -74,6 +74,8 @@ def plural(noun: str) -> str:
     return f"{head} {forms[0]}".strip() if forms else noun
 
 
-def counted(n: int, noun: str) -> str:
-    """'1 new rep', '3 new reps', '0 problems': a number with its noun in the right number."""
-    return f"{n:,} {noun if n == 1 else plural(noun)}"
+def counted(n: int, noun: str, many: str | None = None) -> str:
+    """'1 new rep', '3 new reps', '0 problems' (kept here for old imports; callkit.text.counted is its home)."""
+    from ..text import counted as text_counted
+
+    return text_counted(n, noun, many)

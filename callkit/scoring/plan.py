@@ -19,6 +19,7 @@ from ..datafiles import not_utf8, packaged_text, parse_yaml
 from ..exceptions import RubricError
 from ..models import SEVERITY_RANK, CallPlan, Finding, Severity, sort_findings
 from ..process import SalesProcess
+from ..text import quote, quote_list
 from .objective import ObjectiveAssessment, assess_objective
 from .value import about_us, assess_customer_value
 
@@ -50,7 +51,6 @@ PLACEHOLDERS = frozenset(
     "missing unknown before after days path dates since why cap items usual ago who status".split()
 )
 _TEXT_KEYS_NOT_TEMPLATES = {"label", "severity", "source"}
-QUOTE_LIMIT = 80
 # The objective rules' tips that the plan's scorecard shows too: they cost no points.
 _OBJECTIVE_TIPS = frozenset({"objective.several", "objective.fallback_inside", "objective.read_as"})
 
@@ -66,12 +66,6 @@ class _Blank(dict):
 def fill(template: str, **values: Any) -> str:
     """A rubric message with its {placeholders} filled in; names not given become blank."""
     return template.format_map(_Blank(values))
-
-
-def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """The rep's words on one line, cut to `limit` characters with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -531,13 +525,6 @@ def _steps(plan: CallPlan, process: SalesProcess, rubric: Rubric) -> tuple[list[
         else:
             steps.append(step)
     return steps, follow_ups
-
-
-def quote_list(texts: Iterable[str], limit: int = 3) -> str:
-    """Up to `limit` of the rep's texts, quoted and joined: '"a", "b" and 2 more'."""
-    items = [f'"{quote(t, 60)}"' for t in texts]
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
-    return ", ".join(items[:limit]) + more
 
 
 def compression_levels(rubric: Rubric | None = None) -> tuple[int, int]:

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..models import Finding, sort_findings
+from ..text import quote
 from .english import parts_of_speech
 from .lexicon import Lexicon, default_lexicon
 from .objective.words import WH, Words
 from .reading import CLAUSE_MARK, PUNCT
 
 MAX_WORDS = 60
-_QUOTE_CHARS = 90
 _QUESTION = 'What\'s in it for the customer to invest their time, now?'
 _RESCHEDULE = ("Answer it in their terms - a benchmark, an estimate, an answer, a plan they can take to their boss. "
                "If you can't answer it, you aren't ready: reschedule the call.")
@@ -59,11 +59,6 @@ class _Part:
 
     verdict: Verdict
     words: str
-
-
-def _quote(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _QUOTE_CHARS else text[:_QUOTE_CHARS].rsplit(" ", 1)[0] + "..."
 
 
 def _is_placeholder(text: str, lex: Lexicon) -> bool:
@@ -329,7 +324,7 @@ def assess_customer_value(text: str, *, lexicon: Lexicon | None = None) -> Value
     """
     lex = lexicon or default_lexicon()
     raw = text if isinstance(text, str) else ("" if text is None else str(text))
-    q = _quote(raw)
+    q = quote(raw)
     findings: list[Finding] = []
 
     def done(centric: bool) -> ValueAssessment:
@@ -359,11 +354,11 @@ def assess_customer_value(text: str, *, lexicon: Lexicon | None = None) -> Value
                                 tip=_RESCHEDULE))
     elif worst.verdict == "about_us":
         findings.append(Finding(code="value.about_us", severity="problem",
-                                message=f'"{q}" is about us ("{_quote(worst.words)}"), not about what the customer gets for their time.',
+                                message=f'"{q}" is about us ("{quote(worst.words)}"), not about what the customer gets for their time.',
                                 tip=_RESCHEDULE))
     else:
         findings.append(Finding(code="value.seller_gain", severity="problem",
-                                message=f'"{q}" is what we get from the call ("{_quote(worst.words)}"), not what the customer gets.',
+                                message=f'"{q}" is what we get from the call ("{quote(worst.words)}"), not what the customer gets.',
                                 tip=_RESCHEDULE))
     return done(False)
 

@@ -25,9 +25,10 @@ from ..datafiles import packaged_text, parse_yaml
 from ..exceptions import DataFileError, InvalidInputError
 from ..models import Attendee, CallPlan, Deal, Rep
 from ..settings import machine_time_zone, time_zone_name
+from ..text import long_date
 from .events import guarded
 from .fields import classed
-from .markup import esc, long_date, status_html
+from .markup import esc, status_html
 
 DURATIONS = (30, 45, 60, 90)
 WORDS_FILE = "agenda.yaml"

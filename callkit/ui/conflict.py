@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as widgets
 
 from .fields import classed
-from .markup import esc, long_date, status_html
+from .markup import esc, status_html
 
 
 def shown(value: Any) -> str:

@@ -36,7 +36,8 @@ import traitlets
 
 from ..datafiles import packaged_text, parse_yaml, read_yaml
 from ..exceptions import DataFileError, InvalidInputError
-from .markup import esc, long_date, short_date
+from ..text import long_date, short_date
+from .markup import esc
 
 SETTINGS_FILE = "dates.yaml"
 WORKSPACE_ENV = "CALLKIT_WORKSPACE"

@@ -14,14 +14,15 @@ from typing import Any, Callable, Protocol
 
 import ipywidgets as widgets
 
-from ..deals import DealChangedError, stage_before_closing
+from ..scoring.deal_health import DealChangedError, stage_before_closing
 from ..exceptions import CallkitError
 from ..models import Deal
 from ..process import SalesProcess
+from ..text import long_date
 from .dates import DateField
 from .events import error_sentence, guarded
 from .fields import classed
-from .markup import esc, long_date, status_html
+from .markup import esc, status_html
 
 REASON_PLACEHOLDER = "e.g. chose a cheaper tool"
 REASON_HINT = "Say why it was lost before you mark it lost."

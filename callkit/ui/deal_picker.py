@@ -10,8 +10,9 @@ import ipywidgets as widgets
 from ..exceptions import RecordNotFoundError, UnknownStageError
 from ..models import Deal, Rep
 from ..process import SalesProcess
+from ..text import long_date
 from .events import guarded
-from .markup import esc, long_date, money, status_html
+from .markup import esc, money, status_html
 
 
 class DealSource(Protocol):

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from ..exceptions import EditConflictError, InvalidInputError
 from ..models import Call, Debrief, Deal
-from ..scoring.english import counted
+from ..text import counted, long_date
 from .debrief_values import (
     LEARNED_FIELDS, LEARNED_LABELS, NEW_CALL, OUTCOME_HELP, DebriefStore, advance_flag, build_debrief, call_choices,
     debrief_form_errors, debrief_to_values, default_call, new_debrief_values, next_plan_questions, prefill_next_plan,
@@ -24,7 +24,7 @@ from .dates import DateField, date_errors
 from .draft import NOT_SAVED_NOW, DraftKeeper, as_date, debrief_draft_key, not_saved_sentence
 from .events import Debouncer, contains, guarded
 from .fields import LabeledField, classed, textarea
-from .markup import esc, findings_html, long_date, status_html
+from .markup import esc, findings_html, status_html
 from .plan_values import step_options
 from .rows import Column, RowsEditor
 from .scorecard import total_band

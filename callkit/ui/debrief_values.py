@@ -10,8 +10,8 @@ from typing import Any, Mapping, Protocol, Sequence
 
 from ..models import Call, Debrief, Deal, build
 from ..process import SalesProcess
+from ..text import long_date
 from .draft import as_date, plan_draft_key, to_jsonable
-from .markup import long_date
 from .plan_values import new_plan_values
 
 NEW_CALL = "__new__"

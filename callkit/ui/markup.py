@@ -10,6 +10,7 @@ from datetime import date
 from typing import Iterable
 
 from ..models import Finding, sort_findings
+from ..text import long_date, short_date  # noqa: F401 - old import path of the page's dates
 
 SEVERITY_LABELS = {"problem": "Fix", "warning": "Improve", "tip": "Tip"}
 
@@ -24,20 +25,6 @@ def money(amount: float | None) -> str:
     if amount is None:
         return "no amount"
     return f"${amount:,.0f}"
-
-
-def long_date(day: date | None) -> str:
-    """'Tue 24 Nov 2026', or 'no date': the page's one date format (date boxes show it too)."""
-    if day is None:
-        return "no date"
-    return f"{day:%a} {short_date(day)}"
-
-
-def short_date(day: date | None) -> str:
-    """'24 Nov 2026' (the long date without its weekday, for narrow table cells and sentences), or 'no date'."""
-    if day is None:
-        return "no date"
-    return f"{day.day} {day:%b %Y}"
 
 
 def findings_html(findings: Iterable[Finding], empty: str = "Nothing to fix here.") -> str:

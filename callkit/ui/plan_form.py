@@ -13,13 +13,14 @@ import ipywidgets as widgets
 from ..exceptions import EditConflictError, InvalidInputError, RecordNotFoundError
 from ..models import Call, CallPlan, Deal
 from ..process import SalesProcess
+from ..text import long_date
 from .conflict import ConflictPanel, differences
 from .dates import DateField, date_errors
 from .debrief_values import next_plan_values
 from .draft import NOT_SAVED_NOW, DraftKeeper, as_date, not_saved_sentence, plan_draft_key
 from .events import Debouncer, contains, guarded
 from .fields import LabeledField, classed, textarea
-from .markup import esc, long_date, status_html
+from .markup import esc, status_html
 from .plan_values import (
     TEXT_FIELDS, build_plan, compression_text, form_errors, plan_to_values, scoring_plan,
     step_options, upcoming_call,

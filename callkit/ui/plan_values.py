@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 from ..exceptions import UnknownStageError
 from ..models import Call, CallPlan, Deal, build
 from ..process import SalesProcess
-from ..scoring.english import counted
+from ..text import counted
 from .draft import as_date
 
 TEXT_FIELDS = ("objective", "fallback", "customer_value", "agenda", "questions", "concerns",

@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as widgets
 
 from ..models import Finding, sort_findings
-from ..scoring.english import counted
+from ..text import counted
 from .events import guarded
 from .markup import esc, findings_html, status_html
 from .fields import classed

@@ -1,6 +1,6 @@
 """Deal timeline: the calls so far, stage progress, the close-date history chart and the deal's health in plain English.
 
-The health starts with one headline derived from its findings (`callkit.deals.deal_verdict`); a closed deal says
+The health starts with one headline derived from its findings (`callkit.scoring.deal_health.deal_verdict`); a closed deal says
 when and why it closed and that it can be reopened. The timeline has a slot for the deal actions (move, won, lost,
 reopen: `callkit.ui.deal_actions.DealActions`) and refreshes itself when one of them changes the deal.
 """
@@ -15,8 +15,8 @@ import ipywidgets as widgets
 from ..exceptions import UnknownStageError
 from ..models import Call, Deal
 from ..process import SalesProcess
-from ..scoring.english import counted
-from .markup import badge, esc, findings_html, long_date
+from ..text import counted, long_date
+from .markup import badge, esc, findings_html
 from .fields import classed
 
 OUTCOME_LABELS = {
@@ -204,7 +204,7 @@ def health_html(health: Any, can_reopen: bool = False) -> str:
 class DealTimeline(widgets.VBox):
     """The deal so far: stage progress, close-date chart, health, the deal actions (when attached) and the calls.
 
-    `stage_norms` are the team's usual days per stage (`callkit.deals.stage_norms` over the workspace's deals)
+    `stage_norms` are the team's usual days per stage (`callkit.scoring.deal_health.stage_norms` over the workspace's deals)
     for the "stuck in its stage" warning; `DealTimeline.for_workspace` passes them and attaches the actions.
     """
 
@@ -264,7 +264,7 @@ class DealTimeline(widgets.VBox):
 
     def show_deal(self, deal: Deal) -> None:
         """Show the deal as it is now (after a move, a win, a loss or a reopening): stages, chart and health."""
-        from ..deals import deal_health
+        from ..scoring.deal_health import deal_health
 
         self.deal = deal
         self.health = deal_health(deal, self.calls_list, process=self.process, today=self.today, rubric=self.rubric,

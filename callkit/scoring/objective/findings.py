@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from ...models import Finding
 from ...process import SalesProcess
+from ...text import quote
 from .clause import Clause
 from .words import Words
 
-QUOTE_CHARS = 90
 
 # Which finding codes explain which failed check (the one home of this map).
 CHECK_CODES: dict[str, frozenset[str]] = {
@@ -28,14 +28,6 @@ SPECIFIC_TIP = ("Make it specific and measurable: who on the client's side does 
                 "end of the call it is a simple yes or no.")
 FORM_TIP = 'Write it as "<client person or role> agrees to <action> by <when>", e.g. "Priya introduces us to her CFO by Friday".'
 _NAME_TIP = 'Name who on the client\'s side will do what, e.g. "Priya introduces us to her CFO by Friday".'
-
-
-def quote(text: str) -> str:
-    """The rep's words on one line, cut at a word after QUOTE_CHARS characters."""
-    text = " ".join(text.split())
-    if len(text) <= QUOTE_CHARS:
-        return text
-    return text[:QUOTE_CHARS].rsplit(" ", 1)[0] + "..."
 
 
 def finding(code: str, severity: str, message: str, tip: str | None = None) -> Finding:
