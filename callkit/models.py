@@ -16,7 +16,19 @@ from .exceptions import InvalidInputError
 
 Severity = Literal["problem", "warning", "tip"]
 Outcome = Literal["order", "advance", "continuation", "no_sale"]
+#: SPIN's four call outcomes (seed 004), best first.
 OUTCOMES: tuple[str, ...] = ("order", "advance", "continuation", "no_sale")
+#: How pages, reports and exercises name each outcome.
+OUTCOME_LABELS: dict[str, str] = {"order": "Order", "advance": "Advance", "continuation": "Continuation",
+                                  "no_sale": "No sale"}
+#: The same names in a sentence: "the call ended in an advance".
+OUTCOME_PHRASES: dict[str, str] = {"order": "an order", "advance": "an advance", "continuation": "a continuation",
+                                   "no_sale": "no sale"}
+#: The outcomes that move a sale on; an advance counts only with a dated client commitment
+#: (`callkit.scoring.debrief.counts_as_advance`).
+ADVANCE_OUTCOMES: tuple[str, ...] = ("order", "advance")
+#: The outcomes after which a continuation or no sale has no client commitment to record.
+NO_ADVANCE_OUTCOMES: tuple[str, ...] = ("continuation", "no_sale")
 DealStatus = Literal["open", "won", "lost"]
 DEAL_STATUSES: tuple[str, ...] = ("open", "won", "lost")
 SEVERITY_RANK = {"problem": 0, "warning": 1, "tip": 2}
@@ -220,6 +232,10 @@ class Learned(_Model):
 
     def unanswered(self) -> list[str]:
         return [name for name, value in self.model_dump().items() if not value]
+
+
+#: The topics a coach asks about after every call (seed 000), in the order forms, files and reports show them.
+LEARNED_TOPICS: tuple[str, ...] = tuple(Learned.model_fields)
 
 
 class Debrief(_Model):

@@ -23,7 +23,7 @@ from typing import Iterable, Mapping
 from pydantic import BaseModel
 
 from ..exceptions import RubricError, WorkspaceError
-from ..models import Call, Deal, Finding, sort_findings
+from ..models import ADVANCE_OUTCOMES, Call, Deal, Finding, sort_findings
 from ..process import SalesProcess
 from ..text import long_date
 from .debrief import counted_outcome, counts_as_advance, unbacked_advance
@@ -32,7 +32,7 @@ from .plan import Rubric, fill
 __all__ = ["DealHealth", "CloseDateMove", "Verdict", "deal_health", "deal_verdict", "counts_as_advance",
            "client_contacts", "stage_before_closing", "stage_entered", "stage_norms", "DealChangedError"]
 
-ADVANCES = ("advance", "order")  # the outcomes that may count as an advance; `counts_as_advance` decides
+ADVANCES = ADVANCE_OUTCOMES  # the outcomes that may count as an advance; `counts_as_advance` decides
 VERDICTS = ("moving", "no_warnings", "watch", "attention", "stalled", "won", "lost")
 
 

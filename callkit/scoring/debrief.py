@@ -12,7 +12,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from ..models import SEVERITY_RANK, CallPlan, Deal, Debrief, Finding, sort_findings
+from ..models import NO_ADVANCE_OUTCOMES, SEVERITY_RANK, CallPlan, Deal, Debrief, Finding, sort_findings
 from ..text import quote, quote_list, short_date
 from .plan import CriterionBuilder, CriterionScore, Rubric, fill, weighted_total
 
@@ -71,7 +71,7 @@ def counts_as_advance(debrief: Debrief | None) -> bool:
     An order always counts (the client bought); an 'advance' counts only with a dated client commitment (a
     who and a by-when), because without one it is a continuation. No debrief, a continuation or a no-sale
     never counts. Deal health (advance chain, days since the last advance, stalled) and the debrief form use
-    this; reports should too: `counts_as_advance(call.debrief)` instead of `call.outcome in ("advance", "order")`.
+    this; reports should too: `counts_as_advance(call.debrief)` instead of `call.outcome in ADVANCE_OUTCOMES`.
     """
     if debrief is None:
         return False
@@ -85,7 +85,7 @@ def counted_outcome(debrief: Debrief) -> str:
 
 def _outcome(c: CriterionBuilder, debrief: Debrief, plan: CallPlan | None) -> bool:
     likely_continuation = unbacked_advance(debrief)
-    if debrief.outcome in ("continuation", "no_sale") and debrief.best_met:
+    if debrief.outcome in NO_ADVANCE_OUTCOMES and debrief.best_met:
         variant = "met_but_no_advance_plan" if plan is not None and plan.objective else "met_but_no_advance"
         c.check("consistent", False, variant, objective=quote(plan.objective) if plan is not None else "")
     else:

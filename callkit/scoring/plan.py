@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..datafiles import not_utf8, packaged_text, parse_yaml
 from ..exceptions import RubricError
-from ..models import SEVERITY_RANK, CallPlan, Finding, Severity, sort_findings
+from ..models import LEARNED_TOPICS, SEVERITY_RANK, CallPlan, Finding, Severity, sort_findings
 from ..process import SalesProcess
 from ..text import quote, quote_list
 from .objective import ObjectiveAssessment, assess_objective
@@ -37,7 +37,7 @@ PLAN_CHECKS: dict[str, tuple[str, ...]] = {
 }
 DEBRIEF_CHECKS: dict[str, tuple[str, ...]] = {
     "outcome": ("consistent", "fallback_met", "best_met"),
-    "learned": ("urgency", "consequence", "attitude", "competition", "decision_process", "budget"),
+    "learned": LEARNED_TOPICS,
     "follow_up": ("recorded", "dated"),
     "next_call": ("set",),
     "close_date": ("held",),

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as widgets
 
 from ..exceptions import EditConflictError, InvalidInputError
-from ..models import Call, Debrief, Deal
+from ..models import OUTCOME_LABELS, Call, Debrief, Deal
 from ..text import counted, long_date
 from .debrief_values import (
     LEARNED_FIELDS, LEARNED_LABELS, NEW_CALL, OUTCOME_HELP, DebriefStore, advance_flag, build_debrief, call_choices,
@@ -28,7 +28,6 @@ from .markup import esc, findings_html, status_html
 from .plan_values import step_options
 from .rows import Column, RowsEditor
 from .scorecard import total_band
-from .timeline import OUTCOME_LABELS
 
 COMMITMENT_COLUMNS = (
     Column("who", "Who", placeholder="e.g. Priya", width="140px"),

@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Mapping, Protocol, Sequence
 
-from ..models import Call, Debrief, Deal, build
+from ..models import LEARNED_TOPICS, Call, Debrief, Deal, build
 from ..process import SalesProcess
 from ..text import long_date
 from .draft import as_date, plan_draft_key, to_jsonable
 from .plan_values import new_plan_values
 
 NEW_CALL = "__new__"
-LEARNED_FIELDS = ("urgency", "consequence", "attitude", "competition", "decision_process", "budget")
+LEARNED_FIELDS = LEARNED_TOPICS  # the form's names for them
 LEARNED_LABELS = {
     "urgency": "Their sense of urgency: why do they need to buy, and why now?",
     "consequence": "What happens if they don't buy and implement by the date they told you?",

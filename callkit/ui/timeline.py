@@ -13,18 +13,12 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as widgets
 
 from ..exceptions import UnknownStageError
-from ..models import Call, Deal
+from ..models import OUTCOME_LABELS, Call, Deal
 from ..process import SalesProcess
 from ..text import counted, long_date
 from .markup import badge, esc, findings_html
 from .fields import classed
 
-OUTCOME_LABELS = {
-    "order": "Order",
-    "advance": "Advance",
-    "continuation": "Continuation",
-    "no_sale": "No sale",
-}
 
 
 UNBACKED_NOTE = "no dated client commitment: counts as a continuation"
