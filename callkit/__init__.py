@@ -53,8 +53,8 @@ _EXPORTS: dict[str, str] = {
     "ValueAssessment": "callkit.scoring.value",
     "score_plan": "callkit.scoring.plan",
     "PlanScore": "callkit.scoring.plan",
-    "CriterionScore": "callkit.scoring.plan",
-    "Rubric": "callkit.scoring.plan",
+    "CriterionScore": "callkit.scoring.criteria",
+    "Rubric": "callkit.scoring.rubric",
     "score_debrief": "callkit.scoring.debrief",
     "DebriefScore": "callkit.scoring.debrief",
     # deals
@@ -91,6 +91,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .sample import SampleTeam, make_sample_team
     from .scoring.debrief import DebriefScore, score_debrief
     from .scoring.objective import ObjectiveAssessment, assess_objective
-    from .scoring.plan import CriterionScore, PlanScore, Rubric, score_plan
+    from .scoring.criteria import CriterionScore
+    from .scoring.plan import PlanScore, score_plan
+    from .scoring.rubric import Rubric
     from .scoring.value import ValueAssessment, assess_customer_value
     from .workspace import Workspace

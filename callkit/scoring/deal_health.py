@@ -27,7 +27,7 @@ from ..models import ADVANCE_OUTCOMES, Call, Deal, Finding, sort_findings
 from ..process import SalesProcess
 from ..text import long_date
 from .debrief import counted_outcome, counts_as_advance, unbacked_advance
-from .plan import Rubric, fill
+from .rubric import Rubric, fill
 
 __all__ = ["DealHealth", "CloseDateMove", "Verdict", "deal_health", "deal_verdict", "counts_as_advance",
            "client_contacts", "stage_before_closing", "stage_entered", "stage_norms", "DealChangedError"]

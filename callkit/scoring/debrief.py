@@ -14,7 +14,8 @@ from pydantic import BaseModel
 
 from ..models import NO_ADVANCE_OUTCOMES, SEVERITY_RANK, CallPlan, Deal, Debrief, Finding, sort_findings
 from ..text import quote, quote_list, short_date
-from .plan import CriterionBuilder, CriterionScore, Rubric, fill, weighted_total
+from .criteria import CriterionBuilder, CriterionScore, weighted_total
+from .rubric import Rubric, fill
 
 
 class DebriefScore(BaseModel):

@@ -62,7 +62,7 @@ class DebriefForm(widgets.VBox):
         self._save_listeners: list[Callable[[Debrief, dict], None]] = []
         self.draft: DraftKeeper | None = None
         self._draft_delay = draft_delay
-        from ..scoring.plan import Rubric
+        from ..scoring.rubric import Rubric
 
         self.rubric = Rubric.for_workspace(store)
         self.scorer = Debouncer(guarded(self.update_score, self.report), score_delay)

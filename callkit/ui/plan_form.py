@@ -116,7 +116,7 @@ class PlanForm(widgets.VBox):
         self._loading = False
         self._change_listeners: list[Callable[[], None]] = []
         self._save_listeners: list[Callable[[CallPlan], None]] = []
-        from ..scoring.plan import Rubric
+        from ..scoring.rubric import Rubric
 
         self.rubric = Rubric.for_workspace(store)
         self.draft = DraftKeeper(store, plan_draft_key(deal.deal_id, browser), self._draft_data, draft_delay,

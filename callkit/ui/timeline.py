@@ -234,7 +234,7 @@ class DealTimeline(widgets.VBox):
                       on_change: Callable[[Deal], Any] | None = None) -> "DealTimeline":
         """The timeline of a deal in a workspace: its calls, the workspace's rubric, the team's stage norms, and
         the deal actions attached (`on_change(deal)` runs after the timeline has refreshed itself)."""
-        from ..scoring.plan import Rubric
+        from ..scoring.rubric import Rubric
         from .deal_actions import DealActions
 
         timeline = cls(deal, workspace.calls(deal_id=deal.deal_id), workspace.process, today=today,
