@@ -68,7 +68,7 @@ def decode_csv(path: Path, data: bytes) -> str:
             raise CsvImportError(path, "the file starts like UTF-16 text but is not: in Excel use Save As > "
                                        "'CSV UTF-8 (Comma delimited)'.") from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig").lstrip("\ufeff")  # a BOM written twice (a tool added one more) is no text
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1
@@ -116,11 +116,29 @@ def parse_rows(path: Path, text: str, separator: str = ",") -> list[tuple[int, l
     imported short. A cell over CELL_LIMIT is refused with its row and column.
     """
     lines = io.StringIO(text, newline="").readlines()
-    reader = csv.reader(lines, delimiter=separator)
+    reader = csv.reader(lines, delimiter=separator, strict=True)
     records: list[tuple[int, list[str]]] = []
     width = 0
     used = 0
-    for number, record in enumerate(reader, start=1):
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a quote the csv rules cannot place: never closed, or text after its closing quote
+            header = records[0][1] if records else []
+            index = _quote_fault_field("".join(lines[used:]), separator)
+            column = header[index].strip() if records and index < len(header) else None
+            if "end of data" in str(exc):
+                what = "is never closed, so every line after it would be read into this one cell"
+            else:
+                what = "is closed before the cell ends (text follows the closing quote), so the cells after it shift"
+            raise CsvImportError(
+                path, f"a quote opens this cell and {what}: remove the stray quote, or write a quote inside text as two "
+                      'quotes ("").', row=number + 1, column=column or (f"column {index + 1}" if records else None)
+            ) from None
+        number += 1
         first, used = used + 1, reader.line_num
         if number == 1:
             width = len(record)
@@ -128,6 +146,15 @@ def parse_rows(path: Path, text: str, separator: str = ",") -> list[tuple[int, l
             _check_quotes(path, number, record, lines[first - 1: used], used >= len(lines), separator, width,
                           records[0][1] if records else record)
         for index, cell in enumerate(record):
+            if "\x00" in cell:
+                if number == 1:
+                    raise CsvImportError(path, "the header holds NUL characters, so this is not CSV text (perhaps UTF-16 "
+                                               "without a BOM, or a binary file): in Excel use Save As > 'CSV UTF-8 "
+                                               "(Comma delimited)'.", row=1)
+                header = records[0][1]
+                column = header[index].strip() if index < len(header) else f"column {index + 1}"
+                raise CsvImportError(path, "this cell holds a NUL character, which is not text: delete it (or save the "
+                                           "file again as CSV UTF-8).", row=number, column=column or f"column {index + 1}")
             if len(cell) > CELL_LIMIT:
                 header = records[0][1] if records else record
                 column = header[index].strip() if number > 1 and index < len(header) else None
@@ -137,6 +164,33 @@ def parse_rows(path: Path, text: str, separator: str = ",") -> list[tuple[int, l
                     row=number, column=column or f"column {index + 1}" if number > 1 else None)
         records.append((number, [restore_cell(c) for c in record] if number > 1 else record))
     return records
+
+
+def _quote_fault_field(text: str, separator: str) -> int:
+    """The index of the cell (in the record `text` starts with) whose opening quote is never closed, or is closed
+    with more text after it: the cell the csv rules stumble on."""
+    field, i, n = 0, 0, len(text)
+    at_start = True
+    while i < n:
+        ch = text[i]
+        if at_start and ch == '"':
+            i += 1
+            while i < n and not (text[i] == '"' and text[i + 1: i + 2] != '"'):
+                i += 2 if text[i] == '"' else 1
+            if i >= n or (i + 1 < n and text[i + 1] not in (separator, "\r", "\n")):
+                return field
+            i += 1
+            at_start = False
+            continue
+        if ch == separator:
+            field += 1
+            at_start = True
+        elif ch in "\r\n":
+            field, at_start = 0, True  # this record ended well: the fault is in a later one
+        else:
+            at_start = False
+        i += 1
+    return field
 
 
 def _check_quotes(path: Path, number: int, record: list[str], raw: list[str], at_end: bool, separator: str,

@@ -264,10 +264,16 @@ def read_reps(path: str | Path, problems: Problems, mapping: Profile | None = No
         wanted = " or ".join(repr(n) for n in (profile.reps.get("rep_id") or ("rep_id",)))
         problems.add(CsvImportError(records.path, f"the column for the rep id, {wanted}, is missing.", row=1))
         return out
+    if profile.key == "callkit":  # callkit's own reps.csv: both columns, each named (the fallbacks are for CRMs)
+        missing = next((c for c in ("rep_id", "name") if c not in columns), None)
+        if missing:
+            problems.add(CsvImportError(records.path, f"the required column {missing!r} is missing: the header needs "
+                                                      "rep_id, name.", row=1, column=missing))
+            return out
     seen: dict[str, int] = {}
     for number, cells in records.rows:
         row = _Row(records, number, cells, columns, records.header)
-        rep_id = row.raw("rep_id") or row.raw("name")
+        rep_id = row.raw("rep_id") or ("" if profile.key == "callkit" else row.raw("name"))
         if rep_id:
             out.owners.setdefault(rep_id, rep_id)  # a rep with a bad row still counts: no errors that follow from it
         try:

@@ -79,6 +79,9 @@ def parse_amount(text: str) -> float | None:
         value = "-" + value[1:-1]
     if not _AMOUNT.match(value):
         raise CellError(f"{raw!r} is not an amount: write it like 48000 or 48000.50.")
+    grouped = re.split(r"[.,' \u00a0\u202f]", value.lstrip("+-"))
+    if len(grouped) > 2 and any(len(g) not in (2, 3) for g in grouped[1:-1]):  # 1,2,3 is no number (1,23,456 is)
+        raise CellError(f"{raw!r} is not an amount: write it like 48000 or 48000.50.")
     value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
     if "," in value and "." in value:
         decimal = "," if value.rfind(",") > value.rfind(".") else "."
