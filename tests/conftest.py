@@ -39,6 +39,38 @@ def pytest_configure(config: pytest.Config) -> None:
         print(f"conftest: the sample workspace could not be built: {type(exc).__name__}: {exc}")
 
 
+# Tests that start a real browser, a Jupyter kernel, a Voila server, a papermill batch or a Dask cluster.
+# They are marked `slow` (and the browser ones `browser`) so that the development loop can skip them:
+# `./scripts/test -m "not slow"` runs in under a minute; CI runs everything.
+BROWSER_MODULES = frozenset({
+    "test_agenda_browser.py", "test_exercise_browser.py", "test_ui_dates_browser.py", "test_workshop_browser.py",
+    "test_workshop_kernels.py", "test_ui_two_coaches.py", "test_workshop_door.py",
+})
+SLOW_MODULES = BROWSER_MODULES | frozenset({
+    "test_reports.py", "test_report_engine.py", "test_report_faults.py", "test_workspace_faults.py",
+    "test_eval.py", "test_exercise_answers.py",
+})
+# Fixtures that start a kernel, a server or a report batch: any test using one is slow wherever it lives.
+SLOW_FIXTURES = frozenset({"server", "browser", "page", "workshop", "report_run", "reports_out", "kernel",
+                           "cluster", "notebook_run"})
+# Single tests elsewhere that take seconds: a console-script round trip, hypothesis, a 200-rep team.
+SLOW_TESTS = frozenset({"test_console_script_round_trip", "test_random_plans_and_debriefs_round_trip",
+                        "test_two_hundred_reps_cycle_the_habits"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark kernel, server and browser tests `slow`, browser tests `browser`, and notebook cells (nbval) `slow`."""
+    for item in items:
+        name = item.path.name
+        test = getattr(item, "originalname", None) or item.name
+        if name in BROWSER_MODULES or "in_the_browser" in test:
+            item.add_marker(pytest.mark.browser)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (name in SLOW_MODULES or test in SLOW_TESTS or item.path.suffix == ".ipynb" or fixtures & SLOW_FIXTURES
+                or item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_SANDBOX, ignore_errors=True)
 
