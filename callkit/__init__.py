@@ -23,6 +23,11 @@ _EXPORTS: dict[str, str] = {
     "WorkspaceError": "callkit.exceptions",
     "NotAWorkspaceError": "callkit.exceptions",
     "SchemaVersionError": "callkit.exceptions",
+    "WorkspaceBusyError": "callkit.exceptions",
+    "WorkspaceReadOnlyError": "callkit.exceptions",
+    "DamagedRecordError": "callkit.exceptions",
+    "EditConflictError": "callkit.exceptions",
+    "MappingError": "callkit.exceptions",
     "RecordNotFoundError": "callkit.exceptions",
     "CsvImportError": "callkit.exceptions",
     "ExerciseItemsError": "callkit.exceptions",
@@ -74,13 +79,12 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .scoring.deal_health import DealHealth, deal_health
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs; tests/test_lazy_exports.py keeps it in step
     from .exceptions import (
-        CallkitError, CsvImportError, ExerciseItemsError, InvalidInputError, NotAWorkspaceError,
-        ProcessError, RecordNotFoundError, ReportError, SchemaVersionError, UnknownStageError, WorkshopError,
-        WorkspaceError,
+        CallkitError, CsvImportError, DamagedRecordError, DataFileError, EditConflictError, ExerciseItemsError,
+        InvalidInputError, LexiconError, MappingError, NotAWorkspaceError, ProcessError, RecordNotFoundError,
+        ReportError, RubricError, SchemaVersionError, UnknownStageError, WorkshopError, WorkspaceBusyError,
+        WorkspaceError, WorkspaceReadOnlyError,
     )
     from .models import (
         OUTCOMES, Attendee, Call, CallPlan, CloseDateChange, Commitment, Deal, Debrief, ExerciseResult,
@@ -92,6 +96,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .scoring.debrief import DebriefScore, score_debrief
     from .scoring.objective import ObjectiveAssessment, assess_objective
     from .scoring.criteria import CriterionScore
+    from .scoring.deal_health import DealHealth, deal_health
     from .scoring.plan import PlanScore, score_plan
     from .scoring.rubric import Rubric
     from .scoring.value import ValueAssessment, assess_customer_value
