@@ -269,10 +269,6 @@ class Lexicon:
     def kinds(self, word: str) -> frozenset[str]:
         return self.form_kinds.get(word, frozenset())
 
-    def in_class(self, word: str, cls: str) -> bool:
-        base = self.forms.get(word, word)
-        return base in self.verb_classes[cls]
-
     def is_known(self, word: str) -> bool:
         """A word the lexicon knows (its English vocabulary), possessive 's ignored."""
         w = word[:-2] if word.endswith("'s") else word

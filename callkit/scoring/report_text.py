@@ -9,14 +9,6 @@ from typing import TextIO
 from ..process import SalesProcess
 from .objective import ObjectiveAssessment, assess_objective
 
-# which finding codes explain which failed check
-_CHECK_CODES = {
-    "advance": ("objective.seller_action", "objective.not_advance", "objective.continuation", "objective.hope",
-                "objective.empty", "objective.not_english"),
-    "specific": ("objective.vague", "objective.continuation", "objective.hope", "objective.too_long",
-                 "objective.empty", "objective.not_english"),
-    "realistic": ("objective.unrealistic", "objective.closing_too_early"),
-}
 _SEVERITY_LABEL = {"problem": "Fix", "warning": "Watch", "tip": "Tip"}
 
 
