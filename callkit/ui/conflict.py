@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
+from ..text import long_date
 from .fields import classed
 from .markup import esc, status_html
 
