@@ -44,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # `./scripts/test -m "not slow"` runs in under a minute; CI runs everything.
 BROWSER_MODULES = frozenset({
     "test_agenda_browser.py", "test_exercise_browser.py", "test_ui_dates_browser.py", "test_workshop_browser.py",
-    "test_workshop_kernels.py", "test_ui_two_coaches.py", "test_workshop_door.py",
+    "test_workshop_kernels.py", "test_workshop_door.py",
 })
 SLOW_MODULES = BROWSER_MODULES | frozenset({
     "test_reports.py", "test_report_engine.py", "test_report_faults.py", "test_workspace_faults.py",

@@ -269,3 +269,17 @@ def test_marking_a_deal_lost_on_the_page_closes_its_planning_and_reopening_bring
     assert actions.reopen() is not None
     assert ws.deal(deal.deal_id).is_open and page.plan_form is not None
     assert page.plan_form.deal.is_open
+
+
+def test_the_comparison_shows_dates_rows_and_blanks_as_a_coach_reads_them():
+    from datetime import date
+
+    from callkit.ui.conflict import differences, shown
+
+    assert shown(date(2026, 12, 8)) == "Tue 8 Dec 2026"
+    assert shown("") == shown(None) == shown([]) == "-"
+    assert shown(True) == "yes"
+    rows = differences({"call_date": date(2026, 12, 8), "objective": "Priya signs"},
+                       {"call_date": date(2026, 12, 9), "objective": "Priya signs"},
+                       {"call_date": "Call date", "objective": "Objective"})
+    assert rows == [("Call date", "Tue 8 Dec 2026", "Wed 9 Dec 2026")]
