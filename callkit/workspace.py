@@ -181,7 +181,11 @@ def _open_read_only(db: Path, path: Path) -> _Connection:
 
     base = "file:" + quote(str(db.resolve()))
     last: Exception | None = None
-    for options in ("?mode=ro", "?mode=ro&immutable=1"):
+    try:
+        sealed = not path.stat().st_mode & 0o222  # nobody may write in the folder: nothing can change the database
+    except OSError:
+        sealed = False
+    for options in (("?mode=ro&immutable=1",) if sealed else ("?mode=ro", "?mode=ro&immutable=1")):
         conn: _Connection | None = None
         try:
             conn = _connect(base + options, path, uri=True, read_only=True)
@@ -234,6 +238,9 @@ def activity(path: Path, what: str, program: str | None = None) -> Iterator[None
     import sys
 
     note = path / ACTIVITY_NAME
+    if _read_activity(path) is not None:  # another live program's note: its work is what holds the workspace
+        yield
+        return
     if program is None and Path(sys.argv[0]).name == "callkit":
         program = "`callkit " + sys.argv[1] + "`" if len(sys.argv) > 1 else "callkit"
     try:
@@ -864,7 +871,7 @@ class Workspace:
             self._check_stage(deal.stage)
         for call in calls:
             _check_call(call)
-        with activity(self.path, "loading a team") if len(calls) > 1000 else _nothing(), self._write() as conn:
+        with self._write() as conn, activity(self.path, "loading a team") if len(calls) > 1000 else _nothing():
             self._check_team(conn, reps, deals, calls, history or {})
             self._insert_reps(conn, reps)
             self._insert_deals(conn, deals)
@@ -1111,7 +1118,7 @@ class Workspace:
         for call in plan.calls:
             _check_call(call)
         try:
-            with activity(self.path, "an import"), self._write() as conn:
+            with self._write() as conn, activity(self.path, "an import"):
                 incoming = [c.call_id for c in plan.calls]
                 there = {r[0] for r in conn.execute("SELECT call_id FROM calls")} & set(incoming) if incoming else set()
                 if there:
