@@ -18,7 +18,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel
 
@@ -292,7 +292,7 @@ def deal_health(deal: Deal, calls: list[Call], process: SalesProcess | None = No
     findings: list[Finding] = []
     summaries: dict[str, str] = {}
 
-    def warn(name: str, variant: str | None = None, **values: object) -> Finding:
+    def warn(name: str, variant: str | None = None, **values: Any) -> Finding:
         rule = msgs[name]
         finding = rule.finding(variant, **values)
         if finding.tip:  # a tip may quote the deal's facts too ("Ask Priya who else ...")
@@ -344,7 +344,7 @@ def deal_health(deal: Deal, calls: list[Call], process: SalesProcess | None = No
     in_stage = (today - entered).days if entered is not None and entered <= today else None
     usual = (stage_norms or {}).get(deal.stage)
     stuck = bool(in_stage is not None and usual and in_stage > usual * float(settings["stuck_factor"]))
-    if stuck:
+    if stuck and usual is not None:
         name = process.stage(deal.stage).name if process.has_stage(deal.stage) else deal.stage
         warn("stuck", stage=name, days=in_stage, usual=f"{round(usual)} days")
     last_call = calls[-1].date if calls else None

@@ -294,7 +294,7 @@ class Rubric:
         s = self.deal_settings
         window = s.get("monthly_slip_days")
         ok = isinstance(window, list) and len(window) == 2 and all(isinstance(d, int) and d > 0 for d in window)
-        if not ok or window[0] > window[1]:
+        if not ok or not isinstance(window, list) or window[0] > window[1]:
             raise RubricError(self.source, "deal_health.monthly_slip_days must be two day counts, like [21, 45].")
         for key in ("stalled_monthly_slips", "stalled_continuations", "days_without_advance", "days_without_call"):
             if isinstance(s.get(key), bool) or not isinstance(s.get(key), int) or s[key] < 1:
@@ -345,7 +345,8 @@ def compression_levels(rubric: Rubric | None = None) -> tuple[int, int]:
     levels = rubric.plan["compression"].extra.get("levels")
     good = levels.get("good") if isinstance(levels, dict) else None
     excellent = levels.get("excellent") if isinstance(levels, dict) else None
-    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in (good, excellent)) or good >= excellent:
+    if (not isinstance(good, int) or not isinstance(excellent, int) or isinstance(good, bool)
+            or isinstance(excellent, bool) or good < 1 or good >= excellent):
         raise RubricError(rubric.source, "plan.criteria.compression.levels needs whole numbers good and excellent, "
                                          "good below excellent (e.g. {good: 3, excellent: 5}).")
     return good, excellent

@@ -328,14 +328,14 @@ class _Reader:
     def absolute(self, s: str, weekday: int | None) -> DateReading:
         m = _ISO.fullmatch(s)
         if m:
-            year, month, day = (int(g) for g in m.groups())
-            return self.choose([(year, month, day)], weekday, year_given=True)
+            y, mo, d = (int(g) for g in m.groups())
+            return self.choose([(y, mo, d)], weekday, year_given=True)
         m = _NUMERIC.fullmatch(s)
         if m:
             a, b = int(m.group(1)), int(m.group(2))
             year = self.year(m.group(3))
             orders = [True, False] if self.day_first else [False, True]
-            candidates = [(year, b, a) if dm else (year, a, b) for dm in orders]
+            candidates: list[tuple[int | None, int, int]] = [(year, b, a) if dm else (year, a, b) for dm in orders]
             if a == b:
                 candidates = candidates[:1]
             reading = self.choose(candidates, weekday, year_given=year is not None, orders=orders)
@@ -367,8 +367,8 @@ class _Reader:
             if not self.settings.earliest_year <= year <= self.settings.latest_year:
                 raise self.year_out_of_range(year)
         real: list[tuple[date, bool | None]] = []
-        for i, (year, month, day) in enumerate(candidates):
-            found = self.real_date(year, month, day)
+        for i, (y, mo, d) in enumerate(candidates):
+            found = self.real_date(y, mo, d)
             if found is not None:
                 real.append((found, orders[i] if orders else None))
         if not real:
@@ -380,8 +380,8 @@ class _Reader:
                 raise self.refuse(f"“{self.raw}” does not add up: {short_date(first)} is a "
                                   f"{WEEKDAY_NAMES[first.weekday()]}, not a {WEEKDAY_NAMES[weekday]}.")
             real = matching
-        day, order = real[0]
-        return DateReading(self.in_range(day), ambiguous=len(real) > 1 and real[0][0] != real[1][0], day_first=order)
+        chosen, order = real[0]
+        return DateReading(self.in_range(chosen), ambiguous=len(real) > 1 and real[0][0] != real[1][0], day_first=order)
 
     def real_date(self, year: int | None, month: int, day: int) -> date | None:
         if not 1 <= month <= 12 or day < 1:

@@ -187,8 +187,8 @@ def next_plan_values(deal: Deal, calls: Sequence[Call], today: date | None = Non
     planned = [c for c in calls if c.plan is not None]
     debriefed = [c for c in calls if c.debrief is not None]
     last_plan = max(planned, key=lambda c: (c.date, c.call_id)).plan if planned else None
-    last = max(debriefed, key=lambda c: (c.date, c.call_id)) if debriefed else None
-    booked = last.debrief.next_call if last is not None else None
+    last = max(debriefed, key=lambda c: (c.date, c.call_id)).debrief if debriefed else None
+    booked = last.next_call if last is not None else None
     values = new_plan_values(booked if booked is not None and booked >= today else today)
     if last_plan is not None:
         values["attendees"] = [a.model_dump() for a in last_plan.attendees]
@@ -197,8 +197,8 @@ def next_plan_values(deal: Deal, calls: Sequence[Call], today: date | None = Non
     if last is not None:
         from ..scoring.debrief import score_debrief
 
-        values["agenda"] = "\n".join(open_commitments(last.debrief))
-        values["questions"] = "\n".join(next_plan_questions(last.debrief, score_debrief(last.debrief, deal=deal)))
+        values["agenda"] = "\n".join(open_commitments(last))
+        values["questions"] = "\n".join(next_plan_questions(last, score_debrief(last, deal=deal)))
     return values
 
 

@@ -6,7 +6,7 @@ explains, so every failed check can be traced to a sentence the rep can act on.
 
 from __future__ import annotations
 
-from ...models import Finding
+from ...models import Finding, Severity
 from ...process import SalesProcess
 from ...text import quote
 from .clause import Clause
@@ -30,7 +30,7 @@ FORM_TIP = 'Write it as "<client person or role> agrees to <action> by <when>", 
 _NAME_TIP = 'Name who on the client\'s side will do what, e.g. "Priya introduces us to her CFO by Friday".'
 
 
-def finding(code: str, severity: str, message: str, tip: str | None = None) -> Finding:
+def finding(code: str, severity: Severity, message: str, tip: str | None = None) -> Finding:
     return Finding(code=code, severity=severity, message=message, tip=tip)
 
 
@@ -48,7 +48,7 @@ def _person(words: Words, clause: Clause) -> str:
 
 # Why a clause is not an advance, by its reason: (code, severity, message, tip). {q} is the rep's objective,
 # {word} the verb they used.
-_REASONS: dict[str, tuple[str, str, str, str]] = {
+_REASONS: dict[str, tuple[str, Severity, str, str]] = {
     "our_side": ("objective.seller_action", "problem",
                  '"{q}" is a step on our side, not one the client takes: an approval or a meeting of ours moves nothing at the client.',
                  ADVANCE_TIP),
