@@ -85,6 +85,15 @@ def sample_ws_path() -> Path:
 
 
 @pytest.fixture
+def ws(fresh_ws_path: Path):
+    """A private copy of the sample workspace, open (a test module may define its own `ws`, e.g. an empty one)."""
+    from callkit.workspace import Workspace
+
+    with Workspace.open(fresh_ws_path) as workspace:
+        yield workspace
+
+
+@pytest.fixture
 def fresh_ws_path(sample_ws_path: Path, tmp_path: Path) -> Path:
     """A private copy of the sample workspace that a test may change."""
     dest = tmp_path / "ws"

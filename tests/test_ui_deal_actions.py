@@ -16,12 +16,6 @@ TODAY = date(2026, 11, 24)
 PROCESS = SalesProcess.default()
 
 
-@pytest.fixture
-def ws(fresh_ws_path):
-    with Workspace.open(fresh_ws_path) as workspace:
-        yield workspace
-
-
 def open_deal(ws: Workspace, stage: str = "discover") -> Deal:
     return next(d for d in ws.deals() if d.is_open and d.stage == stage)
 

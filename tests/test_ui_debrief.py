@@ -13,15 +13,8 @@ from callkit.ui.debrief_values import (
     default_call, next_plan_questions, prefill_next_plan,
 )
 from callkit.ui.plan_form import PlanForm
-from callkit.workspace import Workspace
 
 TODAY = date(2026, 11, 24)
-
-
-@pytest.fixture
-def ws(fresh_ws_path):
-    with Workspace.open(fresh_ws_path) as workspace:
-        yield workspace
 
 
 def open_call_deal(ws):

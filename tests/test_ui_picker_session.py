@@ -14,12 +14,6 @@ from callkit.workspace import Workspace
 TODAY = date(2026, 11, 24)
 
 
-@pytest.fixture
-def ws(fresh_ws_path):
-    with Workspace.open(fresh_ws_path) as workspace:
-        yield workspace
-
-
 def test_rep_and_deal_options(ws):
     reps = ws.reps()
     options = rep_options(reps)

@@ -13,17 +13,10 @@ from callkit.ui.plan_values import (
     build_plan, compression_text, form_errors, new_plan_values, plan_data, plan_to_values, scoring_plan,
     step_options, upcoming_call,
 )
-from callkit.workspace import Workspace
 
 TODAY = date(2026, 11, 24)
 SELLER_OBJECTIVE = "Demonstrate the reporting module"
 GOOD_OBJECTIVE = "Priya agrees to run a two-week pilot on two of her depots, starting by 4 December"
-
-
-@pytest.fixture
-def ws(fresh_ws_path):
-    with Workspace.open(fresh_ws_path) as workspace:
-        yield workspace
 
 
 def deal_without_open_call(ws):

@@ -14,15 +14,8 @@ from callkit.ui.debrief_values import next_plan_values, open_commitments
 from callkit.ui.plan_form import PlanForm
 from callkit.ui.plan_values import upcoming_call
 from callkit.ui.session import CoachingSession
-from callkit.workspace import Workspace
 
 TODAY = date(2026, 11, 24)
-
-
-@pytest.fixture
-def ws(fresh_ws_path):
-    with Workspace.open(fresh_ws_path) as workspace:
-        yield workspace
 
 
 def open_deal_with_plan(ws):
