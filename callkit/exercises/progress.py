@@ -324,17 +324,6 @@ class ExerciseSession:
         """Move back one item."""
         self.go_to(self.position - 1)
 
-    def next_open(self) -> None:
-        """Move to the next unanswered item after this one, wrapping round; the summary when all are done."""
-        done = self.done_ids
-        n = self.total
-        for step in range(1, n + 1):
-            i = (self.position + step) % n
-            if self.order[i] not in done:
-                self.position = i
-                return
-        self.position = n
-
     # -- answering ---------------------------------------------------------------------------------
     def last_result(self, item_id: str) -> ExerciseResult | None:
         """The latest saved answer to an item in this attempt."""
