@@ -196,3 +196,11 @@ def test_a_scheduler_nobody_runs_is_one_sentence(sample_ws_path: Path, tmp_path:
     assert main(["reports", str(sample_ws_path), "--out", str(tmp_path / "o"), "--scheduler", "10.0.0.1"]) == 1
     assert "must look like tcp://HOST:8786" in capsys.readouterr().err
 
+
+
+def test_a_run_reports_the_peak_memory_of_this_process_each_worker_and_the_kernels(warm_run) -> None:
+    memory = warm_run.memory
+    assert memory is not None and memory.parent > 10 * 2**20
+    assert len(memory.workers) == 2 and all(v > 10 * 2**20 for v in memory.workers.values())
+    assert memory.kernel > 10 * 2**20
+    assert memory.line().startswith("Peak memory: this process ") and "2 workers" in memory.line()

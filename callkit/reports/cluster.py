@@ -125,6 +125,8 @@ def _outcome(task: RenderTask, future: Any) -> RenderOutcome:
         return outcome
     outcome.seconds = result["seconds"]
     outcome.timings = dict(result["timings"])
+    outcome.worker = result.get("worker", "")
+    outcome.memory = dict(result.get("memory") or {})
     html_path = Path(task.out_dir) / f"{task.slug}.html"
     if result["html"] is not None:
         write_atomic(html_path, result["html"])

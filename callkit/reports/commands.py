@@ -21,6 +21,8 @@ def _summary(run: ReportRun, workspace: str | Path, out: str | Path) -> int:
     scope = " · ".join(f"{what} {value}" for what, value in (("team", run.team), ("manager", run.manager)) if value)
     print(f"Wrote {done} report{'s' if done != 1 else ''} for {period}{f' ({terminal_text(scope)})' if scope else ''} "
           f"in {run.seconds:.1f} s ({run.workers} worker{'s' if run.workers != 1 else ''}).")
+    if run.memory is not None:
+        print(run.memory.line())
     for warning in run.warnings:
         print(f"warning: {terminal_text(warning)}", file=sys.stderr)
     if run.failed:

@@ -10,6 +10,7 @@ script); without script the page still reads top to bottom in that order.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
@@ -85,8 +86,9 @@ def _statuses(out: Path, team: Sequence[tuple[str, str]], results: Sequence["Rep
     for rep_id, entry in list(statuses.items()):
         if entry["status"] == "ok" and not (entry.get("file") and (out / entry["file"]).is_file()):
             del statuses[rep_id]
-    (out / MANIFEST).write_text(json.dumps({"period": period, "reps": statuses}, indent=1, ensure_ascii=False),
-                                encoding="utf-8")
+    tmp = out / (MANIFEST + ".tmp")  # a kill while writing leaves the old list, never half of one
+    tmp.write_text(json.dumps({"period": period, "reps": statuses}, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)
     return statuses
 
 

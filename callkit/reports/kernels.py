@@ -63,6 +63,11 @@ def kill_all() -> None:
         kill_now(km)
 
 
+def live_kernel_pids() -> list[int]:
+    """The process ids of the kernels this process has running."""
+    return [pid for pid in (kernel_pid(km) for km in list(_live)) if pid]
+
+
 def kernel_pid(km: Any) -> int | None:
     """The process id of a kernel manager's kernel, when it has one running."""
     process = getattr(getattr(km, "provisioner", None), "process", None)

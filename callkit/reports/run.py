@@ -138,6 +138,7 @@ class ReportRun:
     scheduler: str | None = None
     notebook: str | None = None
     retried: list[str] = field(default_factory=list)
+    memory: "MemoryFigures | None" = None
 
     @property
     def succeeded(self) -> list[RepResult]:
@@ -152,6 +153,39 @@ class ReportRun:
         """0 when every report was produced for a period with something in it; 1 when any failed or the
         period was empty (a scheduler should hear about both)."""
         return 1 if self.failed or self.empty else 0
+
+
+@dataclass
+class MemoryFigures:
+    """The most memory (resident, bytes) the run used: this process, each worker that built reports (by
+    host:pid), and the largest of their kernels. What tells a manager whether a bigger team fits the machine."""
+
+    parent: int
+    workers: dict[str, int]
+    kernel: int
+
+    def line(self) -> str:
+        """One sentence for the terminal."""
+        text = f"Peak memory: this process {_mb(self.parent)}"
+        if self.workers:
+            low, high = min(self.workers.values()), max(self.workers.values())
+            each = _mb(high) if _mb(low) == _mb(high) else f"{_mb(low)} to {_mb(high)}"
+            text += f", {plural(len(self.workers), 'worker')} {each} each"
+        if self.kernel:
+            text += f", kernels up to {_mb(self.kernel)}"
+        return text + "."
+
+
+def _mb(value: int) -> str:
+    return f"{value / 2**20:.0f} MB"
+
+
+def parent_peak_memory() -> int:
+    """This process's peak resident memory in bytes."""
+    import resource
+    import sys
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 
 
 def cpu_count() -> int:
@@ -377,6 +411,10 @@ class _Batch:
         results = [_result(rep_id, self.names[rep_id], self.outcomes[rep_id])
                    for rep_id in self.selected if rep_id in self.outcomes]
         if self.html_dir != self.out:
+            # A new period moves in: the old index and list go first, so that a kill while the reports move
+            # leaves no index at all (the next run starts afresh), never one pointing at two periods' reports.
+            for name in (index_page.MANIFEST, index_page.INDEX):
+                (self.out / name).unlink(missing_ok=True)
             for r in results:
                 final = self.out / f"{r.slug}.html"
                 if r.ok and r.html_path is not None:
@@ -397,7 +435,16 @@ class _Batch:
                          workers=self.workers, results=results, seconds=time.perf_counter() - self.started,
                          timings=self.timings, warnings=warnings, empty=empty, team=self.team, manager=self.manager,
                          engine=self.engine, scheduler=self.scheduler, notebook=self.notebook,
-                         retried=list(self.retried))
+                         retried=list(self.retried), memory=self.memory_figures())
+
+    def memory_figures(self) -> MemoryFigures:
+        workers: dict[str, int] = {}
+        kernel = 0
+        for outcome in self.outcomes.values():
+            if outcome.worker and outcome.memory:
+                workers[outcome.worker] = max(workers.get(outcome.worker, 0), outcome.memory.get("worker", 0))
+                kernel = max(kernel, outcome.memory.get("kernel", 0))
+        return MemoryFigures(parent=parent_peak_memory(), workers=workers, kernel=kernel)
 
 
 def select_group(reps: Sequence[Any], team: str | None = None, manager: str | None = None) -> list[Any]:

@@ -52,6 +52,45 @@ class RenderOutcome:
     failed_notebook: str | None = None
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    worker: str = ""  # which worker built it (host:pid), for the memory figures
+    memory: dict[str, int] = field(default_factory=dict)  # that worker's and its kernels' peak RSS, bytes
+
+
+def peak_memory() -> dict[str, int]:
+    """The most memory (resident, in bytes) this worker and any of its kernels has used so far.
+
+    The worker's own from getrusage; a kernel's from /proc (VmHWM) while it runs, and getrusage's children
+    figure for the kernels that have already stopped. Zero where the system does not say."""
+    import resource
+
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in bytes on macOS, kilobytes on Linux
+    worker = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    kernel = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    try:
+        from .kernels import live_kernel_pids
+
+        for pid in live_kernel_pids():
+            kernel = max(kernel, _proc_peak(pid))
+    except Exception:  # noqa: BLE001 - a figure, never a reason to fail a report
+        pass
+    return {"worker": worker, "kernel": kernel}
+
+
+def _proc_peak(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def worker_name() -> str:
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def init_worker(log_path: str | None) -> None:
@@ -137,6 +176,8 @@ def render_rep(task: RenderTask) -> RenderOutcome:
         html_path.unlink(missing_ok=True)  # never leave last period's page looking current
         outcome.failed_notebook = _keep_failed(task, run_path, failed_path)
     outcome.seconds = time.perf_counter() - start
+    outcome.worker = worker_name()
+    outcome.memory = peak_memory()
     return outcome
 
 
@@ -213,7 +254,8 @@ def render_remote(payload: dict[str, Any], team: dict[str, Any], notebook_text: 
         failed = (Path(outcome.failed_notebook).read_text(encoding="utf-8")
                   if outcome.failed_notebook and Path(outcome.failed_notebook).is_file() else None)
     return {"rep_id": task.rep_id, "html": html, "error": outcome.error, "failed_notebook": failed,
-            "seconds": outcome.seconds, "timings": outcome.timings, "pid": os.getpid()}
+            "seconds": outcome.seconds, "timings": outcome.timings, "pid": os.getpid(), "worker": outcome.worker,
+            "memory": outcome.memory}
 
 
 def _keep_failed(task: RenderTask, run_path: Path, failed_path: Path) -> str | None:
