@@ -183,6 +183,9 @@ def _open_read_only(db: Path, path: Path) -> _Connection:
     last: Exception | None = None
     try:
         sealed = not path.stat().st_mode & 0o222  # nobody may write in the folder: nothing can change the database
+        wal = Path(f"{db}-wal")
+        if sealed and wal.exists() and wal.stat().st_size > 0:
+            sealed = False  # committed changes wait in the WAL: read them with mode=ro when SQLite can
     except OSError:
         sealed = False
     for options in (("?mode=ro&immutable=1",) if sealed else ("?mode=ro", "?mode=ro&immutable=1")):
