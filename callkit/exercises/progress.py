@@ -245,6 +245,9 @@ class ExerciseSession:
             + ("is left out: that item counts" if damaged == 1 else "are left out: those items count")
             + " as not answered yet.")
         self._results: list[ExerciseResult] = saved
+        #: Answers checked but not saved yet (the workspace was busy or read-only), and why, in one sentence.
+        self.unsaved: list[ExerciseResult] = []
+        self.save_notice = ""
         self.attempt = max((r.attempt for r in saved), default=1)
         self.order = draw_order(workbook.item_ids, rep_id, workbook.id, self.attempt)
         self.retry_order: list[str] | None = None  # the items of a "Retry the ones I missed" round, while in one
@@ -363,9 +366,31 @@ class ExerciseSession:
             "first_passed": figures.first_passed, "first_score": figures.first_score,
             "best_passed": figures.passed, "best_score": figures.best_score,
         })
-        self.store.save(saved)
         self._results.append(saved)
+        self.unsaved.append(saved)
+        self.save_pending()
         return result
+
+    def save_pending(self) -> bool:
+        """Save the answers the workspace could not take yet (busy or read-only); True when none is left.
+
+        A busy workspace keeps the answers in memory (they count on the page) and `save_notice` says so in
+        one sentence; the next answer, or this call, tries again.
+        """
+        from ..exceptions import WorkspaceBusyError, WorkspaceReadOnlyError
+
+        while self.unsaved:
+            try:
+                self.store.save(self.unsaved[0])
+            except (WorkspaceBusyError, WorkspaceReadOnlyError) as exc:
+                kept = len(self.unsaved)
+                self.save_notice = (f"{exc} Your {'answer is' if kept == 1 else f'{kept} answers are'} kept on "
+                                    "this page" + (" and saved with your next answer." if isinstance(
+                                        exc, WorkspaceBusyError) else " until you close it."))
+                return False
+            self.unsaved.pop(0)
+        self.save_notice = ""
+        return True
 
     def start_again(self) -> None:
         """A new attempt: every item open again, in a newly drawn order (saved answers are kept)."""

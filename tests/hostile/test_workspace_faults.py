@@ -361,3 +361,25 @@ def test_the_advice_for_a_damaged_plan_can_be_followed(ws_path: Path, tmp_path: 
         assert ws.call(call.call_id).plan.objective == "Priya agrees to a pilot by Friday"
         with pytest.raises(CallkitError, match="already in the workspace"):  # a healthy call is still never overwritten
             ws.import_files(deals, calls=fixed)
+
+
+def test_an_exercise_answer_checked_while_busy_is_kept_and_saved_later(ws_path: Path, short_wait: None) -> None:
+    from callkit.exercises.items import load_workbook
+    from callkit.exercises.progress import ExerciseSession, WorkspaceStore
+
+    with Workspace.open(ws_path) as ws:
+        rep = ws.reps()[0].rep_id
+        before = len(ws.exercise_results(rep_id=rep))
+    session = ExerciseSession(load_workbook("01_advance_or_continuation"), rep, WorkspaceStore(ws_path))
+    h = Holder(ws_path, "an import")
+    try:
+        result = session.submit(session.current.answer)
+        assert result is not None and len(session.unsaved) == 1
+        assert session.save_notice == (
+            f"The workspace {ws_path} is busy with an import in `callkit import` (process {h.proc.pid}): wait until "
+            "it has finished, then try again. Your answer is kept on this page and saved with your next answer.")
+    finally:
+        h.stop()
+    assert session.save_pending() and session.unsaved == [] and session.save_notice == ""
+    with Workspace.open(ws_path) as ws:
+        assert len(ws.exercise_results(rep_id=rep)) == before + 1
