@@ -121,6 +121,7 @@ def parse_rows(path: Path, text: str, separator: str = ",") -> list[tuple[int, l
     width = 0
     used = 0
     number = 0
+    has_nul = "\x00" in text
     while True:
         try:
             record = next(reader)
@@ -142,28 +143,34 @@ def parse_rows(path: Path, text: str, separator: str = ",") -> list[tuple[int, l
         first, used = used + 1, reader.line_num
         if number == 1:
             width = len(record)
-        if used > first or any("\n" in c or "\r" in c for c in record):
+        if used > first:  # one record over several lines of the file: cells with line breaks, or a stray quote
             _check_quotes(path, number, record, lines[first - 1: used], used >= len(lines), separator, width,
                           records[0][1] if records else record)
-        for index, cell in enumerate(record):
-            if "\x00" in cell:
-                if number == 1:
-                    raise CsvImportError(path, "the header holds NUL characters, so this is not CSV text (perhaps UTF-16 "
-                                               "without a BOM, or a binary file): in Excel use Save As > 'CSV UTF-8 "
-                                               "(Comma delimited)'.", row=1)
-                header = records[0][1]
-                column = header[index].strip() if index < len(header) else f"column {index + 1}"
-                raise CsvImportError(path, "this cell holds a NUL character, which is not text: delete it (or save the "
-                                           "file again as CSV UTF-8).", row=number, column=column or f"column {index + 1}")
-            if len(cell) > CELL_LIMIT:
-                header = records[0][1] if records else record
-                column = header[index].strip() if number > 1 and index < len(header) else None
-                raise CsvImportError(
-                    path, f"this cell holds {len(cell) / 1024 / 1024:.1f} MB of text; callkit reads cells of up to 1 MB: "
-                          "shorten it (or check the file for a stray quote).",
-                    row=number, column=column or f"column {index + 1}" if number > 1 else None)
-        records.append((number, [restore_cell(c) for c in record] if number > 1 else record))
+        if has_nul or used > first or len(lines[first - 1]) > CELL_LIMIT:
+            _check_cells(path, number, record, records)
+        records.append((number, [restore_cell(c) if c[:1] == "'" else c for c in record] if number > 1 else record))
     return records
+
+
+def _check_cells(path: Path, number: int, record: list[str], records: list[tuple[int, list[str]]]) -> None:
+    """Refuse a cell holding a NUL character or more than CELL_LIMIT of text, naming its row and column."""
+    for index, cell in enumerate(record):
+        if "\x00" in cell:
+            if number == 1:
+                raise CsvImportError(path, "the header holds NUL characters, so this is not CSV text (perhaps UTF-16 "
+                                           "without a BOM, or a binary file): in Excel use Save As > 'CSV UTF-8 "
+                                           "(Comma delimited)'.", row=1)
+            header = records[0][1]
+            column = header[index].strip() if index < len(header) else f"column {index + 1}"
+            raise CsvImportError(path, "this cell holds a NUL character, which is not text: delete it (or save the "
+                                       "file again as CSV UTF-8).", row=number, column=column or f"column {index + 1}")
+        if len(cell) > CELL_LIMIT:
+            header = records[0][1] if records else record
+            column = header[index].strip() if number > 1 and index < len(header) else None
+            raise CsvImportError(
+                path, f"this cell holds {len(cell) / 1024 / 1024:.1f} MB of text; callkit reads cells of up to 1 MB: "
+                      "shorten it (or check the file for a stray quote).",
+                row=number, column=column or f"column {index + 1}" if number > 1 else None)
 
 
 def _quote_fault_field(text: str, separator: str) -> int:
