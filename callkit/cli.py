@@ -196,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--token", default=None, help="the token in the page's address (default: a new random one "
+                   "each run; at least 8 characters)")
     return parser
 
 

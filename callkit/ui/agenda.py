@@ -192,10 +192,31 @@ def job_title(role: str, words: AgendaWords | None = None) -> str:
     return _balance_brackets(kept).strip(" ,;/|+&-")
 
 
+def one_line(text: str | None) -> str:
+    """A name, role or place as one line: line breaks, tabs and runs of spaces become one space, so a value typed
+    or imported with a line break cannot break the email's lines or add lines to the invitation."""
+    return " ".join((text or "").split())
+
+
+def usable_address(email: str | None) -> str | None:
+    """An email address the invitation can carry ('priya@acme.com'), or None when it is not one (blank, a line
+    break or a second address inside it, anything that is not an address)."""
+    text = (email or "").strip()
+    if not text or any(ch in text for ch in "\r\n\t\x0b\x0c") or not text.isprintable():
+        return None
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
 def attendee_label(person: Attendee, words: AgendaWords | None = None) -> str:
     """'Priya Shah (COO)': the name and the job title, or just the name when the role is only our labels."""
-    title = job_title(person.role, words)
-    return f"{person.name} ({title})" if title else person.name
+    title = one_line(job_title(one_line(person.role), words))
+    name = one_line(person.name)
+    return f"{name} ({title})" if title else name
 
 
 # -- what's in it for the customer, said to them ----------------------------------------------------------
@@ -694,7 +715,7 @@ def agenda_body(plan: CallPlan, rep: Rep | None, *, deal: Deal | None = None, st
     """
     words = agenda_words()
     greeting = f"Hello {_first_names(plan)}," if _first_names(plan) else "Hello,"
-    items = [f"{i}. {item}" for i, item in enumerate(plan.agenda, start=1)] or ["1. (agenda to be agreed)"]
+    items = [f"{i}. {one_line(item)}" for i, item in enumerate(plan.agenda, start=1)] or ["1. (agenda to be agreed)"]
     lines = [
         greeting,
         "",
@@ -722,7 +743,7 @@ def agenda_body(plan: CallPlan, rep: Rep | None, *, deal: Deal | None = None, st
         "Is there anything you would like to add or change? Let me know before the call, so we are both prepared.",
         "",
         "Best regards,",
-        rep.name if rep else "",
+        one_line(rep.name) if rep else "",
     ]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -762,13 +783,16 @@ def meeting_link(where: str) -> str | None:
 
 
 def _organizer(plan: CallPlan, rep: Rep | None) -> tuple[str, str] | None:
+    """(name, address) of the rep who sends the invitation, or None when no usable address is known."""
     if rep is None:
         return None
-    if rep.email:
-        return rep.name, rep.email
+    own = usable_address(rep.email)
+    if own:
+        return one_line(rep.name), own
     for person in plan.attendees:  # the rep may be in the plan with an address though the CRM has none
-        if person.side == "us" and person.email and _norm(person.name) == _norm(rep.name):
-            return rep.name, person.email
+        address = usable_address(person.email)
+        if person.side == "us" and address and _norm(person.name) == _norm(rep.name):
+            return one_line(rep.name), address
     return None
 
 
@@ -778,9 +802,10 @@ def invitees(plan: CallPlan, rep: Rep | None = None) -> list[Attendee]:
     seen = {organizer[1].lower()} if organizer else set()
     out: list[Attendee] = []
     for person in plan.attendees:
-        if person.email and person.email.lower() not in seen:
-            seen.add(person.email.lower())
-            out.append(person)
+        address = usable_address(person.email)
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            out.append(person.model_copy(update={"email": address, "name": one_line(person.name)}))
     return out
 
 
@@ -807,8 +832,8 @@ def agenda_ics(plan: CallPlan, deal: Deal, rep: Rep | None, start: time = time(1
     event.add("sequence", 0)
     event.add("dtstart", begin)
     event.add("dtend", begin + timedelta(minutes=minutes))
-    who = f" - call with {rep.name}" if rep else ""
-    event.add("summary", f"{deal.account or deal.name}{who}")
+    who = f" - call with {one_line(rep.name)}" if rep else ""
+    event.add("summary", one_line(f"{deal.account or deal.name}{who}"))
     event.add("description", agenda_body(plan, rep, deal=deal, start=start, minutes=minutes, time_zone=name,
                                          where=where))
     place = " ".join((where or "").split())
@@ -941,10 +966,15 @@ class AgendaPanel(widgets.VBox):
         value = customer_value_line(self.plan, self.deal)
         if value.note:
             out.append(value.note)
-        missing = [a.name for a in self.plan.attendees if a.side == "client" and a.name.strip() and not a.email]
+        missing = [one_line(a.name) for a in self.plan.attendees
+                   if a.side == "client" and a.name.strip() and not usable_address(a.email)]
         if missing:
             shown = _and(missing[:3] + ([f"{len(missing) - 3} more"] if len(missing) > 3 else []))
             out.append(f"The invitation has no email address for {shown}: add it in the plan to invite them.")
+        if self.rep is not None and (self.rep.email or "").strip() and not usable_address(self.rep.email):
+            out.append(f"{one_line(self.rep.name)}'s email address in the workspace is not an address like "
+                       "alex@acme.com, so the invitation is sent without an organizer: correct it in reps.csv "
+                       "and import again.")
         return out
 
     def refresh(self) -> None:

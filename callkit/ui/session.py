@@ -225,10 +225,30 @@ def open_session(workspace_path: str | os.PathLike | None = None, rep_id: str | 
     try:
         ws = Workspace.open(path)
     except CallkitError as exc:
-        return widgets.HTML(style_html() + status_html(str(exc), "error"))
+        return problem_page(str(exc))
+    except Exception as exc:  # noqa: BLE001 - the page shows one sentence, never a traceback
+        return problem_page(unexpected_problem(path, exc))
     try:
-        return CoachingSession(ws, rep_id=rep_id or None, deal_id=deal_id or None)
-    except RecordNotFoundError as exc:
-        session = CoachingSession(ws)
-        session.report(f"{exc} Choose a rep and a deal below.")
-        return session
+        try:
+            return CoachingSession(ws, rep_id=rep_id or None, deal_id=deal_id or None)
+        except RecordNotFoundError as exc:
+            session = CoachingSession(ws)
+            session.report(f"{exc} Choose a rep and a deal below.")
+            return session
+    except CallkitError as exc:  # e.g. a process.yaml that does not read: the workspace's files are read lazily
+        ws.close()
+        return problem_page(str(exc))
+    except Exception as exc:  # noqa: BLE001
+        ws.close()
+        return problem_page(unexpected_problem(path, exc))
+
+
+def problem_page(sentence: str) -> widgets.Widget:
+    """What the page shows instead of the session when the workspace cannot be used: the sentence, escaped."""
+    return classed(widgets.HTML(style_html() + status_html(sentence, "error")), "ck-session-problem")
+
+
+def unexpected_problem(path: Path, exc: Exception) -> str:
+    """One sentence for a problem callkit did not foresee (no traceback on the page)."""
+    return (f"The workspace {path} could not be opened ({type(exc).__name__}): run `callkit --debug workshop "
+            f"{path}` in a terminal to see why.")
