@@ -17,7 +17,6 @@ and defaults to the deal's rep. close_dates.csv is the deals' close-date history
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date

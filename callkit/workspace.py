@@ -39,6 +39,8 @@ from .schema import MIGRATIONS, REQUIRED_TABLES, SCHEMA_SQL, SCHEMA_VERSION, V1_
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .settings import WorkspaceSettings
+
     from .crm.refresh import ImportPlan
 
 M = TypeVar("M", bound=BaseModel)
