@@ -1,14 +1,22 @@
-"""Benchmark `callkit reports` against the floor: papermill + nbconvert of a one-cell notebook.
+"""Benchmark `callkit reports` for large teams: warm kernels against papermill's floor, workers, Dask, team size.
 
-Builds a 200-rep sample workspace and prints, measured in the same run with the same worker count:
-the floor per notebook, callkit's time per report, their ratio (target <= 1.5x), the speed-up from 1 to
-2 workers (target >= 1.7x), the peak memory of a worker and of a kernel, the median report size, and
-where the time goes. With --crm DEALS it also reports on a deals-only workspace shaped like a real CRM
-export (35 sales agents, two weekly snapshots, no calls: tests/crm_exports.py). Prints figures, not pass/fail.
+Prints, in one run (figures, not pass/fail; the targets are issue 14's):
 
-    .venv/bin/python benchmarks/bench_reports.py --reps 20      # a subset: a few minutes on 2 cores
-    .venv/bin/python benchmarks/bench_reports.py                # all 200 reps
-    .venv/bin/python benchmarks/bench_reports.py --reps 4 --crm 8800
+- batch time / papermill floor with the same workers (target <= 1.0 with warm kernels): the floor is a
+  one-cell notebook through papermill's standard engine + nbconvert, one fresh kernel per notebook, in the
+  same kind of worker pool;
+- the 1 -> 2 workers speed-up (target >= 1.9);
+- a Dask LocalCluster with 2 worker processes against the local pool with 2 workers (target <= 1.2);
+- seconds per report for teams of 16, 200 and 2,000 reps (target: flat within 20%);
+- peak memory of the parent, a worker and a kernel, for each team size.
+
+The first three are measured on the same sample workspace (`--team`, default 100 reps) reporting on every
+rep (or its first `--reps`), each run scoring the whole team as a real run does. Team sizes come from `--sizes` (default 16,200,2000); `--quick` reports on
+at most 200 reps of each team (the whole team is still scored, as a real run does) so that it fits in about
+ten minutes on 2 cores.
+
+    .venv/bin/python benchmarks/bench_reports.py --quick
+    .venv/bin/python benchmarks/bench_reports.py                 # every rep of every size: much longer
 """
 
 from __future__ import annotations
@@ -17,58 +25,22 @@ import argparse
 import multiprocessing
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
-import psutil
 from nbformat.v4 import new_code_cell, new_notebook
 
 from callkit.reports import generate_reports
 from callkit.reports.names import report_slug
 from callkit.reports.run import PARAMETERS
-from callkit.reports.worker import RenderTask, init_worker, render_rep
+from callkit.reports.worker import RenderTask, init_worker, peak_memory, render_rep
 from callkit.workspace import Workspace
 
-
-class PeakMemory:
-    """Samples the RSS of this process's children: report workers and the kernels they start."""
-
-    def __init__(self, every: float = 0.1):
-        self.every = every
-        self.worker = 0
-        self.kernel = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            for child in me.children(recursive=True):
-                try:
-                    rss = child.memory_info().rss
-                    is_kernel = any("ipykernel" in part for part in child.cmdline())
-                except psutil.Error:
-                    continue
-                if is_kernel:
-                    self.kernel = max(self.kernel, rss)
-                else:
-                    self.worker = max(self.worker, rss)
-            self._stop.wait(self.every)
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+QUICK_REPORTS = 200
 
 
 def one_cell_notebook(path: Path) -> Path:
@@ -81,117 +53,150 @@ def one_cell_notebook(path: Path) -> Path:
     return path
 
 
-def floor(notebook: Path, rep_ids: list[str], workers: int, out: Path) -> tuple[float, list]:
-    """papermill + nbconvert of the one-cell notebook per rep, in the same kind of pool callkit uses."""
+def _floor_worker_memory(_: int) -> dict[str, int]:
+    time.sleep(0.2)  # let every worker take one of these
+    return peak_memory()
+
+
+def floor(notebook: Path, rep_ids: list[str], workers: int, out: Path) -> tuple[float, dict[str, int]]:
+    """Wall time of papermill (standard engine) + nbconvert of the one-cell notebook per rep, `workers` processes."""
     out.mkdir(parents=True)
     tasks = [RenderTask(rep_id=r, title=r, slug=report_slug(r), notebook=str(notebook),
                         parameters={p: r for p in PARAMETERS}, out_dir=str(out), failed_dir=str(out / "_failed"),
-                        work_dir=str(out)) for r in rep_ids]
-    start = time.perf_counter()
+                        work_dir=str(out), engine="standard") for r in rep_ids]
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=init_worker, initargs=(str(out / "workers.log"),)) as pool:
+        list(pool.map(_floor_worker_memory, range(workers)))  # workers started and warm, as in callkit's pool
+        start = time.perf_counter()
         outcomes = list(pool.map(render_rep, tasks))
-    wall = time.perf_counter() - start
+        wall = time.perf_counter() - start
     failed = [o for o in outcomes if o.error]
     if failed:
         sys.exit(f"the floor notebook failed: {failed[0].error}")
-    return wall, outcomes
+    return wall, max((o.memory for o in outcomes), key=lambda m: m.get("kernel", 0))
 
 
-def kernel_import_seconds() -> float:
-    """What a report kernel pays to import callkit's rendering code (a fresh interpreter, best of 3)."""
-    code = "import time; t = time.perf_counter(); from callkit.reports import metrics, render; print(time.perf_counter() - t)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-            for _ in range(3)]
-    return min(runs)
+def notebooks_seconds(run) -> float:  # noqa: ANN001 - a ReportRun
+    return run.timings.get("notebooks", run.seconds)
 
 
-def crm_reports(tmp: Path, deals: int, workers: int) -> None:
-    """Reports on a deals-only workspace filled from a Maven-shaped export and its refresh a week later."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from crm_exports import maven_next_week, maven_pipeline
-
-    files = maven_pipeline(tmp / "crm", n=deals)
-    later = maven_next_week(files["deals"], tmp / "crm" / "next_week.csv")
-    with Workspace.create(tmp / "crm-ws") as ws:
-        for export in (files["deals"], later):
-            ws.import_files(export, reps=files["reps"], columns=files["columns"])
-    run = generate_reports(tmp / "crm-ws", tmp / "crm-out", workers=workers, progress=False)
-    sizes = [r.html_path.stat().st_size for r in run.results if r.html_path]
-    n = max(len(run.results), 1)
-    print(f"deals-only workspace ({deals} deals, {n} reps, no calls, {workers} workers): {run.seconds:.1f} s, "
-          f"{run.seconds / n:.3f} s per report; scoring the team {run.timings.get('score_team', 0):.2f} s; "
-          f"largest report {max(sizes, default=0) / 1024:.1f} KB; {len(run.failed)} failed")
+def mb(value: int) -> str:
+    return f"{value / 2**20:.0f} MB"
 
 
-def _mean(values: list[float]) -> float:
-    return statistics.fmean(values) if values else 0.0
+def memory_words(run) -> str:  # noqa: ANN001 - a ReportRun
+    m = run.memory
+    worker = max(m.workers.values(), default=0)
+    return f"parent {mb(m.parent)}, worker {mb(worker)}, kernel {mb(m.kernel)}"
+
+
+def run_size(tmp: Path, size: int, cap: int | None, workers: int) -> tuple[float, int, str]:
+    """(seconds per report, reports written, memory) for a fresh sample team of `size` reps, in a child
+    process so that the parent's peak memory is this team's alone."""
+    import json
+    import subprocess
+
+    folder = tmp / f"ws-{size}"
+    subprocess.run([str(Path(sys.executable).with_name("callkit")), "init", str(folder), "--sample", "--reps", str(size)],
+                   check=True, capture_output=True)  # built in a process of its own: not in the run's peak memory
+    code = f"""
+import json, sys, time
+from pathlib import Path
+from callkit.reports import generate_reports
+from callkit.workspace import Workspace
+tmp = Path({str(tmp)!r})
+with Workspace.open(tmp / "ws-{size}") as ws:
+    ids = [r.rep_id for r in ws.reps()][:{cap!r}]
+run = generate_reports(tmp / "ws-{size}", tmp / "out-{size}", workers={workers}, reps=ids if {cap!r} else None,
+                       progress=False)
+m = run.memory
+print(json.dumps({{"seconds": run.seconds, "n": len(run.succeeded), "failed": len(run.failed),
+                  "parent": m.parent, "worker": max(m.workers.values(), default=0), "kernel": m.kernel,
+                  "score": run.timings.get("score_team", 0.0), "notebooks": run.timings.get("notebooks", 0.0)}}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    r = json.loads(done.stdout.strip().splitlines()[-1])
+    words = (f"parent {mb(r['parent'])}, worker {mb(r['worker'])}, kernel {mb(r['kernel'])}; scoring the team "
+             f"{r['score']:.1f} s, notebooks {r['notebooks']:.1f} s" + (f"; {r['failed']} FAILED" if r["failed"] else ""))
+    # Per report: the notebooks over the reports written, plus the rest of the batch (scoring the whole team,
+    # the index) over the team; with every rep reported on, that is simply the batch time over the reps.
+    rest = r["seconds"] - r["notebooks"]
+    return r["notebooks"] / max(r["n"], 1) + rest / size, r["n"], words
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--team", type=int, default=200, help="reps in the sample workspace (default 200)")
-    parser.add_argument("--reps", type=int, default=None, help="report on the first N reps only (default: all)")
-    parser.add_argument("--workers", type=int, default=2, help="worker count to compare with the floor (default 2)")
-    parser.add_argument("--keep", action="store_true", help="keep the workspace and reports (default: delete them)")
-    parser.add_argument("--crm", type=int, default=0, metavar="DEALS",
-                        help="also report on a deals-only workspace shaped like a CRM export with this many deals")
+    parser.add_argument("--team", type=int, default=100, help="reps in the workspace for the comparisons (default 100)")
+    parser.add_argument("--reps", type=int, default=None, help="reports per comparison run (default: the whole team)")
+    parser.add_argument("--sizes", default="16,200,2000", help="team sizes for seconds per report (default 16,200,2000)")
+    parser.add_argument("--quick", action="store_true", help=f"report on at most {QUICK_REPORTS} reps of each team size")
+    parser.add_argument("--no-dask", action="store_true", help="leave out the Dask LocalCluster run")
+    parser.add_argument("--keep", action="store_true", help="keep the workspaces and reports (default: delete them)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="callkit-bench-"))
     for var, sub in {"JUPYTER_RUNTIME_DIR": "runtime", "MPLCONFIGDIR": "mpl", "IPYTHONDIR": "ipython"}.items():
         os.environ.setdefault(var, str(tmp / sub))
-    start = time.perf_counter()
+    began = time.perf_counter()
     ws = Workspace.create(tmp / "ws", sample=True, reps=args.team)
     counts = ws.counts()
-    rep_ids = [r.rep_id for r in ws.reps()][: args.reps or None]
+    rep_ids = [r.rep_id for r in ws.reps()][: args.reps]
     ws.close()
-    print(f"workspace: {counts['reps']} reps, {counts['calls']} calls ({time.perf_counter() - start:.1f} s to build); "
-          f"reporting on {len(rep_ids)} reps, {os.cpu_count()} cores")
-
-    notebook = one_cell_notebook(tmp / "one_cell.ipynb")
-    with PeakMemory() as floor_mem:
-        floor_wall, floor_outcomes = floor(notebook, rep_ids, args.workers, tmp / "floor")
-    with PeakMemory() as mem:
-        run = generate_reports(tmp / "ws", tmp / "out", workers=args.workers, reps=rep_ids, progress=False)
-    if run.failed:
-        print(f"warning: {len(run.failed)} reports failed, e.g. {run.failed[0].rep_id}: {run.failed[0].error}")
-    one = generate_reports(tmp / "ws", tmp / "out1", workers=1, reps=rep_ids, progress=False)
-
     n = len(rep_ids)
-    per_floor = floor_wall / n
-    per_report = run.seconds / n
-    sizes = [r.html_path.stat().st_size for r in run.results if r.html_path]
-    floor_exec = _mean([o.timings.get("execute", 0.0) for o in floor_outcomes])
-    floor_export = _mean([o.timings.get("export", 0.0) for o in floor_outcomes])
-    ours_exec = _mean([r.timings.get("execute", 0.0) for r in run.results])
-    ours_export = _mean([r.timings.get("export", 0.0) for r in run.results])
+    print(f"workspace: {counts['reps']} reps, {counts['calls']} calls; comparisons report on {n} reps; "
+          f"{os.cpu_count()} cores", flush=True)
+
+    floor_wall, floor_mem = floor(one_cell_notebook(tmp / "one_cell.ipynb"), rep_ids, 2, tmp / "floor")
+    warm2 = generate_reports(tmp / "ws", tmp / "warm2", workers=2, reps=rep_ids, progress=False)
+    warm1 = generate_reports(tmp / "ws", tmp / "warm1", workers=1, reps=rep_ids, progress=False)
+    standard2 = generate_reports(tmp / "ws", tmp / "std2", workers=2, reps=rep_ids, progress=False, engine="standard")
+    for run in (warm2, warm1, standard2):
+        if run.failed:
+            print(f"warning: {len(run.failed)} reports failed, e.g. {run.failed[0].rep_id}: {run.failed[0].error}")
 
     print()
-    print(f"floor (papermill + nbconvert, one-cell notebook, {args.workers} workers): {per_floor:.3f} s per notebook")
-    print(f"callkit reports ({args.workers} workers):                            {per_report:.3f} s per report")
-    print(f"ratio callkit / floor:                                       {per_report / per_floor:.2f}x (target <= 1.5x)")
-    print(f"1 worker: {one.seconds:.1f} s, {args.workers} workers: {run.seconds:.1f} s -> "
-          f"speed-up {one.seconds / run.seconds:.2f}x (target >= 1.7x for 2 workers)")
-    print(f"peak memory: worker {mem.worker / 2**20:.0f} MiB, kernel {mem.kernel / 2**20:.0f} MiB "
-          f"(floor: worker {floor_mem.worker / 2**20:.0f} MiB, kernel {floor_mem.kernel / 2**20:.0f} MiB)")
-    print(f"report size: median {statistics.median(sizes) / 1024:.1f} KB, largest {max(sizes) / 1024:.1f} KB "
-          f"(target < 200 KB); index {run.index_path.stat().st_size / 1024:.1f} KB")
+    print(f"papermill floor (standard engine + nbconvert, one-cell notebook, 2 workers): "
+          f"{floor_wall / n:.3f} s per notebook")
+    print(f"callkit reports, warm kernels, 2 workers: whole batch {warm2.seconds / n:.3f} s per report "
+          f"(notebooks alone {notebooks_seconds(warm2) / n:.3f} s)")
+    print(f"  batch / floor: {warm2.seconds / floor_wall:.2f} (target <= 1.0); notebooks / floor: "
+          f"{notebooks_seconds(warm2) / floor_wall:.2f}")
+    print(f"callkit reports, standard engine, 2 workers: batch / floor {standard2.seconds / floor_wall:.2f}")
+    print(f"1 -> 2 workers (warm): {warm1.seconds:.1f} s -> {warm2.seconds:.1f} s, speed-up "
+          f"{warm1.seconds / warm2.seconds:.2f} (target >= 1.9); notebooks alone "
+          f"{notebooks_seconds(warm1) / notebooks_seconds(warm2):.2f}")
+    print(f"peak memory, warm, 2 workers: {memory_words(warm2)} (floor kernel {mb(floor_mem.get('kernel', 0))})",
+          flush=True)
+
+    if not args.no_dask:
+        from distributed import LocalCluster
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                          worker_dashboard_address=None, silence_logs=50) as cluster:
+            generate_reports(tmp / "ws", tmp / "dask-warmup", workers=2, reps=rep_ids[:2], progress=False,
+                             scheduler=cluster.scheduler_address)  # the workers import callkit once, as a cluster would have
+            dask = generate_reports(tmp / "ws", tmp / "dask", workers=2, reps=rep_ids, progress=False,
+                                    scheduler=cluster.scheduler_address)
+        print(f"Dask LocalCluster, 2 worker processes: {dask.seconds:.1f} s against the local pool's "
+              f"{warm2.seconds:.1f} s: {dask.seconds / warm2.seconds:.2f} (target <= 1.2)"
+              + (f"; {len(dask.failed)} FAILED" if dask.failed else ""), flush=True)
+
     print()
-    print("where the time goes (wall seconds, whole run unless 'per report'):")
-    print(f"  parent: open the workspace, settle the period:      {run.timings.get('setup', 0):.2f} s")
-    print(f"  scoring the team in the workers (incl. pool start): {run.timings.get('score_team', 0):.2f} s "
-          f"(all {counts['reps']} reps: the medians need everyone)")
-    print(f"  notebooks (papermill + export, all reps):           {run.timings.get('notebooks', 0):.2f} s")
-    print(f"  index.html:                                         {run.timings.get('index', 0):.3f} s")
-    print(f"  per report, inside a worker: execute {ours_exec:.3f} s (floor {floor_exec:.3f} s), "
-          f"export {ours_export:.3f} s (floor {floor_export:.3f} s)")
-    print(f"  kernel import of callkit.reports.metrics + render: {kernel_import_seconds():.3f} s")
-    if args.crm:
-        print()
-        crm_reports(tmp, args.crm, args.workers)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    per: dict[int, float] = {}
+    for size in sizes:
+        cap = QUICK_REPORTS if args.quick and size > QUICK_REPORTS else None
+        seconds, written, words = run_size(tmp, size, cap, 2)
+        per[size] = seconds
+        shown = f"{written} of {size}" if cap else f"all {written}"
+        print(f"team of {size:>5} reps ({shown} reports, 2 workers): {seconds:.3f} s per report; peak memory {words}",
+              flush=True)
+    if per:
+        low, high = min(per.values()), max(per.values())
+        print(f"seconds per report, largest / smallest: {high / low:.2f} (target: within 1.20)")
+    print(f"\nbenchmark took {time.perf_counter() - began:.0f} s")
     if args.keep:
-        print(f"\nfiles in {tmp}")
+        print(f"files in {tmp}")
     else:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -56,6 +56,30 @@ class PrivateKernelManager(AsyncKernelManager):
             self.ip = str(folder / f"k-{name}")
         _live.add(self)
 
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """Stop the kernel, noting first how much memory it used at most (for the run's memory figures)."""
+        note_peak(self)
+        await super().shutdown_kernel(now=now, restart=restart)
+
+    _async_shutdown_kernel = shutdown_kernel
+
+
+_stopped_peak = [0]  # the most memory any stopped kernel of this process used, bytes
+
+
+def note_peak(km: Any) -> None:
+    """Remember a kernel's peak memory before it stops."""
+    pid = kernel_pid(km)
+    if pid:
+        from .worker import process_peak
+
+        _stopped_peak[0] = max(_stopped_peak[0], process_peak(pid, fallback=False))
+
+
+def stopped_kernel_peak() -> int:
+    """The most memory (bytes) any kernel this process has stopped used."""
+    return _stopped_peak[0]
+
 
 def kill_all() -> None:
     """Kill every kernel this process started through a PrivateKernelManager (a worker that must stop now)."""
@@ -83,6 +107,7 @@ def kill_now(km: Any) -> None:
     pid = kernel_pid(km)
     if not pid:
         return
+    note_peak(km)
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, AttributeError, OSError):

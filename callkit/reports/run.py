@@ -182,10 +182,9 @@ def _mb(value: int) -> str:
 
 def parent_peak_memory() -> int:
     """This process's peak resident memory in bytes."""
-    import resource
-    import sys
+    from .worker import process_peak
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return process_peak(os.getpid())
 
 
 def cpu_count() -> int:

@@ -59,24 +59,20 @@ class RenderOutcome:
 def peak_memory() -> dict[str, int]:
     """The most memory (resident, in bytes) this worker and any of its kernels has used so far.
 
-    The worker's own from getrusage; a kernel's from /proc (VmHWM) while it runs, and getrusage's children
-    figure for the kernels that have already stopped. Zero where the system does not say."""
-    import resource
+    Read from /proc (VmHWM: the figure of this program alone, where getrusage would count the memory of the
+    process it was started from); a kernel's while it runs, or as it was just before it stopped
+    (`kernels.stopped_kernel_peak`). getrusage where there is no /proc; zero where the system does not say."""
+    from .kernels import live_kernel_pids, stopped_kernel_peak
 
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in bytes on macOS, kilobytes on Linux
-    worker = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-    kernel = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
-    try:
-        from .kernels import live_kernel_pids
-
-        for pid in live_kernel_pids():
-            kernel = max(kernel, _proc_peak(pid))
-    except Exception:  # noqa: BLE001 - a figure, never a reason to fail a report
-        pass
+    worker = process_peak(os.getpid())
+    kernel = stopped_kernel_peak()
+    for pid in live_kernel_pids():
+        kernel = max(kernel, process_peak(pid, fallback=False))
     return {"worker": worker, "kernel": kernel}
 
 
-def _proc_peak(pid: int) -> int:
+def process_peak(pid: int, fallback: bool = True) -> int:
+    """A process's peak resident memory in bytes (VmHWM), or getrusage's figure for this process."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
@@ -84,7 +80,11 @@ def _proc_peak(pid: int) -> int:
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    return 0
+    if not fallback or pid != os.getpid():
+        return 0
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 
 
 def worker_name() -> str:
