@@ -161,6 +161,20 @@ class SalesProcess:
     def has_stage(self, stage_id: str) -> bool:
         return stage_id in self._index
 
+    def find_stage(self, text: str) -> Stage | None:
+        """The stage a coach means by `text`: its id or its name, in any case ("discover", "Discover"); else None."""
+        if text in self._index:
+            return self.stage(text)
+        key = " ".join(text.split()).casefold()
+        return next((s for s in self.stages if key in (s.id.casefold(), s.name.casefold())), None)
+
+    def stage_id_for(self, text: str) -> str:
+        """The id of the stage a coach means by `text` (id or name, any case); UnknownStageError lists the ids."""
+        found = self.find_stage(text)
+        if found is None:
+            raise UnknownStageError(text, self.stage_ids)
+        return found.id
+
     def next_stages(self, stage_id: str) -> list[Stage]:
         """The stages after `stage_id`, in order."""
         return self.stages[self.index(stage_id) + 1 :]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import callkit as ck
-from callkit.process import DEFAULT_STAGE_IDS
+from callkit.exceptions import UnknownStageError
+from callkit.process import DEFAULT_STAGE_IDS, SalesProcess
 
 
 def test_default_process_has_the_eight_stages_in_order():
@@ -96,3 +97,11 @@ def test_malformed_process_file_names_file_and_problem(tmp_path: Path, text: str
 def test_missing_process_file_is_a_clear_error(tmp_path: Path):
     with pytest.raises(ck.ProcessError, match="does not exist"):
         ck.SalesProcess.from_yaml(tmp_path / "nope.yaml")
+
+
+def test_a_stage_is_found_by_its_id_or_its_name_in_any_case():
+    proc = SalesProcess.default()
+    assert proc.stage_id_for("discover") == proc.stage_id_for("Discover") == proc.stage_id_for(" DISCOVER ") == "discover"
+    assert proc.find_stage("Nowhere") is None
+    with pytest.raises(UnknownStageError, match="use one of prospect, qualify"):
+        proc.stage_id_for("Nowhere")
