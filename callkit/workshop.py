@@ -1,6 +1,12 @@
 """`callkit workshop PATH`: serve the coaching notebook as a page with no code (Voilà), for a live session.
 
-- bound to 127.0.0.1 unless --host says otherwise; prints the URL;
+- bound to 127.0.0.1 unless --host says otherwise; prints (and opens) the page's address with a random token
+  (--token sets one), as Jupyter does;
+- the door: without the token (once in the address, then the login cookie) every page, API call and websocket
+  answers 403 and no kernel starts (Voilà's token auth: Voila.token, jupyter_server's IdentityProvider); the
+  Door refuses, before any handler, a Host header that is not the server's own (DNS rebinding) and requests
+  another site or local port made (Origin, Sec-Fetch-Site). Not jupyter_server's own host check: Voilà sets
+  allow_remote_access, its static handlers are not Jupyter handlers, and --host 0.0.0.0 needs the LAN's IPs;
 - the workspace reaches the notebook's kernels through $CALLKIT_WORKSPACE (kernels inherit the server's env);
 - one kernel per open page: a page that is closed or reloaded asks the server to shut its kernel down (Voilà's
   page sends the `_xsrf` cookie back, so the server issues that cookie with the page), and a kernel whose page has
