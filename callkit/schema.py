@@ -7,12 +7,19 @@ the `migrations` table. A workspace written by a newer callkit is refused.
 
 Version 2 (issue 10): deals may have a blank account and close date, and carry a status (open, won,
 lost), the date they closed and why they were lost; every import is kept as a dated snapshot
-(`imports`, `snapshot_deals`), and changes of stage between snapshots are the deal's stage history.
+(`imports`, `snapshot_deals`), and changes of stage between snapshots are the deal's stage history;
+upgrades are recorded in `migrations`.
+
+Version 3: the call ids handed out for new plans are reserved (`id_reservations`), so two coaches saving
+new plans at the same moment never get the same id.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+import sqlite3
+from datetime import datetime, timezone
+
+SCHEMA_VERSION = 3
 
 _DEALS = """
 CREATE TABLE deals (
@@ -59,9 +66,12 @@ CREATE TABLE snapshot_deals (
     PRIMARY KEY (import_id, deal_id)
 ) WITHOUT ROWID;
 
-CREATE TABLE IF NOT EXISTS id_reservations (kind TEXT PRIMARY KEY, next INTEGER NOT NULL);
-
 CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, what TEXT NOT NULL);
+"""
+
+# IF NOT EXISTS: a workspace of an early version 2 already had it
+_ID_RESERVATIONS = """
+CREATE TABLE IF NOT EXISTS id_reservations (kind TEXT PRIMARY KEY, next INTEGER NOT NULL);
 """
 
 SCHEMA_SQL = """
@@ -123,7 +133,7 @@ CREATE TABLE drafts (
     json       TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-""" + _HISTORY_AND_SNAPSHOTS
+""" + _HISTORY_AND_SNAPSHOTS + _ID_RESERVATIONS
 
 # version reached -> (what it does, the SQL that takes version - 1 there)
 MIGRATIONS: dict[int, tuple[str, str]] = {
@@ -138,8 +148,32 @@ DROP TABLE deals;
 ALTER TABLE deals_new RENAME TO deals;
 CREATE INDEX deals_rep ON deals(rep_id);
 """ + _HISTORY_AND_SNAPSHOTS),
+    3: ("call ids handed out for new plans are reserved", _ID_RESERVATIONS),
 }
 
 REQUIRED_TABLES = frozenset({"reps", "deals", "close_dates", "calls", "plans", "debriefs", "exercise_results", "drafts",
-                             "stage_changes", "imports", "snapshot_deals", "migrations"})
+                             "stage_changes", "imports", "snapshot_deals", "migrations",
+                             "id_reservations"})
 V1_TABLES = frozenset({"reps", "deals", "close_dates", "calls", "plans", "debriefs", "exercise_results", "drafts"})
+
+
+def migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Bring an older workspace to SCHEMA_VERSION, one recorded migration at a time, each in one transaction."""
+    conn.execute("PRAGMA foreign_keys = OFF")  # the deals table is rebuilt; references are checked after
+    try:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            what, sql = MIGRATIONS[target]
+            applied_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n"
+                f"INSERT INTO migrations (version, applied_at, what) VALUES ({target}, '{applied_at}', '{what}');\n"
+                f"PRAGMA user_version = {target};\nCOMMIT;")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise sqlite3.DatabaseError(f"{len(broken)} records refer to missing ones after the upgrade")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")

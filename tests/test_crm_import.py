@@ -12,6 +12,7 @@ import pytest
 
 from callkit import cli
 from callkit.exceptions import CsvImportError, MappingError
+from callkit.schema import SCHEMA_VERSION
 from callkit.workspace import Workspace
 from crm_exports import hubspot_deals, maven_next_week, maven_pipeline, salesforce_report
 
@@ -296,32 +297,51 @@ def test_a_callkit_deals_file_is_still_read_as_before(ws: Workspace, tmp_path: P
 # Migration ----------------------------------------------------------------------------------------------------
 
 
-def test_a_schema_1_workspace_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
-    folder = tmp_path / "old"
+def _old_workspace(tmp_path: Path, version: int) -> Path:
+    """A workspace folder whose database an older callkit wrote: version 1 from tests/data/schema_v1.sql, version 2
+    as callkit wrote it before call ids were reserved (no id_reservations table); one rep, deal and call."""
+    folder = tmp_path / f"v{version}"
     with Workspace.create(folder):
         pass
     db = folder / "callkit.sqlite"
-    db.unlink()
+    if version == 1:
+        db.unlink()
     conn = sqlite3.connect(db)
-    conn.executescript((DATA / "schema_v1.sql").read_text(encoding="utf-8"))
-    conn.executescript("""
+    if version == 1:
+        conn.executescript((DATA / "schema_v1.sql").read_text(encoding="utf-8"))
+        deal = "('d1', 'r01', 'Acme', 'Line 3', 'discover', '2026-06-30', 48000, '2026-01-12')"
+    else:
+        conn.executescript("DROP TABLE id_reservations; INSERT INTO migrations VALUES (2, '2026-01-01T00:00:00+00:00', "
+                           "'deals with status'); PRAGMA user_version = 2;")
+        deal = "('d1', 'r01', 'Acme', 'Line 3', 'discover', '2026-06-30', 48000, '2026-01-12', 'open', NULL, NULL)"
+    conn.executescript(f"""
         INSERT INTO reps VALUES ('r01', 'Zoë Müller', NULL, 'North', 'Sam');
-        INSERT INTO deals VALUES ('d1', 'r01', 'Acme', 'Line 3', 'discover', '2026-06-30', 48000, '2026-01-12');
+        INSERT INTO deals VALUES {deal};
         INSERT INTO close_dates (deal_id, changed_on, close_date) VALUES ('d1', '2026-01-12', '2026-04-30');
-        INSERT INTO calls VALUES ('c1', 'd1', 'r01', '2026-03-10');
-        PRAGMA user_version = 1;
+        INSERT INTO calls VALUES ('c0007', 'd1', 'r01', '2026-03-10');
     """)
     conn.commit()
     conn.close()
+    return folder
+
+
+@pytest.mark.parametrize("version, upgrades", [(1, [2, 3]), (2, [3])])
+def test_an_older_workspace_is_upgraded_once_and_keeps_its_data(tmp_path: Path, version: int,
+                                                                  upgrades: list[int]) -> None:
+    folder = _old_workspace(tmp_path, version)
     with Workspace.open(folder) as ws:
+        assert ws.schema_version == SCHEMA_VERSION == 3
+        assert [u["version"] for u in ws.upgrades()][-len(upgrades):] == upgrades
+        assert ws.integrity_check() == []
         deal = ws.deal("d1")
         assert (deal.status, deal.close_date, deal.amount, deal.account) == ("open", date(2026, 6, 30), 48000.0, "Acme")
         assert [c.close_date for c in deal.close_date_history] == [date(2026, 4, 30)]
-        assert [c.call_id for c in ws.calls()] == ["c1"]
+        assert [c.call_id for c in ws.calls()] == ["c0007"]
+        assert ws.new_call_id("d1") == "c0008"  # the reservations table the upgrade made hands out the next id
+        assert ws.new_call_id("d1") == "c0009"
         path = salesforce_report(tmp_path / "sf.csv", rows=[sf_row("x1", "Closed Won", "6/30/2026", owner="Zoë Müller")])
         ws.import_files(path)  # the owner is matched to the rep by name
         assert ws.deal("x1").rep_id == "r01"
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert conn.execute("SELECT version FROM migrations").fetchall() == [(2,)]
-    conn.close()
+    with Workspace.open(folder) as ws:  # upgraded once: opening again applies nothing more
+        assert [u["version"] for u in ws.upgrades()][-len(upgrades):] == upgrades
+        assert len(ws.upgrades()) == len({u["version"] for u in ws.upgrades()})

@@ -104,8 +104,9 @@ def test_create_makes_folder_with_database_and_process(tmp_path: Path) -> None:
         assert (ws.path / DB_NAME).is_file() and (ws.path / PROCESS_NAME).is_file()
         assert ws.process.stage_ids[0] == "prospect" and len(ws.process.stage_ids) == 8
         assert ws.counts()["reps"] == 0
-        assert ws._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert ws._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert ws.schema_version == SCHEMA_VERSION and ws.integrity_check() == []
+    with sqlite3.connect(tmp_path / "new" / "ws" / DB_NAME) as conn:  # WAL is a setting of the file itself
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_round_trip_of_every_model(tmp_path: Path) -> None:
@@ -154,8 +155,10 @@ def test_damaged_stored_plan_is_a_clear_workspace_error(team_ws: Workspace) -> N
 
 
 def test_calls_for_one_rep_use_an_index(team_ws: Workspace) -> None:
-    plan = team_ws._db.execute(f"EXPLAIN QUERY PLAN {Workspace._CALL_SQL} WHERE c.rep_id = ? ORDER BY c.date", ("r01",))
-    assert any("calls_rep_date" in row[-1] for row in plan.fetchall())
+    team_ws.close()
+    with sqlite3.connect(team_ws.path / DB_NAME) as conn:  # the file's indexes serve a report's query of one rep
+        plan = conn.execute("EXPLAIN QUERY PLAN SELECT call_id FROM calls WHERE rep_id = ? ORDER BY date", ("r01",))
+        assert any("calls_rep_date" in row[-1] for row in plan.fetchall())
 
 
 def test_unknown_ids_raise_record_not_found(team_ws: Workspace) -> None:
@@ -459,7 +462,7 @@ def test_create_with_the_sample_team(tmp_path: Path) -> None:
 # -- deal actions: move, won, lost, reopened ----------------------------------------------------------------
 
 def _stage_rows(ws: Workspace) -> int:
-    return ws._db.execute("SELECT COUNT(*) FROM stage_changes").fetchone()[0]
+    return sum(len(d.stage_history) for d in ws.deals())
 
 
 def _imported_as(tmp_path: Path, name: str, edit, as_of: date) -> Deal:
