@@ -31,13 +31,13 @@ import re
 from datetime import date, datetime
 from typing import Iterable, Mapping
 
-from .models import OUTCOMES, Attendee, Commitment
+from .models import LEARNED_TOPICS, OUTCOMES, Attendee, Commitment
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", ""})
 
 RESEARCH_LABELS: tuple[str, ...] = ("goals", "obstacles", "industry", "notes")
-LEARNED_LABELS: tuple[str, ...] = ("urgency", "consequence", "attitude", "competition", "decision_process", "budget")
+LEARNED_LABELS: tuple[str, ...] = LEARNED_TOPICS  # the learned cell's labels are the topics' names
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\.?$")
@@ -57,22 +57,36 @@ class CellError(ValueError):
 
 # -- scalars -------------------------------------------------------------------------------------------
 
-def parse_text(text: str) -> str:
-    """A free-text cell, trimmed."""
-    return text.strip()
-
-
 def parse_date(text: str) -> date | None:
     """An ISO date (2026-03-14); blank is None."""
     value = text.strip()
     if not value:
         return None
+    day = _iso_date(value)
+    if day is None:
+        raise CellError(f"{value!r} is not a date: write dates like 2026-03-14.")
+    return day
+
+
+def _iso_date(value: str) -> date | None:
+    """The date of an ISO text (2026-03-14), or None when it is not one."""
     if _ISO_DATE.match(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise CellError(f"{value!r} is not a date: write dates like 2026-03-14.")
+    return None
+
+
+def finite_number(value: str, message: str) -> float:
+    """The number a cleaned-up cell holds; `message` (one sentence) when it is no number or not a finite one."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise CellError(message) from None
+    if not math.isfinite(number):
+        raise CellError(message)
+    return number
 
 
 def format_date(value: date | None) -> str:
@@ -138,13 +152,7 @@ def parse_number(text: str) -> float | None:
         return None
     if _THOUSANDS.match(value):
         value = value.replace(",", "")
-    try:
-        number = float(value)
-    except ValueError:
-        raise CellError(f"{text.strip()!r} is not a number: write it like 12000 or 12000.50.") from None
-    if not math.isfinite(number):
-        raise CellError(f"{text.strip()!r} is not a number: write it like 12000 or 12000.50.")
-    return number
+    return finite_number(value, f"{text.strip()!r} is not a number: write it like 12000 or 12000.50.")
 
 
 def format_number(value: float | None) -> str:
@@ -324,13 +332,10 @@ def parse_commitments(text: str) -> list[Commitment]:
 
 
 def _commitment_date(text: str, part: str) -> date:
-    value = text.rstrip(".,")
-    if _ISO_DATE.match(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise CellError(f"the date in {part!r} is not valid: write it like 'by 2026-03-20'.")
+    day = _iso_date(text.rstrip(".,"))
+    if day is None:
+        raise CellError(f"the date in {part!r} is not valid: write it like 'by 2026-03-20'.")
+    return day
 
 
 def format_commitments(items: Iterable[Commitment]) -> str:

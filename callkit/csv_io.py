@@ -16,20 +16,19 @@ and defaults to the deal's rep. close_dates.csv is the deals' close-date history
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypedDict, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
 from . import csv_cells as cells
-from .crm.csvfile import neutralise_cell, parse_rows, read_csv_file, sniff_separator
-from .exceptions import CsvImportError, WorkspaceError
+from .crm.csvfile import check_row_width, parse_rows, read_csv_file, sniff_separator
+from .exceptions import CsvImportError
 from .models import (
-    Call, CallPlan, CloseDateChange, Debrief, Deal, ExerciseResult, Learned, Rep, Research, StageChange,
+    DEAL_STATUSES, Call, CallPlan, CloseDateChange, DealStatus, Debrief, ExerciseResult, Learned, Research, StageChange,
     friendly_errors,
 )
 from .process import SalesProcess
@@ -46,7 +45,7 @@ class Column:
     """
 
     name: str
-    read: Callable[[str], Any] = cells.parse_text
+    read: Callable[[str], Any] = str.strip  # free text, trimmed
     write: Callable[[Any], str] = lambda value: "" if value is None else str(value)
     field: str = ""
     required: bool = False
@@ -65,11 +64,18 @@ def _learned(text: str) -> dict[str, str]:
     return cells.parse_labelled(text, cells.LEARNED_LABELS)
 
 
-_DATE = dict(read=cells.parse_date, write=cells.format_date)
-_BOOL = dict(read=cells.parse_bool, write=cells.format_bool)
-_LIST = dict(read=cells.parse_list, write=cells.format_list)
-_WHEN = dict(read=cells.parse_datetime, write=cells.format_datetime)
-_PEOPLE = dict(read=cells.parse_commitments, write=cells.format_commitments)
+class CellSyntax(TypedDict):
+    """How one kind of cell (a date, a yes/no, a list, ...) is read from text and written back."""
+
+    read: Callable[[str], Any]
+    write: Callable[[Any], str]
+
+
+_DATE = CellSyntax(read=cells.parse_date, write=cells.format_date)
+_BOOL = CellSyntax(read=cells.parse_bool, write=cells.format_bool)
+_LIST = CellSyntax(read=cells.parse_list, write=cells.format_list)
+_WHEN = CellSyntax(read=cells.parse_datetime, write=cells.format_datetime)
+_PEOPLE = CellSyntax(read=cells.parse_commitments, write=cells.format_commitments)
 
 REP_TABLE: tuple[Column, ...] = (
     Column("rep_id", required=True), Column("name", required=True), Column("email"), Column("team"), Column("manager"),
@@ -107,9 +113,9 @@ STAGE_CHANGE_TABLE: tuple[Column, ...] = (
     Column("deal_id", required=True), Column("changed_on", required=True, **_DATE), Column("stage", required=True),
     Column("status"),
 )
-_MAYBE = dict(read=cells.parse_optional_bool, write=cells.format_optional_bool)
-_SCORE = dict(read=cells.parse_number, write=cells.format_number)
-_COUNT = dict(read=cells.parse_count, write=lambda n: str(n))
+_MAYBE = CellSyntax(read=cells.parse_optional_bool, write=cells.format_optional_bool)
+_SCORE = CellSyntax(read=cells.parse_number, write=cells.format_number)
+_COUNT = CellSyntax(read=cells.parse_count, write=str)
 EXERCISE_TABLE: tuple[Column, ...] = (  # every field of ExerciseResult: a rebuilt workspace keeps each rep's progress
     Column("rep_id", required=True), Column("workbook", required=True), Column("item_id", required=True),
     Column("answer", read=lambda t: t), Column("score", **_SCORE), Column("passed", **_BOOL),
@@ -139,6 +145,7 @@ _BOOL_COLUMNS = frozenset(c.name for c in CALL_TABLE if c.read is cells.parse_bo
 _FIELD_COLUMNS = {"call_date": "date", "updated_at": "plan_updated_at"}
 
 T = TypeVar("T")
+H = TypeVar("H")  # one change in a deal's history
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -247,13 +254,7 @@ def read_table(path: str | Path, kind: str) -> Table:
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue  # blank rows, as spreadsheets often leave at the end
-        if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
-            raise CsvImportError(
-                path,
-                f"the row has {len(record)} cells but the header has {len(header)} columns: "
-                "put quotes around text that contains a comma.",
-                row=number,
-            )
+        check_row_width(path, header, record, number)
         values = {}
         for column, cell in zip(header, record):
             if not column:
@@ -376,16 +377,25 @@ def read_calls(table: Table, files: Mapping[str, str], known: KnownIds, process:
 def read_close_dates(table: Table, deals_file: str, deal_ids: Iterable[str],
                      problems: "Problems | None" = None) -> dict[str, list[CloseDateChange]]:
     """A close_dates.csv table: each deal's close-date history, in file order."""
+    def one(row: Row) -> CloseDateChange:
+        return CloseDateChange(changed_on=row.required_date("changed_on", "close-date change"),
+                               close_date=row.required_date("close_date", "close-date change"))
+
+    return _deal_history(table, deals_file, deal_ids, problems, "close-date change", one)
+
+
+def _deal_history(table: Table, deals_file: str, deal_ids: Iterable[str], problems: "Problems | None", what: str,
+                  read: Callable[[Row], H]) -> dict[str, list[H]]:
+    """Each deal's changes in a history file (close dates, stages), in file order; every deal must be known."""
     known = set(deal_ids)
 
-    def one(row: Row) -> tuple[str, CloseDateChange]:
-        deal_id = row.required("deal_id", "close-date change")
+    def one(row: Row) -> tuple[str, H]:
+        deal_id = row.required("deal_id", what)
         if deal_id not in known:
             raise row.error(f"the deal id {deal_id!r} is not in {deals_file} nor in the workspace.", "deal_id")
-        return deal_id, CloseDateChange(changed_on=row.required_date("changed_on", "close-date change"),
-                                        close_date=row.required_date("close_date", "close-date change"))
+        return deal_id, read(row)
 
-    history: dict[str, list[CloseDateChange]] = {}
+    history: dict[str, list[H]] = {}
     for deal_id, change in _collect(problems, table.rows, one):
         history.setdefault(deal_id, []).append(change)
     return history
@@ -435,88 +445,21 @@ def read_drafts(table: Table, problems: "Problems | None" = None) -> list[tuple[
 def read_stage_changes(table: Table, deals_file: str, deal_ids: Iterable[str], process: SalesProcess,
                        problems: "Problems | None" = None) -> dict[str, list[StageChange]]:
     """A stage_changes.csv table: each deal's stage history (the stage it was seen at, and open/won/lost), in file order."""
-    known = set(deal_ids)
-
-    def one(row: Row) -> tuple[str, StageChange]:
-        deal_id = row.required("deal_id", "stage change")
-        if deal_id not in known:
-            raise row.error(f"the deal id {deal_id!r} is not in {deals_file} nor in the workspace.", "deal_id")
+    def one(row: Row) -> StageChange:
         stage = _stage_id(row, process)
         status = (row.raw("status") or "open").strip().lower()
-        if status not in ("open", "won", "lost"):
+        if status not in DEAL_STATUSES:
             raise row.error(f"{row.raw('status')!r} is not a deal status: use open, won or lost.", "status")
-        return deal_id, StageChange(changed_on=row.required_date("changed_on", "stage change"), stage=stage, status=status)
+        return StageChange(changed_on=row.required_date("changed_on", "stage change"), stage=stage,
+                           status=cast(DealStatus, status))
 
-    history: dict[str, list[StageChange]] = {}
-    for deal_id, change in _collect(problems, table.rows, one):
-        history.setdefault(deal_id, []).append(change)
-    return history
+    return _deal_history(table, deals_file, deal_ids, problems, "stage change", one)
 
 
-# -- writing ------------------------------------------------------------------------------------------
+def __getattr__(name: str) -> Any:
+    """`write_team` (callkit export's writer) moved to callkit.csv_export; it is still importable from here."""
+    if name == "write_team":
+        from .csv_export import write_team
 
-def _cells(record: Any, table: Sequence[Column]) -> list[str]:
-    """A record's cells in `table`'s order ('' for every column of a missing plan or debrief)."""
-    if record is None:
-        return [""] * len(table)
-    return [c.write(getattr(record, c.attr)) for c in table]
-
-
-def _call_row(call: Call) -> list[str]:
-    return [call.call_id, call.deal_id, call.rep_id, cells.format_date(call.date)] + _cells(call.plan, PLAN_TABLE) \
-        + _cells(call.debrief, DEBRIEF_TABLE)
-
-
-def _close_date_rows(deals: Iterable[Deal]) -> Iterator[list[str]]:
-    for deal in deals:
-        for change in deal.close_date_history:
-            yield [deal.deal_id, cells.format_date(change.changed_on), cells.format_date(change.close_date)]
-
-
-def _stage_change_rows(deals: Iterable[Deal]) -> Iterator[list[str]]:
-    for deal in deals:
-        for change in deal.stage_history:
-            yield [deal.deal_id, cells.format_date(change.changed_on), change.stage, change.status]
-
-
-def _write(path: Path, header: Sequence[str], rows: Iterable[list[str]]) -> None:
-    # utf-8-sig: Excel opens the file with the right accents; callkit and pandas read it either way.
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows([neutralise_cell(cell) for cell in row] for row in rows)
-
-
-def _exercise_rows(results: Iterable[ExerciseResult]) -> Iterator[list[str]]:
-    for result in results:
-        yield _cells(result, EXERCISE_TABLE)
-
-
-def write_team(out_dir: str | Path, reps: Sequence[Rep], deals: Sequence[Deal], calls: Sequence[Call],
-               exercise_results: Sequence[ExerciseResult] = (), drafts: Sequence[tuple[str, str, str]] = (),
-               damaged: Sequence[tuple[str, str, str, str]] = ()) -> list[Path]:
-    """Write reps.csv, deals.csv, calls.csv, close_dates.csv, stage_changes.csv, exercise_results.csv and drafts.csv
-    (drafts: (key, JSON text, updated_at)) into `out_dir` (created if needed), and damaged.csv when `damaged` has rows
-    ((file, record, problem, stored text)); a damaged.csv of an earlier export there is removed."""
-    out = Path(out_dir)
-    names = ("reps", "deals", "calls", "close_dates", "stage_changes", "exercise_results", "drafts")
-    files = [out / f"{name}.csv" for name in names]
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        _write(files[0], REP_COLUMNS, (_cells(r, REP_TABLE) for r in reps))
-        _write(files[1], DEAL_COLUMNS, (_cells(d, DEAL_TABLE) for d in deals))
-        _write(files[2], CALL_COLUMNS, (_call_row(c) for c in calls))
-        _write(files[3], CLOSE_DATE_COLUMNS, _close_date_rows(deals))
-        _write(files[4], STAGE_CHANGE_COLUMNS, _stage_change_rows(deals))
-        _write(files[5], COLUMNS["exercise_results"], _exercise_rows(exercise_results))
-        _write(files[6], COLUMNS["drafts"], ([key, updated_at, data] for key, data, updated_at in drafts))
-        damaged_file = out / "damaged.csv"
-        if damaged:
-            _write(damaged_file, DAMAGED_COLUMNS, (list(row) for row in damaged))
-            files.append(damaged_file)
-        else:
-            damaged_file.unlink(missing_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(out, f"cannot write the CSV files to {out} ({exc.strerror or exc}): choose a folder you "
-                                  "can write to with --out.") from None
-    return files
+        return write_team
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,6 +21,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from ..exceptions import CsvImportError
 
@@ -272,11 +273,16 @@ def read_records(path: str | Path, what: str) -> Records:
             raise CsvImportError(path, f"the column {column!r} appears twice in the header.", row=1, column=column)
         seen[key] = column
     for number, record in out.rows:
-        if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
-            raise CsvImportError(
-                path,
-                f"the row has {len(record)} cells but the header has {len(header)} columns: "
-                "put quotes around text that contains a comma.",
-                row=number,
-            )
+        check_row_width(path, header, record, number)
     return out
+
+
+def check_row_width(path: Path, header: Sequence[str], record: Sequence[str], number: int) -> None:
+    """A row with more filled cells than the header has columns is a CsvImportError (an unquoted comma, mostly)."""
+    if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
+        raise CsvImportError(
+            path,
+            f"the row has {len(record)} cells but the header has {len(header)} columns: "
+            "put quotes around text that contains a comma.",
+            row=number,
+        )

@@ -8,12 +8,11 @@ cannot tell, the export's own habit decides (`day_first` or `month_first` in its
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, datetime
 from typing import Iterable
 
-from ..csv_cells import CellError
+from ..csv_cells import CellError, finite_number
 
 _ISO = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y/%m/%d")
 _DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M")
@@ -92,12 +91,7 @@ def parse_amount(text: str) -> float | None:
         value = value.replace(",", "")
         if value.count(".") > 1:
             value = value.replace(".", "")  # 1.234.567: dots as thousands
-    try:
-        number = float(value)
-    except ValueError:
-        raise CellError(f"{raw!r} is not an amount: write it like 48000 or 48000.50.") from None
-    if not math.isfinite(number):
-        raise CellError(f"{raw!r} is not an amount: write it like 48000 or 48000.50.")
+    number = finite_number(value, f"{raw!r} is not an amount: write it like 48000 or 48000.50.")
     if number < 0:
         raise CellError(f"{raw!r} is a negative amount: deal amounts are 0 or more.")
     return number

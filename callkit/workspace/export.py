@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..csv_io import write_team
+from ..csv_export import write_team
 from ..exceptions import DamagedRecordError
 from ..models import Call
 from .records import RecordReads
