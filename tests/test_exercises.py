@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from callkit.exceptions import CallkitError
+from callkit.exceptions import CallkitError, WorkspaceReadOnlyError
 from callkit.exercises.checks import (
     COACH_QUESTIONS,
     RESCHEDULE_RULE,
@@ -33,7 +33,7 @@ from callkit.exercises.progress import (
     next_rep_id,
     open_store,
 )
-from callkit.models import Rep
+from callkit.models import ExerciseResult, Rep
 
 ROOT = Path(__file__).resolve().parent.parent
 NO_ENV: dict[str, str] = {}
@@ -334,9 +334,9 @@ def test_debrief_right_answer_passes_and_shows_the_reps_words_as_theirs():
     result = check_debrief(it, answer)
     assert result.passed and result.score == 1.0, result.feedback
     commitment = result.check("commitment")
-    assert commitment.message == ("Your commitment: Maria - sends the line 3 downtime logs - Friday 6 March 2026 - "
+    assert commitment.message == ("Your commitment: Maria - sends the line 3 downtime logs - Fri 6 Mar 2026 - "
                                   "named, the client's own action, dated.")
-    assert "The coach's version: Maria Lopez - send six months of downtime logs - by Friday 6 March 2026." in result.feedback
+    assert "The coach's version: Maria Lopez - send six months of downtime logs - by Fri 6 Mar 2026." in result.feedback
     assert "Outcome: advance." in result.answer
 
 
@@ -1009,3 +1009,53 @@ def test_a_rep_stops_halfway_and_continues_in_the_browser(fresh_ws_path: Path):
         rep = next(r for r in ws.reps() if r.name == "Browser Bea")
         saved = ws.exercise_results(rep_id=rep.rep_id, workbook="01_advance_or_continuation")
     assert len(saved) == 2 and all(r.answer == "Continuation" and r.feedback for r in saved)
+
+
+# -- what the page says about saved answers -----------------------------------------------------------------------
+
+class _TroubledStore(MemoryStore):
+    """A store with one saved answer it could not read back, and a workspace that refuses writes."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self.damaged = ["one unreadable answer"]
+        self.folder = folder
+        self.read_only = True
+
+    def save(self, result: ExerciseResult) -> None:
+        if self.read_only:
+            raise WorkspaceReadOnlyError(self.folder)
+        super().save(result)
+
+
+def test_notices_html_says_what_happened_to_saved_answers_escaped():
+    from callkit.ui.exercise import notices_html
+
+    book = load_workbook("01_advance_or_continuation")
+    assert notices_html(ExerciseSession(book, "r01", MemoryStore())) == ""
+    session = ExerciseSession(book, "r01", _TroubledStore("/srv/<team>"))
+    page = notices_html(session)
+    assert "1 of your saved answers could not be read back" in page and session.save_notice == ""
+    session.submit(session.current.answer)
+    page = notices_html(session)
+    assert "The workspace /srv/&lt;team&gt; is read-only for you" in page and "<team>" not in page
+    assert "Your answer is kept on this page until you close it." in page
+
+
+def test_the_page_shows_damaged_and_unsaved_answers_and_clears_them_once_saved():
+    from callkit.ui.exercise import ExerciseApp, GUEST_ID
+
+    app = ExerciseApp("01_advance_or_continuation", environ=NO_ENV)
+    assert app.notices.value == ""
+    store = _TroubledStore("/srv/team")
+    app.store = store
+    app.start(GUEST_ID)
+    assert "could not be read back" in app.notices.value and "read-only" not in app.notices.value
+    app.form.choice.value = app.book.item(app.session.current.id).answer
+    app.check()
+    assert "is read-only for you" in app.notices.value and "kept on this page" in app.notices.value
+    store.read_only = False  # the owner gave write access: the next check saves both answers
+    app.go_next()
+    app.form.choice.value = app.book.item(app.session.current.id).answer
+    app.check()
+    assert "read-only" not in app.notices.value and len(store.results(GUEST_ID, app.book.id)) == 2

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..models import ExerciseResult
-from .text import plural
+from ..text import counted
 
 PASSED, AFTER_HELP, NOT_PASSED, OPEN = "passed", "passed after help", "not passed", "not answered"
 
@@ -214,7 +214,7 @@ def missed_items(results: Iterable[ExerciseResult], workbook: str | None = None)
 
 def describe_tries(n: int) -> str:
     """'once', '3 times'."""
-    return "once" if n == 1 else plural(n, "time")
+    return "once" if n == 1 else counted(n, "time")
 
 
 def report_data(results: Iterable[ExerciseResult], workspace: "str | object | None" = None) -> dict:

@@ -9,7 +9,6 @@ matches "send ... log" and "hosted us" matches "hosts us". Names are compared wi
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -158,25 +157,6 @@ def is_blank(text: str | None) -> bool:
     return not value or not Rubric.default().is_answered(value)
 
 
-def long_date(day: date) -> str:
-    """'Friday 6 March 2026'."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def join(parts: Sequence[str], word: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    parts = list(parts)
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
-
-
 def unique(values: Iterable[str]) -> list[str]:
     """The values in order, each once."""
-    seen: set[str] = set()
-    return [v for v in values if not (v in seen or seen.add(v))]
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """'1 activity', '3 activities'."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return list(dict.fromkeys(values))

@@ -11,19 +11,20 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
-from ...models import sort_findings
+from ...models import OUTCOME_LABELS as MODEL_OUTCOME_LABELS
+from ...models import OUTCOME_PHRASES, OUTCOMES, sort_findings
 from ...scoring.objective import CHECK_CODES
+from ...text import join
 from ..results import CheckResult, CheckSpec, blank_result
 from . import register_kind
 from .base import CheckContext, ExerciseKind, ItemBase, Text
 
 OBJECTIVE_LABELS: dict[str, str] = {"advance": "an advance", "continuation": "a continuation", "seller_action": "a seller action"}
-OUTCOME_LABELS: dict[str, str] = {"order": "an order", "advance": "an advance", "continuation": "a continuation", "no_sale": "no sale"}
-CHOICES: dict[str, str] = {  # the button texts, also what is saved as the answer
-    "advance": "Advance", "continuation": "Continuation", "seller_action": "Seller action", "order": "Order", "no_sale": "No sale",
-}
+OUTCOME_LABELS: dict[str, str] = OUTCOME_PHRASES  # "an order", ..., "no sale": the outcomes' one home is models
+# the button texts, also what is saved as the answer: the outcomes' labels, and the objectives' third category
+CHOICES: dict[str, str] = {**MODEL_OUTCOME_LABELS, "seller_action": "Seller action"}
 OBJECTIVE_CHOICES = ("advance", "continuation", "seller_action")
-OUTCOME_CHOICES = ("order", "advance", "continuation", "no_sale")
+OUTCOME_CHOICES = OUTCOMES
 OLD_SELLER_LABEL = "not_client_action"  # the earlier name of seller_action (objectives only)
 
 
@@ -56,7 +57,7 @@ class ClassifyItem(ItemBase):
         elif key not in OUTCOME_CHOICES:
             hint = (" ('not_client_action' describes an objective; use continuation when the client committed to nothing)"
                     if key == OLD_SELLER_LABEL else "")
-            raise ValueError(f"answer {answer!r} must be one of order, advance, continuation or no_sale for an outcome{hint}")
+            raise ValueError(f"answer {answer!r} must be one of {join(OUTCOMES, 'or')} for an outcome{hint}")
         return {**data, "answer": key}
 
 

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from ...process import Activity, SalesProcess
 from ...ui.markup import esc
+from ...text import counted, join
 from .. import text as words
 from ..results import CheckResult, CheckSpec, blank_result
 from . import register_kind
@@ -142,8 +143,8 @@ class CallModel:
         if self.item.attendees:
             missing = [group for group in act.who if not set(group) & self.roles]
             if missing:
-                need = words.join([" or ".join(role_words(r) for r in group) for group in missing])
-                present = words.join([a.name for a in self.item.attendees])
+                need = join([" or ".join(role_words(r) for r in group) for group in missing])
+                present = join([a.name for a in self.item.attendees])
                 return f'"{name}" does not fit: it needs {need} in the room, and this call has {present}.'
         return None
 
@@ -184,7 +185,7 @@ class CallModel:
             fitting.append(name)
         if late:
             wanted = used + sum(self.minutes_of(n) for n in late)
-            named = words.join([f'"{n}"' for n in late])
+            named = join([f'"{n}"' for n in late])
             verb = "does" if len(late) == 1 else "do"
             problems.append((late[0], f"Not enough time: what you ticked needs about {wanted} minutes and the call has "
                                       f"{limit}, so {named} {verb} not fit after the first {used} minutes."))
@@ -265,7 +266,7 @@ def check_compression(item: CompressItem, chosen: Sequence[str], process: SalesP
 def _compression_message(good: int, levels: tuple[int, int], most: int, item: CompressItem) -> str:
     level = compression_level(good, levels)
     lo, hi = levels
-    things = words.plural(good, "realistic activity", "realistic activities")
+    things = counted(good, "realistic activity", "realistic activities")
     if level == "none":
         return "None of what you ticked can realistically happen in this call."
     if level == "normal":
@@ -328,7 +329,7 @@ class CompressKind(ExerciseKind):
         if item.minutes:
             facts.append(f"{item.minutes} minutes")
         if item.attendees:
-            facts.append("in the room: " + esc(words.join([a.name for a in item.attendees])))
+            facts.append("in the room: " + esc(join([a.name for a in item.attendees])))
         facts_html = f'<p class="ck-muted">{" · ".join(facts)}</p>' if facts else ""
         return (
             f"<p><b>Deal</b> (stage: {esc(proc.stage(item.stage).name)}): {esc(item.deal)}</p>"

@@ -13,20 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
-from ...models import OUTCOMES, Commitment, Debrief, Learned, Outcome
+from ...models import ADVANCE_OUTCOMES, NO_ADVANCE_OUTCOMES, OUTCOMES, Commitment, Debrief, Learned, Outcome
 from ...ui.markup import esc
+from ...text import join, long_date
 from .. import text as words
 from ..results import Check, CheckResult, CheckSpec, blank_result
 from . import register_kind
 from .base import CheckContext, ExerciseKind, ItemBase, Strict, Text, WordList
 from .classify import CHOICES, OUTCOME_CHOICES, OUTCOME_LABELS
 
+# The learned topics (models.LEARNED_TOPICS) a coach asks about after the call; the budget is not one of them.
 CoachTopic = Literal["urgency", "consequence", "attitude", "competition", "decision_process"]
-COACH_TOPICS: tuple[str, ...] = ("urgency", "consequence", "attitude", "competition", "decision_process")
+COACH_TOPICS: tuple[str, ...] = get_args(CoachTopic)
 # What a coach asks after the call (Dave Brock's debrief questions).
 COACH_QUESTIONS: dict[str, str] = {
     "urgency": "Do you know their sense of urgency, or why they need to buy something?",
@@ -61,7 +63,7 @@ class ExpectedCommitment(Strict):
         return [w for w in words.content_words(self.what) if w not in _GENERIC and len(w) >= 3] or [self.what]
 
     def coach_version(self) -> str:
-        return f"{self.who} - {self.what[:1].lower() + self.what[1:]} - by {words.long_date(self.by)}"
+        return f"{self.who} - {self.what[:1].lower() + self.what[1:]} - by {long_date(self.by)}"
 
 
 class DebriefItem(ItemBase):
@@ -77,9 +79,9 @@ class DebriefItem(ItemBase):
 
     @model_validator(mode="after")
     def _commitment_matches_outcome(self) -> "DebriefItem":
-        if self.outcome in ("advance", "order") and self.commitment is None:
+        if self.outcome in ADVANCE_OUTCOMES and self.commitment is None:
             raise ValueError(f"an {self.outcome} needs the client's commitment (who, what, by)")
-        if self.outcome in ("continuation", "no_sale") and (self.commitment is not None or self.also_accepted):
+        if self.outcome in NO_ADVANCE_OUTCOMES and (self.commitment is not None or self.also_accepted):
             raise ValueError(f"a {self.outcome.replace('_', ' ')} has no client commitment: remove it")
         return self
 
@@ -185,7 +187,7 @@ def check_debrief(item: DebriefItem, answer: DebriefAnswer, ctx: CheckContext | 
 
 
 def _mine(answer: DebriefAnswer) -> str:
-    by = words.long_date(answer.by) if answer.by else "no date"
+    by = long_date(answer.by) if answer.by else "no date"
     return f"{answer.who.strip()} - {answer.what.strip()} - {by}"
 
 
@@ -246,7 +248,7 @@ def _questions_check(item: DebriefItem, answer: DebriefAnswer, open_topics: list
         if t in asked and t not in open_topics and t in item.answered
     ]
     ok = not notes
-    opened = words.join([TOPIC_LABELS[t] for t in open_topics]) or "nothing"
+    opened = join([TOPIC_LABELS[t] for t in open_topics]) or "nothing"
     if not open_topics:
         success = "Coach's questions: right - the summary answers every question a coach would ask."
     else:

@@ -16,6 +16,7 @@ from pydantic import Field
 from ...models import sort_findings
 from ...scoring.objective import CHECK_CODES
 from ...ui.markup import esc
+from ...text import join
 from .. import text as words
 from ..results import CheckResult, CheckSpec, blank_result, scored
 from . import register_kind
@@ -62,7 +63,7 @@ THIS_DEAL = CheckSpec(
 
 
 def _who_line(item: ObjectiveItem) -> str:
-    return words.join(item.people[:1] or ["the client"])
+    return join(item.people[:1] or ["the client"])
 
 
 def deal_problems(item: ObjectiveItem, rewrite: str) -> list[tuple[str, str]]:
@@ -73,7 +74,7 @@ def deal_problems(item: ObjectiveItem, rewrite: str) -> list[tuple[str, str]]:
         phrase, rule = said
         problems.append((rule.fails, f'It still says "{phrase}": {rule.why}'))
     if item.people and not names_anyone(rewrite, item.people):
-        problems.append(("this_deal", f"Say who in the call will act: {words.join(item.people, 'or')}."))
+        problems.append(("this_deal", f"Say who in the call will act: {join(item.people, 'or')}."))
     return problems
 
 
@@ -106,7 +107,7 @@ def _check(item: ObjectiveItem, text: str, ctx: CheckContext) -> CheckResult:
     realistic = found.is_realistic is True
     if realistic and item.fits and found.implied_stage and found.implied_stage not in item.fits:
         realistic = False
-        aims = words.join([proc.stage(s).name for s in item.fits if proc.has_stage(s)], "or")
+        aims = join([proc.stage(s).name for s in item.fits if proc.has_stage(s)], "or")
         realistic_fail = f"Not the step this deal needs: it belongs to the {implied} stage - aim at {aims}."
     problems = deal_problems(item, rewrite)
     by_check = {name: [text for n, text in problems if n == name] for name in ("specific", "advance", "realistic", "this_deal")}

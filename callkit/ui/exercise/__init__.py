@@ -7,7 +7,7 @@ notebooks, tests and DESIGN.md use; each kind's form and HTML come from its modu
 from __future__ import annotations
 
 from ...exercises.kinds.classify import CHOICES
-from ...exercises.kinds.classify import OUTCOME_LABELS as _OUTCOME_LABELS
+from ...models import OUTCOMES
 from .app import GUEST_ID, ExerciseApp, open_workbook
 from .forms import AnswerForm, ClassifyForm, CompressForm, DebriefAnswerForm, ObjectiveForm, ValueForm, answer_form
 from .render import (
@@ -15,16 +15,17 @@ from .render import (
     feedback_html,
     item_html,
     item_title,
+    notices_html,
     objective_preview_html,
     progress_strip_html,
     saved_feedback_html,
     summary_html,
 )
 
-OUTCOME_CHOICES = {key: CHOICES[key] for key in _OUTCOME_LABELS}
+OUTCOME_CHOICES = {key: CHOICES[key] for key in OUTCOMES}
 
 __all__ = [
     "EXTRA_CSS", "GUEST_ID", "OUTCOME_CHOICES", "AnswerForm", "ClassifyForm", "CompressForm", "DebriefAnswerForm",
     "ExerciseApp", "ObjectiveForm", "ValueForm", "answer_form", "feedback_html", "item_html", "item_title",
-    "objective_preview_html", "open_workbook", "progress_strip_html", "saved_feedback_html", "summary_html",
+    "notices_html", "objective_preview_html", "open_workbook", "progress_strip_html", "saved_feedback_html", "summary_html",
 ]

@@ -22,7 +22,9 @@ from ..fields import classed
 from ..markup import esc, status_html
 from ..style import style_html
 from .forms import AnswerForm, answer_form
-from .render import EXTRA_CSS, feedback_html, item_html, progress_strip_html, saved_feedback_html, summary_html
+from .render import (
+    EXTRA_CSS, feedback_html, item_html, notices_html, progress_strip_html, saved_feedback_html, summary_html,
+)
 
 GUEST_ID = "guest"
 
@@ -66,6 +68,7 @@ class ExerciseApp:
         self.header = widgets.HTML(style_html() + EXTRA_CSS)
         self.saving = widgets.HTML(status_html(self.saving_message, "info" if self.store.saves_progress else "error"))
         self.status = widgets.HTML("")
+        self.notices = classed(widgets.HTML(""), "ck-ex-notices")  # damaged or not yet saved answers (notices_html)
         self.picker = widgets.Combobox(placeholder="Pick your name, or type a new one", ensure_option=False,
                                        layout=widgets.Layout(width="360px"))
         self.picker.add_class("ck-ex-picker")
@@ -110,7 +113,7 @@ class ExerciseApp:
             layout=widgets.Layout(display="none"))
         self.widget = widgets.VBox([
             self.header, self.saving, self.rep_row, self.confirm_box, self.working_as, self.progress_row, self.status,
-            self.item_box, self.summary_box,
+            self.notices, self.item_box, self.summary_box,
         ])
         self.widget.add_class("ck-page")
 
@@ -289,6 +292,7 @@ class ExerciseApp:
         self.progress_bar.max = max(1, session.total)
         self.progress_bar.value = session.done_count
         self.progress_label.value = "&nbsp;" + progress_strip_html(session)
+        self.notices.value = notices_html(session)
 
 
 def open_workbook(workbook: str, workspace: str | Path | None = None) -> ExerciseApp:

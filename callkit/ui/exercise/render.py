@@ -102,6 +102,13 @@ def progress_strip_html(session: ExerciseSession) -> str:
     return f"<b>{esc(figures.strip_text())}</b>&nbsp;&nbsp;" + "".join(marks)
 
 
+def notices_html(session: ExerciseSession) -> str:
+    """What the rep must know about their saved answers, one status line each ("" when all is well): answers that
+    could not be read back (damaged in the workspace), and answers checked but not saved yet because the workspace
+    is busy or read-only."""
+    return status_html(session.notice, "error") + status_html(session.save_notice, "error")
+
+
 def summary_html(session: ExerciseSession) -> str:
     """The end of the workbook: one sentence, then one row per item with its first try, best score and result."""
     rows = []
