@@ -360,15 +360,19 @@ def parse_attendees(text: str) -> list[Attendee]:
     people: list[Attendee] = []
     for part in _parts(text):
         match = _ATTENDEE.match(part)
-        side = (match["side"] or "client").lower() if match else "client"
+        no_name = f"{part!r} has no name: write attendees like 'Priya Shah (COO) <priya@acme.com>'."
+        if match is None:
+            raise CellError(no_name)
+        side = (match["side"] or "client").lower()
         if side not in ("us", "client"):
             raise CellError(f"{part!r} starts with [{match['side']}]: mark our side with [us] (or [client]).")
-        name = match["name"].strip() if match else ""
+        name = match["name"].strip()
         if not name:
-            raise CellError(f"{part!r} has no name: write attendees like 'Priya Shah (COO) <priya@acme.com>'.")
+            raise CellError(no_name)
         email = (match["email"] or "").strip()
         try:
-            people.append(Attendee(name=name, role=(match["role"] or "").strip(), side=side, email=email or None))
+            people.append(Attendee(name=name, role=(match["role"] or "").strip(), side="us" if side == "us" else "client",
+                                   email=email or None))
         except ValueError:  # pydantic's ValidationError: the only field left to fail is the email
             raise CellError(
                 f"the email address in {part!r} is not valid: write it like 'Priya Shah (COO) <priya@acme.com>'."

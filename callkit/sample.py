@@ -65,7 +65,8 @@ def load_habits(text: str | None = None) -> tuple[Habit, ...]:
         unknown = sorted(set(raw) - fields) if isinstance(raw, dict) else ["(not a mapping)"]
         if unknown:
             raise DataFileError(source, f"habit {n} has unknown fields: {', '.join(unknown)}.")
-        habits.append(Habit(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}))
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}  # YAML lists: ranges
+        habits.append(Habit(**values))
     if not habits:
         raise DataFileError(source, "the file needs a 'habits:' list with at least one habit.")
     return tuple(habits)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from .models import Call, CallPlan, CloseDateChange, Deal, Debrief, Rep, StageChange
+from .models import Call, CallPlan, CloseDateChange, Deal, DealStatus, Debrief, Rep, StageChange
 from .process import SalesProcess
 from .sample import HABITS, Habit, SampleTeam, habit_of, load_phrases
 from .sample_calls import CallWriter, RepState, capitalised, weekday_on_or_after
@@ -193,8 +193,9 @@ class Simulation(CallWriter):
         completed: list[str] = []
         forecast = created + timedelta(days=rng.randint(*habit.horizon))
         history = [CloseDateChange(changed_on=created, close_date=forecast)]
-        states: list[tuple[date, str, str, date]] = [(created, self.stage_ids[stage], "open", forecast)]
-        status, closed_on, lost_reason, lost_note = "open", None, None, None
+        states: list[tuple[date, str, DealStatus, date]] = [(created, self.stage_ids[stage], "open", forecast)]
+        status: DealStatus = "open"
+        closed_on, lost_reason, lost_note = None, None, None
         drafts: list[_Draft] = []
         streak = 0
         day = created
@@ -268,14 +269,14 @@ class Simulation(CallWriter):
         )
         return deal, drafts
 
-    def _snapshot_history(self, created: date, states: list[tuple[date, str, str, date]]
+    def _snapshot_history(self, created: date, states: list[tuple[date, str, DealStatus, date]]
                           ) -> tuple[list[CloseDateChange], list[StageChange]]:
         """The close-date and stage history a weekly import keeps of a deal whose real story is `states`
         ((day, stage, status, close date) after each change): a change is dated by the first snapshot that
         shows it, and the first change also records where the deal was since it was created."""
         close: list[CloseDateChange] = []
         moves: list[StageChange] = []
-        seen: tuple[date, str, str, date] | None = None
+        seen: tuple[date, str, DealStatus, date] | None = None
         for snap in self.snapshots:
             if snap < created:
                 continue

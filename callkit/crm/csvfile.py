@@ -167,11 +167,11 @@ def _check_cells(path: Path, number: int, record: list[str], records: list[tuple
                                        "file again as CSV UTF-8).", row=number, column=column or f"column {index + 1}")
         if len(cell) > CELL_LIMIT:
             header = records[0][1] if records else record
-            column = header[index].strip() if number > 1 and index < len(header) else None
+            named = header[index].strip() if number > 1 and index < len(header) else None
             raise CsvImportError(
                 path, f"this cell holds {len(cell) / 1024 / 1024:.1f} MB of text; callkit reads cells of up to 1 MB: "
                       "shorten it (or check the file for a stray quote).",
-                row=number, column=column or f"column {index + 1}" if number > 1 else None)
+                row=number, column=named or f"column {index + 1}" if number > 1 else None)
 
 
 def _quote_fault_field(text: str, separator: str) -> int:

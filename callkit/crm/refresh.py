@@ -237,8 +237,8 @@ def plan_import(deals: str | Path, process: SalesProcess, existing: Existing, *,
                              + (", ..." if owners > 5 else "") + ").")
     plan.disappeared = sorted(i for i in existing.last_snapshot - seen if i in existing.deals and existing.deals[i].is_open)
     if calls or close_dates or stage_changes:
-        owners = {index.get(o, o) for o in deal_export.owners.values()}  # an unknown owner is reported once, at the deal
-        known = csv_io.KnownIds(reps={r.rep_id for r in all_reps} | {r.rep_id for r in plan.new_reps} | owners,
+        owner_ids = {index.get(o, o) for o in deal_export.owners.values()}  # an unknown owner is reported once, at the deal
+        known = csv_io.KnownIds(reps={r.rep_id for r in all_reps} | {r.rep_id for r in plan.new_reps} | owner_ids,
                                 deal_reps={**{i: d.rep_id for i, d in existing.deals.items()},
                                            **{i: index.get(o, o) for i, o in deal_export.owners.items()},
                                            **{d.deal_id: d.rep_id for d in plan.new_deals}},

@@ -14,10 +14,10 @@ from typing import Iterable
 
 from ..csv_cells import CellError, finite_number
 
-_ISO = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y/%m/%d")
-_DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M")
-_MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p")
-_WORDS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%b-%y", "%b %d %Y")
+_ISO: tuple[str, ...] = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y/%m/%d")
+_DAY_FIRST: tuple[str, ...] = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M")
+_MONTH_FIRST: tuple[str, ...] = ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p")
+_WORDS: tuple[str, ...] = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%b-%y", "%b %d %Y")
 _TIME_SUFFIX = re.compile(r"(?i)(?:\s+(?:[A-Z]{2,4}|[+-]\d{2}:?\d{2}))$")  # "... 10:12 AM PST", "+01:00"
 _AMOUNT = re.compile(r"^[+-]?[\d.,' \u00a0\u202f]+$")
 _CURRENCY = re.compile(r"(?i)^\s*(?:[A-Z]{3}|[$\u00a3\u20ac\u00a5])\s*|\s*(?:[A-Z]{3}|[$\u00a3\u20ac\u00a5])\s*$")

@@ -225,12 +225,12 @@ def report_data(results: Iterable[ExerciseResult], workspace: "str | object | No
     `missed`: the items not right first time in those rounds, with the item's text, the first and the last
     answer and where each stands now. A workbook callkit cannot read (a broken coach file) still shows, by id.
     """
-    from .items import load_workbook
+    from .items import Workbook, load_workbook
     from .kinds import kind_of
 
     rows = list(results)
     path = getattr(workspace, "path", workspace)
-    books = {}
+    books: dict[str, Workbook | None] = {}
     for wb in sorted({r.workbook for r in rows}):
         try:
             books[wb] = load_workbook(wb, workspace=path)  # type: ignore[arg-type]

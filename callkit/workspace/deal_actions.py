@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..exceptions import InvalidInputError
-from ..models import Deal, build
+from ..models import Deal, StageChange, build
 from .records import RecordReads, iso
 
 
@@ -51,11 +51,9 @@ class DealActions(RecordReads):
     def stage_norms(self) -> dict[str, float]:
         """The team's usual days in each stage (`callkit.deals.stage_norms` over every deal's stage history).
 
-        Read straight from the stage history (no Deal records are built) and kept until the history changes,
+        Read straight from the stage history (no Deal records are validated) and kept until the history changes,
         so opening deal after deal on the coaching page stays quick on a CRM export of thousands of deals.
         """
-        from types import SimpleNamespace
-
         from ..deals import stage_norms
 
         with self._read() as conn:
@@ -66,12 +64,12 @@ class DealActions(RecordReads):
                 return dict(cached[1])
             created = {r[0]: r[1] for r in conn.execute("SELECT deal_id, created FROM deals")}
             rows = conn.execute("SELECT deal_id, changed_on, stage, status FROM stage_changes ORDER BY deal_id, id")
-            history: dict[str, list[SimpleNamespace]] = {}
-            for deal_id, changed_on, stage, status in rows:
+            history: dict[str, list[StageChange]] = {}
+            for deal_id, changed_on, stage, status in rows:  # model_construct: rows the workspace wrote, unchecked
                 history.setdefault(deal_id, []).append(
-                    SimpleNamespace(changed_on=date.fromisoformat(changed_on), stage=stage, status=status))
-        norms = stage_norms(SimpleNamespace(stage_history=changes, created=date.fromisoformat(created[deal_id])
-                                            if created.get(deal_id) else None) for deal_id, changes in history.items())
+                    StageChange.model_construct(changed_on=date.fromisoformat(changed_on), stage=stage, status=status))
+        norms = stage_norms(Deal.model_construct(stage_history=changes, created=date.fromisoformat(created[deal_id])
+                                                 if created.get(deal_id) else None) for deal_id, changes in history.items())
         self._stage_norms_cache = (key, norms)
         return dict(norms)
 
@@ -79,7 +77,6 @@ class DealActions(RecordReads):
                      stage: str | None = None, reason: str | None = None) -> Deal:
         from ..crm.refresh import _update  # how a re-import records a change of stage: both write the same history
         from ..deals import DealChangedError, stage_before_closing
-        from ..models import StageChange
         from ..ui.markup import long_date
 
         day = build(StageChange, {"changed_on": on or date.today(), "stage": stage or "-"}).changed_on

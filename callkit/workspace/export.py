@@ -55,10 +55,10 @@ class Export(RecordReads):
                                     f"damaged ({exc.detail}); it is in damaged.csv.")
             bad: list[DamagedRecordError] = []
             results = self.exercise_results(damaged=bad)
-            for exc in bad:
-                damaged.append(("exercise_results.csv", f"exercise result {exc.record_id}", exc.detail, exc.stored))
-                warnings.append(f"the exercise result {exc.record_id} was left out of exercise_results.csv: it is "
-                                f"damaged ({exc.detail}); it is in damaged.csv.")
+            for error in bad:
+                damaged.append(("exercise_results.csv", f"exercise result {error.record_id}", error.detail, error.stored))
+                warnings.append(f"the exercise result {error.record_id} was left out of exercise_results.csv: it is "
+                                f"damaged ({error.detail}); it is in damaged.csv.")
             drafts: list[tuple[str, str, str]] = []
             for key, text, updated_at in conn.execute("SELECT key, json, updated_at FROM drafts ORDER BY key"):
                 try:

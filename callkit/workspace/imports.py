@@ -65,9 +65,9 @@ class Imports(RecordWrites):
 
         def check(replaceable: set[str]) -> "ImportPlan":
             with self._read() as conn:
+                asked = _Asked(r[0] for r in conn.execute("SELECT call_id FROM calls") if r[0] not in replaceable)
                 existing = Existing(
-                    reps=self.reps(), deals={d.deal_id: d for d in self.deals()},
-                    calls=_Asked(r[0] for r in conn.execute("SELECT call_id FROM calls") if r[0] not in replaceable),
+                    reps=self.reps(), deals={d.deal_id: d for d in self.deals()}, calls=asked,
                     last_snapshot={r[0] for r in conn.execute(
                         "SELECT deal_id FROM snapshot_deals WHERE import_id = (SELECT MAX(import_id) FROM imports)")},
                     first_seen={r[0]: date.fromisoformat(r[1]) for r in conn.execute(
@@ -76,10 +76,9 @@ class Imports(RecordWrites):
                 )
             plan = plan_import(deals, self.process, existing, reps=reps, calls=calls, close_dates=close_dates,
                                stage_changes=stage_changes, columns=columns, as_of=as_of)
-            plan_calls = existing.calls
-            if plan_calls.hits and not replaceable:  # ids already here: a damaged call may be imported again
+            if asked.hits and not replaceable:  # ids already here: a damaged call may be imported again
                 with self._read() as conn:
-                    damaged = self._damaged_calls(conn, plan_calls.hits)
+                    damaged = self._damaged_calls(conn, asked.hits)
                 if damaged:
                     return check(damaged)
             return plan

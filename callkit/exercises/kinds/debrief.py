@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from pydantic import Field, model_validator
 
@@ -165,7 +165,7 @@ def check_debrief(item: DebriefItem, answer: DebriefAnswer, ctx: CheckContext | 
     commitments = []
     if answer.what.strip():
         commitments.append(Commitment(who=answer.who.strip(), what=answer.what.strip(), by=answer.by))
-    debrief = Debrief(call_id=item.id, outcome=answer.outcome, commitments=commitments, learned=Learned(**item.answered))
+    debrief = Debrief(call_id=item.id, outcome=cast(Outcome, answer.outcome), commitments=commitments, learned=Learned(**item.answered))
     scored = score_debrief(debrief)
     commitment, commitment_notes = _commitment_check(item, answer)
     if answer.outcome == "advance" and scored.likely_continuation:

@@ -68,7 +68,7 @@ def _who_line(item: ObjectiveItem) -> str:
 
 def deal_problems(item: ObjectiveItem, rewrite: str) -> list[tuple[str, str]]:
     """What the item itself asks of a rewrite and this one misses, as (the check it fails, one sentence)."""
-    problems = []
+    problems: list[tuple[str, str]] = []
     said = restatement(rewrite, item.not_restate)
     if said:
         phrase, rule = said
