@@ -89,6 +89,8 @@ class ExerciseKind:
     name: ClassVar[str] = ""
     model: ClassVar[type[ItemBase]]
     what_to_do: ClassVar[str] = ""  # one line for a coach: what a rep does with an item of this kind
+    title_field: ClassVar[str] = ""  # the item's field that names it in the summary and the coach's report
+    answer_field: ClassVar[str] = ""  # the item's field that holds the coach's answer, when it is one field
 
     def coerce(self, answer: object) -> object:
         """The answer in this kind's own type, from whatever a form or a caller passes."""
@@ -110,20 +112,21 @@ class ExerciseKind:
         raise NotImplementedError
 
     def title(self, item: Any) -> str:
-        """The text that names the item in the summary and the coach's report."""
-        raise NotImplementedError
+        """The text that names the item in the summary and the coach's report (its `title_field`)."""
+        return str(getattr(item, self.title_field))
 
     def form(self, item: Any, ctx: CheckContext, report: Callable[[str], None]) -> AnswerForm:
         """The answer widgets; `report` shows a problem in the page (for forms with live previews)."""
         raise NotImplementedError
 
     def from_notation(self, written: str) -> object:
-        """An answer from the one-line notation of a labelled answers file (see callkit.exercises.labelled)."""
-        raise NotImplementedError
+        """An answer from the one-line notation of a labelled answers file (see callkit.exercises.labelled); by
+        default the text as written."""
+        return written
 
     def model_answer(self, item: Any, ctx: CheckContext) -> object:
-        """The answer a coach would give, built from the item's own data."""
-        raise NotImplementedError
+        """The answer a coach would give, built from the item's own data (by default its `answer_field`)."""
+        return getattr(item, self.answer_field)
 
 
 def restatement(text: str, rules: list[NotRestate]) -> tuple[str, NotRestate] | None:

@@ -122,6 +122,8 @@ class ClassifyKind(ExerciseKind):
     name = "classify"
     model = ClassifyItem
     what_to_do = "choose the category of an objective or an outcome"
+    title_field = "text"
+    answer_field = "answer"
 
     def coerce(self, answer: object) -> object:
         return answer if isinstance(answer, str) else None
@@ -144,17 +146,11 @@ class ClassifyKind(ExerciseKind):
             "a <b>continuation</b> (no client commitment) or <b>no sale</b>?</p>"
         )
 
-    def title(self, item: ClassifyItem) -> str:
-        return item.text
-
     def form(self, item: ClassifyItem, ctx: CheckContext, report: Any) -> "ClassifyForm":
         return ClassifyForm(item)
 
     def from_notation(self, written: str) -> object:
         return written.strip()
-
-    def model_answer(self, item: ClassifyItem, ctx: CheckContext) -> object:
-        return item.answer
 
 
 class ClassifyForm:

@@ -285,6 +285,7 @@ class CompressKind(ExerciseKind):
     name = "compress"
     model = CompressItem
     what_to_do = "tick what one call can really accomplish"
+    title_field = "call"
 
     def coerce(self, answer: object) -> object:
         if answer is None:
@@ -338,9 +339,6 @@ class CompressKind(ExerciseKind):
             "the room and in the time it has. The more you can compress into it, the better, if it can really "
             "happen.</p>"
         )
-
-    def title(self, item: CompressItem) -> str:
-        return item.call
 
     def form(self, item: CompressItem, ctx: CheckContext, report: Any) -> "CompressForm":
         return CompressForm(item, ctx.process)

@@ -260,6 +260,7 @@ class DebriefKind(ExerciseKind):
     name = "debrief"
     model = DebriefItem
     what_to_do = "debrief a call from its summary"
+    title_field = "summary"
 
     def coerce(self, answer: object) -> object:
         return answer if isinstance(answer, DebriefAnswer) else DebriefAnswer()
@@ -273,9 +274,6 @@ class DebriefKind(ExerciseKind):
             "<p>Fill in the debrief: how did the call end, what did the client commit to (who, what, by when), "
             "and what would a coach still ask?</p>"
         )
-
-    def title(self, item: DebriefItem) -> str:
-        return item.summary
 
     def form(self, item: DebriefItem, ctx: CheckContext, report: Any) -> "DebriefAnswerForm":
         return DebriefAnswerForm(item)

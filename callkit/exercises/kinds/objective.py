@@ -166,6 +166,8 @@ class ObjectiveKind(ExerciseKind):
     name = "objective"
     model = ObjectiveItem
     what_to_do = "rewrite a weak call objective"
+    title_field = "objective"
+    answer_field = "example"
 
     def coerce(self, answer: object) -> object:
         return "" if answer is None else str(answer)
@@ -190,17 +192,8 @@ class ObjectiveKind(ExerciseKind):
             "call acts) and <b>realistic</b> for where the deal is.</p>"
         )
 
-    def title(self, item: ObjectiveItem) -> str:
-        return item.objective
-
     def form(self, item: ObjectiveItem, ctx: CheckContext, report: Any) -> "ObjectiveForm":
         return ObjectiveForm(item, ctx, report)
-
-    def from_notation(self, written: str) -> object:
-        return written
-
-    def model_answer(self, item: ObjectiveItem, ctx: CheckContext) -> object:
-        return item.example
 
 
 class ObjectiveForm:

@@ -134,6 +134,7 @@ class ValueKind(ExerciseKind):
     name = "value"
     model = ValueItem
     what_to_do = "say what's in it for the customer, or reschedule"
+    title_field = "scenario"
 
     def coerce(self, answer: object) -> object:
         if isinstance(answer, ValueAnswer):
@@ -150,9 +151,6 @@ class ValueKind(ExerciseKind):
             "<p>What's in it for the customer to invest their time in this call, now? Write it in their terms - "
             "or tick <b>reschedule</b> if nobody could answer that from what you know.</p>"
         )
-
-    def title(self, item: ValueItem) -> str:
-        return item.scenario
 
     def form(self, item: ValueItem, ctx: CheckContext, report: Any) -> "ValueForm":
         return ValueForm(item)
