@@ -52,6 +52,19 @@ def type_name(page, name: str) -> None:
     page.click(".ck-ex-start")
 
 
+@contextlib.contextmanager
+def new_rep_on(workbook: str, ws_path: Path, name: str) -> Iterator[tuple]:
+    """The workbook served by Voilà and opened in Chromium by a new rep who typed `name` and pressed Start:
+    (the browser, the page, the page's address); the screenshots folder exists."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with voila(workbook, ws_path) as url, sync_api.sync_playwright() as pw:
+        browser = launch(pw)
+        page = open_page(browser, url)
+        type_name(page, name)
+        yield browser, page, url
+
+
 def wait_text(page, selector: str, text: str, timeout: int = 60_000) -> None:
     page.wait_for_function(
         "([s, t]) => { const e = document.querySelector(s); return e && e.innerText.includes(t); }",
@@ -70,13 +83,8 @@ def cut_off_labels(page, selector: str) -> list[str]:
 
 
 def test_sharpen_an_objective_reload_and_continue(fresh_ws_path: Path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
     book = load_workbook("02_sharpen_the_objective")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with voila("02_sharpen_the_objective", fresh_ws_path) as url, sync_api.sync_playwright() as pw:
-        browser = launch(pw)
-        page = open_page(browser, url)
-        type_name(page, "Screen Sam")
+    with new_rep_on("02_sharpen_the_objective", fresh_ws_path, "Screen Sam") as (browser, page, url):
         wait_text(page, ".ck-ex-confirm", "Add Screen Sam as a new rep?")
         shot(page, "exercise_02_new_name.png")
         page.click(".ck-ex-confirm-new")
@@ -119,13 +127,8 @@ def test_sharpen_an_objective_reload_and_continue(fresh_ws_path: Path):
 
 
 def test_compress_a_call_in_the_browser(fresh_ws_path: Path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
     book = load_workbook("04_compress_the_process")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with voila("04_compress_the_process", fresh_ws_path) as url, sync_api.sync_playwright() as pw:
-        browser = launch(pw)
-        page = open_page(browser, url)
-        type_name(page, "Tick Tia")
+    with new_rep_on("04_compress_the_process", fresh_ws_path, "Tick Tia") as (browser, page, url):
         page.click(".ck-ex-confirm-new", timeout=60_000)
         wait_text(page, ".ck-ex-progress", f"0 of {len(book.items)} done")
         assert "minutes" in page.inner_text(".ck-ex-item") and "in the room" in page.inner_text(".ck-ex-item")
@@ -151,12 +154,7 @@ def test_compress_a_call_in_the_browser(fresh_ws_path: Path):
 
 
 def test_the_01_buttons_show_their_whole_labels(fresh_ws_path: Path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with voila("01_advance_or_continuation", fresh_ws_path) as url, sync_api.sync_playwright() as pw:
-        browser = launch(pw)
-        page = open_page(browser, url)
-        type_name(page, "Label Lou")
+    with new_rep_on("01_advance_or_continuation", fresh_ws_path, "Label Lou") as (browser, page, _):
         page.click(".ck-ex-confirm-new", timeout=60_000)
         page.wait_for_selector(".ck-ex-choice button", timeout=60_000)
         labels = page.locator(".ck-ex-choice button").all_inner_texts()

@@ -201,21 +201,21 @@ def test_bad_answer_names_file_item_and_field(tmp_path: Path):
     assert "answer" in str(err.value) and "advance" in str(err.value)
 
 
-def test_missing_field_names_the_field(tmp_path: Path):
-    path = broken_copy(tmp_path, "02_sharpen_the_objective", 0, example=None)
-    with pytest.raises(ExerciseItemsError, match=r"02_sharpen_the_objective\.yaml, item close-at-qualify: example: .*required"):
-        load_items_file(path)
-
-
-def test_item_without_id_is_named_by_position(tmp_path: Path):
-    path = broken_copy(tmp_path, "03_whats_in_it_for_the_customer", 1, id=None)
-    with pytest.raises(ExerciseItemsError, match=r"item 2: id"):
-        load_items_file(path)
-
-
-def test_unknown_stage_lists_the_valid_ones(tmp_path: Path):
-    path = broken_copy(tmp_path, "02_sharpen_the_objective", 3, stage="discovery")
-    with pytest.raises(ExerciseItemsError, match=r"item site-visit-too-early: stage 'discovery' .*prospect, qualify"):
+@pytest.mark.parametrize("workbook, index, changes, says", [
+    ("02_sharpen_the_objective", 0, {"example": None},
+     r"02_sharpen_the_objective\.yaml, item close-at-qualify: example: .*required"),  # a missing field is named
+    ("03_whats_in_it_for_the_customer", 1, {"id": None}, r"item 2: id"),  # an item without id: named by position
+    ("02_sharpen_the_objective", 3, {"stage": "discovery"},
+     r"item site-visit-too-early: stage 'discovery' .*prospect, qualify"),  # an unknown stage: the valid ones listed
+    ("05_debrief_the_call", 0, {"commitment": None}, r"item brightpack-logs: an advance needs the client's commitment"),
+    ("05_debrief_the_call", 0, {"commitment": {"who": "Maria", "what": "Send logs", "by": "Friday"}},
+     r"item brightpack-logs: commitment\.by: .*date like"),
+    ("01_advance_or_continuation", 0, {"colour": "red"}, r"item demo-abc-module: colour"),  # an unknown field
+])
+def test_a_broken_item_is_named_with_what_is_wrong(tmp_path: Path, workbook: str, index: int,
+                                                   changes: dict[str, object], says: str):
+    path = broken_copy(tmp_path, workbook, index, **changes)
+    with pytest.raises(ExerciseItemsError, match=says):
         load_items_file(path)
 
 
@@ -227,29 +227,11 @@ def test_misspelled_activity_is_named(tmp_path: Path):
         load_items_file(path)
 
 
-def test_advance_without_commitment_is_refused(tmp_path: Path):
-    path = broken_copy(tmp_path, "05_debrief_the_call", 0, commitment=None)
-    with pytest.raises(ExerciseItemsError, match=r"item brightpack-logs: an advance needs the client's commitment"):
-        load_items_file(path)
-
-
-def test_bad_date_in_commitment(tmp_path: Path):
-    path = broken_copy(tmp_path, "05_debrief_the_call", 0, commitment={"who": "Maria", "what": "Send logs", "by": "Friday"})
-    with pytest.raises(ExerciseItemsError, match=r"item brightpack-logs: commitment\.by: .*date like"):
-        load_items_file(path)
-
-
 def test_duplicate_ids_are_refused(tmp_path: Path):
     data = raw("01_advance_or_continuation")
     data["items"][5]["id"] = data["items"][1]["id"]
     with pytest.raises(ExerciseItemsError, match=r"item persuade-dave: this id is used twice"):
         load_items_file(write(tmp_path, data))
-
-
-def test_unknown_field_is_refused(tmp_path: Path):
-    path = broken_copy(tmp_path, "01_advance_or_continuation", 0, colour="red")
-    with pytest.raises(ExerciseItemsError, match=r"item demo-abc-module: colour"):
-        load_items_file(path)
 
 
 def test_invalid_yaml_gives_the_line(tmp_path: Path):

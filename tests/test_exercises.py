@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from browser import free_port, interrupt, launch, needs_chromium, wait_for_port
+
 from callkit.exceptions import CallkitError, WorkspaceReadOnlyError
 from callkit.exercises.checks import (
     COACH_QUESTIONS,
@@ -916,33 +918,6 @@ def test_the_packaged_notebook_is_the_repository_notebook(workbook: str):
 
 # -- a rep in a real browser: answer two items, close, reopen, continue -------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, proc, timeout: float = 60) -> None:
-    import socket
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the Voila server exited early"
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError("the Voila server did not start listening")
-
-
 def _open_as(page, url: str, name: str, new: bool = False) -> None:
     page.goto(url, timeout=90_000)
     page.wait_for_selector(".ck-ex-picker input", timeout=90_000)
@@ -953,18 +928,16 @@ def _open_as(page, url: str, name: str, new: bool = False) -> None:
     page.wait_for_selector(".ck-ex-progress b", timeout=60_000)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium "
-                    "(apt-get install chromium): the real-browser exercise test needs it")
+@needs_chromium
 def test_a_rep_stops_halfway_and_continues_in_the_browser(fresh_ws_path: Path):
     import os
-    import signal
     import subprocess
     import sys
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
     from callkit.workspace import Workspace
 
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, CALLKIT_WORKSPACE=str(fresh_ws_path))
     voila = Path(sys.executable).with_name("voila")
     proc = subprocess.Popen(
@@ -975,9 +948,9 @@ def test_a_rep_stops_halfway_and_continues_in_the_browser(fresh_ws_path: Path):
     url = f"http://127.0.0.1:{port}/"
     total = len(load_workbook("01_advance_or_continuation").items)
     try:
-        _wait_for_port(port, proc)
+        wait_for_port(port, proc)
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = browser.new_page()
             _open_as(page, url, "Browser Bea", new=True)
             assert f"0 of {total} done" in page.inner_text(".ck-ex-progress")
@@ -998,13 +971,7 @@ def test_a_rep_stops_halfway_and_continues_in_the_browser(fresh_ws_path: Path):
             assert f"Item 3 of {total}" in page.inner_text(".ck-ex-item")
             browser.close()
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        interrupt(proc)
     with Workspace.open(fresh_ws_path) as ws:
         rep = next(r for r in ws.reps() if r.name == "Browser Bea")
         saved = ws.exercise_results(rep_id=rep.rep_id, workbook="01_advance_or_continuation")

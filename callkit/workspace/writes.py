@@ -284,21 +284,21 @@ class RecordWrites(RecordReads):
 
     @staticmethod
     def _upsert_plans(conn: sqlite3.Connection, plans: Sequence[CallPlan]) -> None:
-        saved_at = now()
-        conn.executemany(
-            "INSERT INTO plans (call_id, objective, json, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT(call_id) "
-            "DO UPDATE SET objective = excluded.objective, json = excluded.json, saved_at = excluded.saved_at",
-            [(p.call_id, p.objective, p.model_dump_json(), saved_at) for p in plans],
-        )
+        _upsert_json(conn, "plans", "objective", [(p.call_id, p.objective, p.model_dump_json()) for p in plans])
 
     @staticmethod
     def _upsert_debriefs(conn: sqlite3.Connection, debriefs: Sequence[Debrief]) -> None:
-        saved_at = now()
-        conn.executemany(
-            "INSERT INTO debriefs (call_id, outcome, json, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT(call_id) "
-            "DO UPDATE SET outcome = excluded.outcome, json = excluded.json, saved_at = excluded.saved_at",
-            [(d.call_id, d.outcome, d.model_dump_json(), saved_at) for d in debriefs],
-        )
+        _upsert_json(conn, "debriefs", "outcome", [(d.call_id, d.outcome, d.model_dump_json()) for d in debriefs])
+
+
+def _upsert_json(conn: sqlite3.Connection, table: str, column: str, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Insert or replace plans or debriefs: (call id, the column queries filter on, the model's JSON) per record."""
+    saved_at = now()
+    conn.executemany(
+        f"INSERT INTO {table} (call_id, {column}, json, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT(call_id) "
+        f"DO UPDATE SET {column} = excluded.{column}, json = excluded.json, saved_at = excluded.saved_at",
+        [(*row, saved_at) for row in rows],
+    )
 
 
 def deal_row(d: Deal) -> tuple[Any, ...]:

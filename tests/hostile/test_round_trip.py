@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from callkit.models import Attendee, Call, CallPlan, Commitment, Deal, Debrief, Learned, Rep, Research
-from callkit.workspace import Workspace
+from test_csv_import import rebuilt
 
 # Pieces of text chosen to hit every escape of callkit's cell syntaxes, and plain words between them.
 PIECES = st.sampled_from([
@@ -104,15 +104,9 @@ DEALS = [Deal(deal_id="d001", rep_id="r01", account="=Acme", name="+Line 3", sta
 def round_trip(calls: list[Call]) -> list[Call]:
     """The calls as a workspace rebuilt from `callkit export` has them."""
     with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
-        with Workspace.create(tmp / "a") as source:
-            source.load_team(REPS, DEALS, calls)
-            files = source.export_csv(tmp / "csv")
-        with Workspace.create(tmp / "b") as target:
-            summary = target.import_csv(*files)
-            assert summary.warnings == []
-            assert target.deals() == DEALS
-            return target.calls()
+        _, deals, back = rebuilt(REPS, DEALS, calls, Path(folder))
+    assert deals == DEALS
+    return back
 
 
 def _expected(calls: list[Call]) -> list[Call]:
