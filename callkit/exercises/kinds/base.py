@@ -83,6 +83,12 @@ class AnswerForm(Protocol):
     def restore(self, saved: "ExerciseResult") -> None: ...
 
 
+class FormOfItem(Protocol):
+    """An answer form built from the item alone (a form class such as ClassifyForm)."""
+
+    def __call__(self, item: Any) -> AnswerForm: ...
+
+
 class ExerciseKind:
     """One kind of exercise: its item model, its check, its HTML and its answer form, registered by `name`."""
 
@@ -91,6 +97,7 @@ class ExerciseKind:
     what_to_do: ClassVar[str] = ""  # one line for a coach: what a rep does with an item of this kind
     title_field: ClassVar[str] = ""  # the item's field that names it in the summary and the coach's report
     answer_field: ClassVar[str] = ""  # the item's field that holds the coach's answer, when it is one field
+    form_class: ClassVar["FormOfItem | None"] = None  # the answer form, when the item alone builds it
 
     def coerce(self, answer: object) -> object:
         """The answer in this kind's own type, from whatever a form or a caller passes."""
@@ -116,8 +123,11 @@ class ExerciseKind:
         return str(getattr(item, self.title_field))
 
     def form(self, item: Any, ctx: CheckContext, report: Callable[[str], None]) -> AnswerForm:
-        """The answer widgets; `report` shows a problem in the page (for forms with live previews)."""
-        raise NotImplementedError
+        """The answer widgets; `report` shows a problem in the page (for forms with live previews). By default the
+        kind's `form_class` built from the item alone."""
+        if self.form_class is None:
+            raise NotImplementedError(f"the exercise kind {self.name!r} has no answer form")
+        return self.form_class(item)
 
     def from_notation(self, written: str) -> object:
         """An answer from the one-line notation of a labelled answers file (see callkit.exercises.labelled); by

@@ -118,11 +118,35 @@ def _checker_agreement(item: ClassifyItem) -> str | None:
     return f"callkit's objective checker agrees: {first.message}"
 
 
+class ClassifyForm:
+    """One button per category; the labels are never cut off."""
+
+    def __init__(self, item: ClassifyItem):
+        import ipywidgets as widgets
+
+        from ...ui.fields import classed
+
+        self.item = item
+        keys = OBJECTIVE_CHOICES if item.about == "objective" else OUTCOME_CHOICES
+        self.choice = classed(
+            widgets.ToggleButtons(options=[(CHOICES[k], k) for k in keys], value=None, style={"button_width": "auto"}),
+            "ck-ex-choice",
+        )
+        self.widget = self.choice
+
+    def value(self) -> str | None:
+        return self.choice.value
+
+    def restore(self, saved: Any) -> None:
+        self.choice.value = read_choice(self.item, saved.answer)
+
+
 class ClassifyKind(ExerciseKind):
     name = "classify"
     model = ClassifyItem
     what_to_do = "choose the category of an objective or an outcome"
     title_field = "text"
+    form_class = ClassifyForm
     answer_field = "answer"
 
     def coerce(self, answer: object) -> object:
@@ -146,34 +170,9 @@ class ClassifyKind(ExerciseKind):
             "a <b>continuation</b> (no client commitment) or <b>no sale</b>?</p>"
         )
 
-    def form(self, item: ClassifyItem, ctx: CheckContext, report: Any) -> "ClassifyForm":
-        return ClassifyForm(item)
 
     def from_notation(self, written: str) -> object:
         return written.strip()
-
-
-class ClassifyForm:
-    """One button per category; the labels are never cut off."""
-
-    def __init__(self, item: ClassifyItem):
-        import ipywidgets as widgets
-
-        from ...ui.fields import classed
-
-        self.item = item
-        keys = OBJECTIVE_CHOICES if item.about == "objective" else OUTCOME_CHOICES
-        self.choice = classed(
-            widgets.ToggleButtons(options=[(CHOICES[k], k) for k in keys], value=None, style={"button_width": "auto"}),
-            "ck-ex-choice",
-        )
-        self.widget = self.choice
-
-    def value(self) -> str | None:
-        return self.choice.value
-
-    def restore(self, saved: Any) -> None:
-        self.choice.value = read_choice(self.item, saved.answer)
 
 
 register_kind(ClassifyKind())

@@ -256,40 +256,6 @@ def _questions_check(item: DebriefItem, answer: DebriefAnswer, open_topics: list
     return QUESTIONS.run(ok, success), notes
 
 
-class DebriefKind(ExerciseKind):
-    name = "debrief"
-    model = DebriefItem
-    what_to_do = "debrief a call from its summary"
-    title_field = "summary"
-
-    def coerce(self, answer: object) -> object:
-        return answer if isinstance(answer, DebriefAnswer) else DebriefAnswer()
-
-    def check(self, item: DebriefItem, answer: Any, ctx: CheckContext) -> CheckResult:
-        return check_debrief(item, self.coerce(answer), ctx)  # type: ignore[arg-type]
-
-    def item_html(self, item: DebriefItem, ctx: CheckContext) -> str:
-        return (
-            f"<blockquote>{esc(item.summary)}</blockquote>"
-            "<p>Fill in the debrief: how did the call end, what did the client commit to (who, what, by when), "
-            "and what would a coach still ask?</p>"
-        )
-
-    def form(self, item: DebriefItem, ctx: CheckContext, report: Any) -> "DebriefAnswerForm":
-        return DebriefAnswerForm(item)
-
-    def from_notation(self, written: str) -> object:
-        """'outcome | who | what | by (YYYY-MM-DD or blank) | topics, comma separated'."""
-        parts = [p.strip() for p in written.split("|")] + [""] * 5
-        outcome, who, what, by, ask = parts[:5]
-        topics = tuple(t.strip() for t in ask.split(",") if t.strip())
-        return DebriefAnswer(outcome or None, who, what, date.fromisoformat(by) if by else None, topics)
-
-    def model_answer(self, item: DebriefItem, ctx: CheckContext) -> object:
-        c = item.commitment
-        return DebriefAnswer(item.outcome, c.who if c else "", c.what if c else "", c.by if c else None, tuple(item.still_to_ask))
-
-
 class DebriefAnswerForm:
     """Outcome, the client's commitment (who, what, by when), and the questions a coach would still ask."""
 
@@ -329,6 +295,39 @@ class DebriefAnswerForm:
         self.who.value, self.what.value, self.by.value = answer.who, answer.what, answer.by
         for topic, box in self.asks.items():
             box.value = topic in answer.ask
+
+
+class DebriefKind(ExerciseKind):
+    name = "debrief"
+    model = DebriefItem
+    what_to_do = "debrief a call from its summary"
+    title_field = "summary"
+    form_class = DebriefAnswerForm
+
+    def coerce(self, answer: object) -> object:
+        return answer if isinstance(answer, DebriefAnswer) else DebriefAnswer()
+
+    def check(self, item: DebriefItem, answer: Any, ctx: CheckContext) -> CheckResult:
+        return check_debrief(item, self.coerce(answer), ctx)  # type: ignore[arg-type]
+
+    def item_html(self, item: DebriefItem, ctx: CheckContext) -> str:
+        return (
+            f"<blockquote>{esc(item.summary)}</blockquote>"
+            "<p>Fill in the debrief: how did the call end, what did the client commit to (who, what, by when), "
+            "and what would a coach still ask?</p>"
+        )
+
+
+    def from_notation(self, written: str) -> object:
+        """'outcome | who | what | by (YYYY-MM-DD or blank) | topics, comma separated'."""
+        parts = [p.strip() for p in written.split("|")] + [""] * 5
+        outcome, who, what, by, ask = parts[:5]
+        topics = tuple(t.strip() for t in ask.split(",") if t.strip())
+        return DebriefAnswer(outcome or None, who, what, date.fromisoformat(by) if by else None, topics)
+
+    def model_answer(self, item: DebriefItem, ctx: CheckContext) -> object:
+        c = item.commitment
+        return DebriefAnswer(item.outcome, c.who if c else "", c.what if c else "", c.by if c else None, tuple(item.still_to_ask))
 
 
 register_kind(DebriefKind())

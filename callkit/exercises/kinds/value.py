@@ -130,41 +130,6 @@ def check_customer_value(item: ValueItem, answer: ValueAnswer, ctx: CheckContext
     return CheckResult(passed, scored(tuple(checks)), tuple(checks), tuple(words.unique(notes)), text)
 
 
-class ValueKind(ExerciseKind):
-    name = "value"
-    model = ValueItem
-    what_to_do = "say what's in it for the customer, or reschedule"
-    title_field = "scenario"
-
-    def coerce(self, answer: object) -> object:
-        if isinstance(answer, ValueAnswer):
-            return answer
-        return ValueAnswer("" if answer is None else str(answer))
-
-    def check(self, item: ValueItem, answer: Any, ctx: CheckContext) -> CheckResult:
-        return check_customer_value(item, self.coerce(answer), ctx)  # type: ignore[arg-type]
-
-    def item_html(self, item: ValueItem, ctx: CheckContext) -> str:
-        draft = f"<p><b>A colleague's draft:</b> <q>{esc(item.draft)}</q></p>" if item.draft else ""
-        return (
-            f"<blockquote>{esc(item.scenario)}</blockquote>{draft}"
-            "<p>What's in it for the customer to invest their time in this call, now? Write it in their terms - "
-            "or tick <b>reschedule</b> if nobody could answer that from what you know.</p>"
-        )
-
-    def form(self, item: ValueItem, ctx: CheckContext, report: Any) -> "ValueForm":
-        return ValueForm(item)
-
-    def from_notation(self, written: str) -> object:
-        text = written.strip()
-        if text.lower().startswith(RESCHEDULE_MARK):
-            return ValueAnswer(text[len(RESCHEDULE_MARK):].strip(), True)
-        return ValueAnswer(written)
-
-    def model_answer(self, item: ValueItem, ctx: CheckContext) -> object:
-        return ValueAnswer(item.example or "", reschedule=not item.ready)
-
-
 class ValueForm:
     """A text box for the customer's gain, and a reschedule tick box."""
 
@@ -188,6 +153,40 @@ class ValueForm:
         answer = ValueAnswer.from_saved(saved.answer)
         self.reschedule.value = answer.reschedule
         self.text.value = answer.text
+
+
+class ValueKind(ExerciseKind):
+    name = "value"
+    model = ValueItem
+    what_to_do = "say what's in it for the customer, or reschedule"
+    title_field = "scenario"
+    form_class = ValueForm
+
+    def coerce(self, answer: object) -> object:
+        if isinstance(answer, ValueAnswer):
+            return answer
+        return ValueAnswer("" if answer is None else str(answer))
+
+    def check(self, item: ValueItem, answer: Any, ctx: CheckContext) -> CheckResult:
+        return check_customer_value(item, self.coerce(answer), ctx)  # type: ignore[arg-type]
+
+    def item_html(self, item: ValueItem, ctx: CheckContext) -> str:
+        draft = f"<p><b>A colleague's draft:</b> <q>{esc(item.draft)}</q></p>" if item.draft else ""
+        return (
+            f"<blockquote>{esc(item.scenario)}</blockquote>{draft}"
+            "<p>What's in it for the customer to invest their time in this call, now? Write it in their terms - "
+            "or tick <b>reschedule</b> if nobody could answer that from what you know.</p>"
+        )
+
+
+    def from_notation(self, written: str) -> object:
+        text = written.strip()
+        if text.lower().startswith(RESCHEDULE_MARK):
+            return ValueAnswer(text[len(RESCHEDULE_MARK):].strip(), True)
+        return ValueAnswer(written)
+
+    def model_answer(self, item: ValueItem, ctx: CheckContext) -> object:
+        return ValueAnswer(item.example or "", reschedule=not item.ready)
 
 
 register_kind(ValueKind())
