@@ -57,6 +57,7 @@ HS_ROWS = [
     ["9000000003", "Deal 3", "Closed Lost", "2026-11-02 00:00", "Ana Lima", "8000", "2026-08-01 10:00",
      "Sales Pipeline", "", "", "Went with a competitor"],
 ]
+OWN_FILES = {"reps": (REPS_HEADER, REPS), "deals": (DEALS_HEADER, DEALS), "calls": (CALLS_HEADER, CALLS)}
 MAPPING = """reps:   {rep_id: sales_agent, name: sales_agent, team: regional_office, manager: manager}
 deals:  {deal_id: opportunity_id, rep: sales_agent, account: account, name: product,
          stage: deal_stage, close_date: close_date, amount: close_value, created: engage_date}
@@ -148,11 +149,120 @@ def _deal(deal_id: str) -> Callable[..., object]:
     return lambda ws: ws.deal(deal_id)
 
 
+@dataclass(frozen=True)
+class CrmExport:
+    """One CRM's deals export as the fault cases write it: its section, file name, header and rows, the encoding and
+    quoting it uses, the lines it adds after the rows, and the other files the import reads with it."""
+
+    section: str
+    file: str
+    header: list[str]
+    rows: list[list[str]]
+    encoding: str = "utf-8"
+    quote_all: bool = False
+    footer: str = ""
+    others: tuple[tuple[str, str, bytes], ...] = ()  # (kind, file name, the file's bytes)
+
+    def case(self, name: str, expect: Reject | Accept, *, rows: list[list[str]] | None = None, text: str | None = None,
+             encoding: str | None = None, header: list[str] | None = None) -> Case:
+        """A case: the export with these rows (or header), or this text as the whole file."""
+        body = text if text is not None else to_csv(header or self.header, self.rows if rows is None else rows,
+                                                    quote_all=self.quote_all) + self.footer
+        files = {"deals": body.encode(encoding or self.encoding), **{kind: data for kind, _, data in self.others}}
+        return Case(name, self.section, files, expect, {"deals": self.file, **{k: n for k, n, _ in self.others}})
+
+    def cell(self, row: int, column: str, value: str) -> list[list[str]]:
+        """The rows with one cell replaced (row 0 = the first data row, spreadsheet row 2)."""
+        return _replace(self.rows, row, self.header.index(column), value)
+
+    def bad_cell(self, name: str, row: int, column: str, value: str, says: str | None = None) -> Case:
+        """A case whose one cell holds `value`: refused, naming its spreadsheet row, its column and `says` (the value)."""
+        return self.case(name, Reject(self.file, row + 2, column, value if says is None else says),
+                         rows=self.cell(row, column, value))
+
+    def with_line(self, index: int, change: Callable[[str], str]) -> str:
+        """The file (without its footer) with spreadsheet row `index` (header = 1) changed by hand."""
+        lines = to_csv(self.header, self.rows, quote_all=self.quote_all).splitlines()
+        lines[index - 1] = change(lines[index - 1])
+        return "\n".join(lines) + "\n"
+
+
+SALESFORCE = CrmExport("Salesforce", "report.csv", SALESFORCE_HEADER, SF_ROWS, quote_all=True,
+                       footer="\n".join(f'"{f}"' if f else "" for f in SF_FOOTER) + "\n")
+HUBSPOT = CrmExport("HubSpot", "hubspot-crm-exports.csv", HUBSPOT_HEADER, HS_ROWS, encoding="utf-8-sig")
+MAPPED = CrmExport("mapped export", "sales_pipeline.csv", MAVEN_HEADER, MAVEN_ROWS,
+                   others=(("reps", "sales_teams.csv", MAVEN_TEAMS.encode()), ("columns", "mapping.yaml", MAPPING.encode())))
+
+
+def crm_cases() -> list[Case]:
+    """Salesforce reports, HubSpot exports and a mapped export (Maven's CRM data set + mapping.yaml), with faults."""
+    sf, hs, mv = SALESFORCE, HUBSPOT, MAPPED
+    return [
+        sf.case("a clean Salesforce report", Accept(lambda ws: ws.deal("0065g00000AAAAAAA1").amount == 48000)),
+        sf.case("Salesforce: unclosed quote in row 3", Reject(sf.file, 3, "Opportunity Name", "text follows the closing "
+                "quote"), text=sf.with_line(3, lambda line: line.replace('"Renewal 2"', '"Renewal 2'))),
+        sf.case("Salesforce: unclosed quote in the last row", Reject(sf.file, 4, "Opportunity ID", "never closed"),
+                text=sf.with_line(4, lambda line: line[:-1])),
+        sf.bad_cell("Salesforce: close date 13/45/2026", 0, "Close Date", "13/45/2026"),
+        sf.bad_cell("Salesforce: amount $abc", 1, "Amount", "$abc"),
+        sf.bad_cell("Salesforce: negative amount", 1, "Amount", "-$12,500.00"),
+        sf.bad_cell("Salesforce: blank Opportunity ID", 2, "Opportunity ID", "", says="Opportunity ID"),
+        sf.bad_cell("Salesforce: duplicate Opportunity ID", 2, "Opportunity ID", "0065g00000AAAAAAA1"),
+        sf.case("Salesforce: Windows-1252 export", Reject(sf.file, 3, None, "not UTF-8"),
+                rows=sf.cell(1, "Account Name", "Société Générale"), encoding="cp1252"),
+        sf.bad_cell("Salesforce: a 2 MB Next Step", 0, "Next Step", "s" * (2 * 1024 * 1024), says="up to 1 MB"),
+        sf.case("Salesforce: a 300 KiB Next Step is fine", Accept(lambda ws: ws.deal("0065g00000AAAAAAA1").name ==
+                "Renewal 1"), rows=sf.cell(0, "Next Step", "s" * (300 * 1024))),
+        sf.bad_cell("Salesforce: NUL in an account", 0, "Account Name", "Acme\x00Corp", says="NUL"),
+        sf.bad_cell("Salesforce: unknown stage", 0, "Stage", "Stalled Forever"),
+        sf.case("Salesforce: CRLF and a formula account", Accept(lambda ws: ws.deal("0065g00000AAAAAAA2").account ==
+                "=Globex"), text=to_csv(sf.header, sf.cell(1, "Account Name", "=Globex"), quote_all=True, newline="\r\n")),
+        sf.case("Salesforce: duplicate Stage header", Reject(sf.file, 1, "Stage", "twice"),
+                header=sf.header[:4] + ["Stage"] + sf.header[5:]),
+
+        hs.case("a clean HubSpot export", Accept(lambda ws: ws.deal("9000000002").stage == "negotiate")),
+        hs.case("HubSpot: unclosed quote in Deal Name", Reject(hs.file, 3, "Deal Name", "quote opens this cell"),
+                text=hs.with_line(3, lambda line: line.replace("Deal 2", '"Deal 2'))),
+        hs.bad_cell("HubSpot: Close Date 2026-13-20 00:00", 1, "Close Date", "2026-13-20 00:00", says="2026-13-20"),
+        hs.bad_cell("HubSpot: amount 'lots'", 2, "Amount", "lots"),
+        hs.bad_cell("HubSpot: blank Record ID", 0, "Record ID", "", says="Record ID"),
+        hs.bad_cell("HubSpot: duplicate Record ID", 2, "Record ID", "9000000001"),
+        hs.case("HubSpot: Latin-1 export", Reject(hs.file, 2, None, "not UTF-8"),
+                rows=hs.cell(0, "Associated Company", "Müller GmbH"), encoding="latin-1"),
+        hs.bad_cell("HubSpot: a 1.5 MB company", 0, "Associated Company", "c" * (1536 * 1024), says="up to 1 MB"),
+        hs.case("HubSpot: missing Deal Stage column", Reject(hs.file, 1, None, "does not recognise these columns"),
+                text=to_csv([h for h in hs.header if h != "Deal Stage"], [r[:2] + r[3:] for r in hs.rows])),
+        hs.case("HubSpot: old Mac line endings", Accept(lambda ws: ws.deal("9000000003").status == "lost"),
+                text=to_csv(hs.header, hs.rows, newline="\r")),
+        hs.case("HubSpot: a ragged row", Reject(hs.file, 3, None, "cells but the header has"),
+                text=hs.with_line(3, lambda line: line + ",extra,cells")),
+
+        mv.case("a clean mapped export", Accept(lambda ws: ws.deal("1C1I7A6R").status == "won")),
+        mv.case("mapped: unclosed quote in product", Reject(mv.file, 4, "product", "quote opens this cell"),
+                text=mv.with_line(4, lambda line: line.replace("MG Special", '"MG Special'))),
+        mv.bad_cell("mapped: close date 2017-02-29", 0, "close_date", "2017-02-29"),
+        mv.bad_cell("mapped: close value -1054", 0, "close_value", "-1054"),
+        mv.bad_cell("mapped: unknown stage Negotiating", 3, "deal_stage", "Negotiating"),
+        mv.case("mapped: cp1252 product", Reject(mv.file, 3, None, "not UTF-8"),
+                rows=mv.cell(1, "product", "GTX Pro – Ü"), encoding="cp1252"),
+        mv.bad_cell("mapped: duplicate opportunity id", 1, "opportunity_id", "1C1I7A6R"),
+        mv.bad_cell("mapped: an agent missing from sales_teams.csv", 1, "sales_agent", "Nobody Known"),
+        mv.bad_cell("mapped: a 1.2 MB account", 1, "account", "a" * (1229 * 1024), says="up to 1 MB"),
+    ]
+
+
 def cases() -> list[Case]:
     out: list[Case] = []
 
     def own(name: str, expect: Reject | Accept, **files: str | bytes) -> None:
         out.append(Case(name, "own CSV", _own(**files), expect))
+
+    def bad(name: str, kind: str, row: int, column: str, value: str, says: str | None = None) -> None:
+        """A case whose one cell (data row `row` of reps, deals or calls, 0 = spreadsheet row 2) holds `value`:
+        refused, naming the file, the spreadsheet row, the column and `says` (the value)."""
+        header, rows = OWN_FILES[kind]
+        own(name, Reject(f"{kind}.csv", row + 2, column, value if says is None else says),
+            **{kind: to_csv(header, _replace(rows, row, header.index(column), value))})
 
     # -- unclosed and stray quotes ----------------------------------------------------------------------------
     for row in (2, 3, 5):
@@ -195,8 +305,7 @@ def cases() -> list[Case]:
         reps=to_csv(REPS_HEADER, REPS).encode("utf-16-le"))
     own("a BOM twice", Accept(lambda ws: ws.rep("r11").name == "Ana Lima"),
         reps=codecs.BOM_UTF8 + codecs.BOM_UTF8 + to_csv(REPS_HEADER, REPS).encode("utf-8"))
-    own("a NUL byte in a cell", Reject("deals.csv", 3, "name", "NUL"),
-        deals=to_csv(DEALS_HEADER, _replace(DEALS, 1, 3, "Pi\x00lot")))
+    bad("a NUL byte in a cell", "deals", 1, "name", "Pi\x00lot", says="NUL")
     own("a file of NUL bytes", Reject("deals.csv", 1, None, "NUL characters"), deals=b"\x00" * 64)
     own("a binary file (a zip) named .csv", Reject("deals.csv", 1, None, "not UTF-8"),
         deals=b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xb7\xac\xce\x34\xff\xfe")
@@ -242,8 +351,7 @@ def cases() -> list[Case]:
     exact = "y" * (1024 * 1024)
     own("a 1 MB notes cell", Accept(lambda ws: len(ws.call("c0101").debrief.notes) == 1024 * 1024),
         calls=to_csv(CALLS_HEADER, _replace(CALLS, 0, 7, exact)))
-    own("a cell over 1 MB", Reject("calls.csv", 3, "notes", "up to 1 MB"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 1, 7, exact + "z")))
+    bad("a cell over 1 MB", "calls", 1, "notes", exact + "z", says="up to 1 MB")
     own("a 3 MB unquoted deal name", Reject("deals.csv", 4, "name", "up to 1 MB"),
         deals=to_csv(DEALS_HEADER, _replace(DEALS, 2, 3, "n" * (3 * 1024 * 1024))))
 
@@ -261,16 +369,11 @@ def cases() -> list[Case]:
     bad_dates = ["31/31/2026", "2026-13-01", "2026-02-30", "next Tuesday", "2026-06", "00/00/0000", "2026-06-31",
                  "13/13/13", "June 31, 2026", "2026/02/30"]
     for text in bad_dates:
-        own(f"close date {text!r}", Reject("deals.csv", 2, "close_date", "date"),
-            deals=to_csv(DEALS_HEADER, _replace(DEALS, 0, 5, text)))
-    own("call date 'yesterday'", Reject("calls.csv", 3, "date", "date"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 1, 2, "yesterday")))
-    own("blank call date", Reject("calls.csv", 4, "date", "date"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 2, 2, "")))
-    own("created '2026-01-32'", Reject("deals.csv", 4, "created", "date"),
-        deals=to_csv(DEALS_HEADER, _replace(DEALS, 2, 7, "2026-01-32")))
-    own("a commitment dated '2026-02-30'", Reject("calls.csv", 2, "commitments", "2026-02-30"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 0, 6, "Priya: intro by 2026-02-30")))
+        bad(f"close date {text!r}", "deals", 0, "close_date", text, says="date")
+    bad("call date 'yesterday'", "calls", 1, "date", "yesterday", says="date")
+    bad("blank call date", "calls", 2, "date", "", says="date")
+    bad("created '2026-01-32'", "deals", 2, "created", "2026-01-32", says="date")
+    bad("a commitment dated '2026-02-30'", "calls", 0, "commitments", "Priya: intro by 2026-02-30", says="2026-02-30")
 
     # -- amounts -----------------------------------------------------------------------------------------------
     for text, says in (("-500", "amount"), ("abc", "amount"), ("1,2,3", "amount"), ("12.5.3", "amount"),
@@ -284,25 +387,18 @@ def cases() -> list[Case]:
         deals=to_csv(DEALS_HEADER, _replace(DEALS, 1, 6, "1,23,456")))
 
     # -- ids ---------------------------------------------------------------------------------------------------
-    own("blank deal id", Reject("deals.csv", 3, "deal_id", "deal id"), deals=to_csv(DEALS_HEADER, _replace(DEALS, 1, 0, "")))
-    own("blank rep id", Reject("reps.csv", 3, "rep_id", "rep id is blank"), reps=to_csv(REPS_HEADER, _replace(REPS, 1, 0, " ")))
-    own("blank call id", Reject("calls.csv", 2, "call_id", "call_id is blank"), calls=to_csv(CALLS_HEADER, _replace(CALLS, 0, 0, "")))
-    own("duplicate deal id", Reject("deals.csv", 5, "deal_id", "d101"),
-        deals=to_csv(DEALS_HEADER, _replace(DEALS, 3, 0, "d101")))
-    own("duplicate rep id", Reject("reps.csv", 3, "rep_id", "r11"), reps=to_csv(REPS_HEADER, _replace(REPS, 1, 0, "r11")))
-    own("duplicate call id", Reject("calls.csv", 4, "call_id", "c0101"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 2, 0, "c0101")))
-    own("a call id already in the workspace", Reject("calls.csv", 2, "call_id", "already in the workspace"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 0, 0, "c0001")))
-    own("a deal of an unknown rep", Reject("deals.csv", 4, "rep_id", "r99"), deals=to_csv(DEALS_HEADER, _replace(DEALS, 2, 1, "r99")))
-    own("a call of an unknown deal", Reject("calls.csv", 3, "deal_id", "d999"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 1, 1, "d999")))
-    own("an unknown stage", Reject("deals.csv", 2, "stage", "closing time"),
-        deals=to_csv(DEALS_HEADER, _replace(DEALS, 0, 4, "closing time")))
-    own("an unknown outcome", Reject("calls.csv", 2, "outcome", "maybe"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 0, 5, "maybe")))
-    own("a bad yes/no", Reject("calls.csv", 2, "agenda_agreed", "perhaps"),
-        calls=to_csv(CALLS_HEADER, _replace(CALLS, 0, 4, "perhaps")))
+    bad("blank deal id", "deals", 1, "deal_id", "", says="deal id")
+    bad("blank rep id", "reps", 1, "rep_id", " ", says="rep id is blank")
+    bad("blank call id", "calls", 0, "call_id", "", says="call_id is blank")
+    bad("duplicate deal id", "deals", 3, "deal_id", "d101")
+    bad("duplicate rep id", "reps", 1, "rep_id", "r11")
+    bad("duplicate call id", "calls", 2, "call_id", "c0101")
+    bad("a call id already in the workspace", "calls", 0, "call_id", "c0001", says="already in the workspace")
+    bad("a deal of an unknown rep", "deals", 2, "rep_id", "r99")
+    bad("a call of an unknown deal", "calls", 1, "deal_id", "d999")
+    bad("an unknown stage", "deals", 0, "stage", "closing time")
+    bad("an unknown outcome", "calls", 0, "outcome", "maybe")
+    bad("a bad yes/no", "calls", 0, "agenda_agreed", "perhaps")
 
     # -- line endings and separators ---------------------------------------------------------------------------
     own("CRLF line endings", Accept(lambda ws: ws.deal("d104").stage == "prospect"),
@@ -323,99 +419,7 @@ def cases() -> list[Case]:
     own("blank rows in the middle count as rows", Reject("deals.csv", 5, "stage", "closing time"),
         deals=to_csv(DEALS_HEADER, DEALS[:2]) + "\n" + to_csv(DEALS_HEADER, [_replace(DEALS, 2, 4, "closing time")[2]]).split("\n", 1)[1])
 
-    # -- Salesforce reports with faults ------------------------------------------------------------------------
-    def sf(name: str, expect: Reject | Accept, rows: list[list[str]] | None = None, text: str | None = None,
-           encoding: str = "utf-8", header: list[str] | None = None) -> None:
-        body = text if text is not None else to_csv(header or SALESFORCE_HEADER, rows if rows is not None else SF_ROWS,
-                                                    quote_all=True) + "\n".join(f'"{f}"' if f else "" for f in SF_FOOTER) + "\n"
-        out.append(Case(name, "Salesforce", {"deals": body.encode(encoding)}, expect, {"deals": "report.csv"}))
-
-    sf("a clean Salesforce report", Accept(lambda ws: ws.deal("0065g00000AAAAAAA1").amount == 48000))
-    good = to_csv(SALESFORCE_HEADER, SF_ROWS, quote_all=True)
-    lines = good.splitlines()
-    sf("Salesforce: unclosed quote in row 3", Reject("report.csv", 3, "Opportunity Name", "text follows the closing quote"),
-       text="\n".join(lines[:2] + [lines[2].replace('"Renewal 2"', '"Renewal 2')] + lines[3:]) + "\n")
-    sf("Salesforce: unclosed quote in the last row", Reject("report.csv", 4, "Opportunity ID", "never closed"),
-       text="\n".join(lines[:3] + [lines[3][:-1]]) + "\n")
-    sf("Salesforce: close date 13/45/2026", Reject("report.csv", 2, "Close Date", "13/45/2026"),
-       rows=_replace(SF_ROWS, 0, 8, "13/45/2026"))
-    sf("Salesforce: amount $abc", Reject("report.csv", 3, "Amount", "$abc"), rows=_replace(SF_ROWS, 1, 5, "$abc"))
-    sf("Salesforce: negative amount", Reject("report.csv", 3, "Amount", "-$12,500.00"),
-       rows=_replace(SF_ROWS, 1, 5, "-$12,500.00"))
-    sf("Salesforce: blank Opportunity ID", Reject("report.csv", 4, "Opportunity ID", "Opportunity ID"),
-       rows=_replace(SF_ROWS, 2, 13, ""))
-    sf("Salesforce: duplicate Opportunity ID", Reject("report.csv", 4, "Opportunity ID", "0065g00000AAAAAAA1"),
-       rows=_replace(SF_ROWS, 2, 13, "0065g00000AAAAAAA1"))
-    sf("Salesforce: Windows-1252 export", Reject("report.csv", 3, None, "not UTF-8"),
-       rows=_replace(SF_ROWS, 1, 1, "Société Générale"), encoding="cp1252")
-    sf("Salesforce: a 2 MB Next Step", Reject("report.csv", 2, "Next Step", "up to 1 MB"),
-       rows=_replace(SF_ROWS, 0, 10, "s" * (2 * 1024 * 1024)))
-    sf("Salesforce: a 300 KiB Next Step is fine", Accept(lambda ws: ws.deal("0065g00000AAAAAAA1").name == "Renewal 1"),
-       rows=_replace(SF_ROWS, 0, 10, "s" * (300 * 1024)))
-    sf("Salesforce: NUL in an account", Reject("report.csv", 2, "Account Name", "NUL"),
-       rows=_replace(SF_ROWS, 0, 1, "Acme\x00Corp"))
-    sf("Salesforce: unknown stage", Reject("report.csv", 2, "Stage", "Stalled Forever"),
-       rows=_replace(SF_ROWS, 0, 3, "Stalled Forever"))
-    sf("Salesforce: CRLF and a formula account", Accept(lambda ws: ws.deal("0065g00000AAAAAAA2").account == "=Globex"),
-       text=to_csv(SALESFORCE_HEADER, _replace(SF_ROWS, 1, 1, "=Globex"), quote_all=True, newline="\r\n"))
-    sf("Salesforce: duplicate Stage header", Reject("report.csv", 1, "Stage", "twice"),
-       header=SALESFORCE_HEADER[:4] + ["Stage"] + SALESFORCE_HEADER[5:])
-
-    # -- HubSpot exports with faults ---------------------------------------------------------------------------
-    def hs(name: str, expect: Reject | Accept, rows: list[list[str]] | None = None, text: str | None = None,
-           encoding: str = "utf-8-sig") -> None:
-        body = text if text is not None else to_csv(HUBSPOT_HEADER, rows if rows is not None else HS_ROWS)
-        out.append(Case(name, "HubSpot", {"deals": body.encode(encoding)}, expect, {"deals": "hubspot-crm-exports.csv"}))
-
-    hs("a clean HubSpot export", Accept(lambda ws: ws.deal("9000000002").stage == "negotiate"))
-    hs_lines = to_csv(HUBSPOT_HEADER, HS_ROWS).splitlines()
-    hs("HubSpot: unclosed quote in Deal Name", Reject("hubspot-crm-exports.csv", 3, "Deal Name", "quote opens this cell"),
-       text="\n".join(hs_lines[:2] + [hs_lines[2].replace("Deal 2", '"Deal 2')] + hs_lines[3:]) + "\n")
-    hs("HubSpot: Close Date 2026-13-20 00:00", Reject("hubspot-crm-exports.csv", 3, "Close Date", "2026-13-20"),
-       rows=_replace(HS_ROWS, 1, 3, "2026-13-20 00:00"))
-    hs("HubSpot: amount 'lots'", Reject("hubspot-crm-exports.csv", 4, "Amount", "lots"), rows=_replace(HS_ROWS, 2, 5, "lots"))
-    hs("HubSpot: blank Record ID", Reject("hubspot-crm-exports.csv", 2, "Record ID", "Record ID"),
-       rows=_replace(HS_ROWS, 0, 0, ""))
-    hs("HubSpot: duplicate Record ID", Reject("hubspot-crm-exports.csv", 4, "Record ID", "9000000001"),
-       rows=_replace(HS_ROWS, 2, 0, "9000000001"))
-    hs("HubSpot: Latin-1 export", Reject("hubspot-crm-exports.csv", 2, None, "not UTF-8"),
-       rows=_replace(HS_ROWS, 0, 8, "Müller GmbH"), encoding="latin-1")
-    hs("HubSpot: a 1.5 MB company", Reject("hubspot-crm-exports.csv", 2, "Associated Company", "up to 1 MB"),
-       rows=_replace(HS_ROWS, 0, 8, "c" * (1536 * 1024)))
-    hs("HubSpot: missing Deal Stage column", Reject("hubspot-crm-exports.csv", 1, None, "does not recognise these columns"),
-       text=to_csv([h for h in HUBSPOT_HEADER if h != "Deal Stage"], [r[:2] + r[3:] for r in HS_ROWS]))
-    hs("HubSpot: old Mac line endings", Accept(lambda ws: ws.deal("9000000003").status == "lost"),
-       text=to_csv(HUBSPOT_HEADER, HS_ROWS, newline="\r"))
-    hs("HubSpot: a ragged row", Reject("hubspot-crm-exports.csv", 3, None, "cells but the header has"),
-       text="\n".join(hs_lines[:2] + [hs_lines[2] + ",extra,cells"] + hs_lines[3:]) + "\n")
-
-    # -- a mapped export (Maven's CRM data set + mapping.yaml) --------------------------------------------------
-    def mapped(name: str, expect: Reject | Accept, rows: list[list[str]] | None = None, text: str | None = None,
-               encoding: str = "utf-8") -> None:
-        body = text if text is not None else to_csv(MAVEN_HEADER, rows if rows is not None else MAVEN_ROWS)
-        out.append(Case(name, "mapped export", {"deals": body.encode(encoding), "reps": MAVEN_TEAMS.encode(),
-                                                "columns": MAPPING.encode()}, expect,
-                        {"deals": "sales_pipeline.csv", "reps": "sales_teams.csv"}))
-
-    mapped("a clean mapped export", Accept(lambda ws: ws.deal("1C1I7A6R").status == "won"))
-    mv_lines = to_csv(MAVEN_HEADER, MAVEN_ROWS).splitlines()
-    mapped("mapped: unclosed quote in product", Reject("sales_pipeline.csv", 4, "product", "quote opens this cell"),
-           text="\n".join(mv_lines[:3] + [mv_lines[3].replace("MG Special", '"MG Special')] + mv_lines[4:]) + "\n")
-    mapped("mapped: close date 2017-02-29", Reject("sales_pipeline.csv", 2, "close_date", "2017-02-29"),
-           rows=_replace(MAVEN_ROWS, 0, 6, "2017-02-29"))
-    mapped("mapped: close value -1054", Reject("sales_pipeline.csv", 2, "close_value", "-1054"),
-           rows=_replace(MAVEN_ROWS, 0, 7, "-1054"))
-    mapped("mapped: unknown stage Negotiating", Reject("sales_pipeline.csv", 5, "deal_stage", "Negotiating"),
-           rows=_replace(MAVEN_ROWS, 3, 4, "Negotiating"))
-    mapped("mapped: duplicate opportunity id", Reject("sales_pipeline.csv", 3, "opportunity_id", "1C1I7A6R"),
-           rows=_replace(MAVEN_ROWS, 1, 0, "1C1I7A6R"))
-    mapped("mapped: an agent missing from sales_teams.csv", Reject("sales_pipeline.csv", 3, "sales_agent", "Nobody Known"),
-           rows=_replace(MAVEN_ROWS, 1, 1, "Nobody Known"))
-    mapped("mapped: a 1.2 MB account", Reject("sales_pipeline.csv", 3, "account", "up to 1 MB"),
-           rows=_replace(MAVEN_ROWS, 1, 3, "a" * (1229 * 1024)))
-    mapped("mapped: cp1252 product", Reject("sales_pipeline.csv", 3, None, "not UTF-8"),
-           rows=_replace(MAVEN_ROWS, 1, 2, "GTX Pro – Ü"), encoding="cp1252")
-    return out
+    return out + crm_cases()
 
 
 def write_corpus(folder: str | Path) -> list[Path]:
