@@ -146,8 +146,9 @@ def test_latest_call_date(team_ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_damaged_stored_plan_is_a_clear_workspace_error(team_ws: Workspace) -> None:
-    with team_ws._write() as conn:
+    with sqlite3.connect(team_ws.path / DB_NAME) as conn:  # another program damages the file on purpose
         conn.execute("UPDATE plans SET json = ? WHERE call_id = ?", ('{"call_id": "c0001"}', "c0001"))
+    conn.close()
     for read in (lambda: team_ws.plan("c0001"), lambda: team_ws.call("c0001"), team_ws.calls):
         with pytest.raises(WorkspaceError, match="stored plan of call 'c0001' .* is damaged"):
             read()
