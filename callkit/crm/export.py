@@ -15,6 +15,7 @@ from typing import Callable, Sequence, TypeVar
 
 from ..csv_cells import CellError
 from ..exceptions import CsvImportError, MappingError
+from ..models import DEAL_STATUSES
 from ..process import SalesProcess
 from ..scoring.english import counted
 from .csvfile import Records, header_key, read_records
@@ -238,7 +239,7 @@ def _deal(row: _Row, profile: Profile, process: SalesProcess, dates: dict[str, D
     stage, status = placed
     explicit = row.raw("status").lower()
     if explicit:
-        if explicit not in ("open", "won", "lost"):
+        if explicit not in DEAL_STATUSES:
             raise row.error(f"{row.raw('status')!r} is not a status: use open, won or lost.", "status")
         status = explicit
     values = {f: row.parse(f, dates[f].parse) for f in dates}

@@ -21,6 +21,7 @@ from typing import Any, Mapping, Sequence
 
 from ..datafiles import packaged_text, parse_yaml, read_yaml
 from ..exceptions import CsvImportError, MappingError
+from ..models import DEAL_STATUSES
 from .csvfile import header_key
 
 DEAL_FIELDS = ("deal_id", "rep", "account", "name", "stage", "close_date", "amount", "created", "status", "closed_on",
@@ -28,7 +29,7 @@ DEAL_FIELDS = ("deal_id", "rep", "account", "name", "stage", "close_date", "amou
 REP_FIELDS = ("rep_id", "name", "email", "team", "manager")
 REQUIRED_DEAL_FIELDS = ("deal_id", "rep", "stage")
 DATE_FIELDS = ("close_date", "created", "closed_on")
-CLOSED = ("won", "lost")
+CLOSED = tuple(s for s in DEAL_STATUSES if s != "open")  # won, lost
 PROFILES_FILE = "crm_profiles.yaml"
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..exceptions import InvalidInputError
+from ..crm.profiles import CLOSED
 from ..models import Deal, StageChange, build
 from .records import RecordReads, iso
 
@@ -36,7 +37,7 @@ class DealActions(RecordReads):
         A won deal moves to the last stage of the process and a lost one keeps its stage, as an import of a CRM's
         Closed Won / Closed Lost does; the change is recorded in the stage history. `seen` as in move_deal.
         """
-        if status not in ("won", "lost"):
+        if status not in CLOSED:
             raise InvalidInputError({"status": f"A deal is closed as won or lost, not {status!r}."}, what="deal")
         return self._change_deal(deal_id, status, on, seen, reason=reason if status == "lost" else None)
 
