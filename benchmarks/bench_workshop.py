@@ -67,7 +67,8 @@ INIT_JS = r"""
       const n = Number(view.getBigUint64(0, true));
       const off = [];
       for (let i = 0; i < n; i++) off.push(Number(view.getBigUint64(8 * (i + 1), true)));
-      const text = (a, b) => dec.decode(new Uint8Array(buf, a, b - a));
+      // the last part (content, when there are no buffers) ends where the message ends
+      const text = (a, b) => dec.decode(new Uint8Array(buf, a, (b === undefined ? buf.byteLength : b) - a));
       const header = JSON.parse(text(off[1], off[2]));
       const state = header.msg_type === 'status' ? JSON.parse(text(off[4], off[5])).execution_state : undefined;
       return {type: header.msg_type, channel: text(off[0], off[1]), state, bytes: buf.byteLength};
