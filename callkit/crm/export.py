@@ -1,4 +1,4 @@
-"""An export's rows as callkit reads them: one DealRecord or RepRecord per row, and every problem found.
+"""An export's rows as callkit reads them: one DealRecord or Rep per row, and every problem found.
 
 Problems are collected, not raised one at a time: `callkit import --check` lists them all (up to
 `Problems.LIMIT`, then a count), and a real import refuses the whole file when there is any. Each
@@ -15,7 +15,7 @@ from typing import Callable, Sequence, TypeVar
 
 from ..csv_cells import CellError
 from ..exceptions import CsvImportError, MappingError
-from ..models import DEAL_STATUSES
+from ..models import DEAL_STATUSES, Rep
 from ..process import SalesProcess
 from ..scoring.english import counted
 from .csvfile import Records, header_key, read_records
@@ -85,25 +85,13 @@ class DealRecord:
 
 
 @dataclass
-class RepRecord:
-    """One row of a reps (users, sales team) file."""
-
-    row: int
-    rep_id: str
-    name: str
-    email: str | None = None
-    team: str | None = None
-    manager: str | None = None
-
-
-@dataclass
 class Export:
     """A file read with its profile: its records, and the warnings to show."""
 
     path: Path
     profile: Profile
     deals: list[DealRecord] = field(default_factory=list)
-    reps: list[RepRecord] = field(default_factory=list)
+    reps: list[Rep] = field(default_factory=list)  # one per row of a reps (users, sales team) file
     warnings: list[str] = field(default_factory=list)
     owners: dict[str, str] = field(default_factory=dict)  # every deal id in the file -> its owner, bad rows too
     headers: dict[str, str] = field(default_factory=dict)  # callkit field -> the export's header for it
@@ -285,9 +273,8 @@ def read_reps(path: str | Path, problems: Problems, mapping: Profile | None = No
             if rep_id in seen:
                 raise row.error(f"the rep id {rep_id!r} appears twice: first in row {seen[rep_id]}.", "rep_id")
             seen[rep_id] = number
-            out.reps.append(RepRecord(row=number, rep_id=rep_id, name=row.raw("name") or rep_id,
-                                      email=row.raw("email") or None, team=row.raw("team") or None,
-                                      manager=row.raw("manager") or None))
+            out.reps.append(Rep(rep_id=rep_id, name=row.raw("name") or rep_id, email=row.raw("email") or None,
+                                team=row.raw("team") or None, manager=row.raw("manager") or None))
         except CsvImportError as exc:
             problems.add(exc)
     out.warnings += _ignored(records, columns, profile)

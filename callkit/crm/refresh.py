@@ -21,7 +21,7 @@ from ..exceptions import CsvImportError
 from ..models import Call, CloseDateChange, Deal, Rep, StageChange, friendly_errors
 from ..process import SalesProcess
 from ..scoring.english import counted
-from .export import DealRecord, Export, Problems, RepRecord, read_deals, read_reps
+from .export import DealRecord, Export, Problems, read_deals, read_reps
 from .profiles import Profile, load_mapping
 
 RECENT_DAYS = 45  # an export whose latest date is older than this is history: its snapshot is dated then
@@ -122,12 +122,11 @@ def _rep_index(reps: Iterable[Rep]) -> dict[str, str]:
     return index
 
 
-def _reps(records: list[RepRecord], existing: list[Rep], plan: ImportPlan) -> list[Rep]:
+def _reps(records: list[Rep], existing: list[Rep], plan: ImportPlan) -> list[Rep]:
     """New and changed reps from a reps file; all reps known afterwards."""
     known = {r.rep_id: r for r in existing}
-    for rec in records:
-        rep = Rep(rep_id=rec.rep_id, name=rec.name, email=rec.email, team=rec.team, manager=rec.manager)
-        old = known.get(rec.rep_id)
+    for rep in records:
+        old = known.get(rep.rep_id)
         if old is None:
             plan.new_reps.append(rep)
         elif old != rep:
@@ -137,7 +136,7 @@ def _reps(records: list[RepRecord], existing: list[Rep], plan: ImportPlan) -> li
                 rep = merged
             else:
                 rep = old
-        known[rec.rep_id] = rep
+        known[rep.rep_id] = rep
     return list(known.values())
 
 
