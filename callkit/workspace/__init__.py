@@ -10,14 +10,15 @@ methods.
 from __future__ import annotations
 
 from ..csv_io import ImportSummary
-from .connection import ACTIVITY_NAME, BUSY_TIMEOUT_MS, DB_NAME, PROCESS_NAME, _busy_error, activity, busy_timeout_ms
+from .connection import ACTIVITY_NAME, BUSY_TIMEOUT_MS, DB_NAME, PROCESS_NAME, activity, busy_timeout_ms
 from .export import ExportSummary
 from .folder import Workspace
 from .imports import ExtrasPlan
 from .writes import ANY_VERSION, deal_row
 
-__all__ = ["Workspace", "ImportSummary", "DB_NAME", "PROCESS_NAME"]
-
-# also importable from here, as before the split: the names other modules and tests use
-_ = (ACTIVITY_NAME, BUSY_TIMEOUT_MS, _busy_error, activity, busy_timeout_ms, ExportSummary, ExtrasPlan, ANY_VERSION,
-     deal_row)
+__all__ = [
+    "Workspace", "ImportSummary", "DB_NAME", "PROCESS_NAME",
+    # importable from here as before the split
+    "ACTIVITY_NAME", "ANY_VERSION", "BUSY_TIMEOUT_MS", "ExportSummary", "ExtrasPlan", "activity", "busy_timeout_ms",
+    "deal_row",
+]
