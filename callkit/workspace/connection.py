@@ -24,7 +24,7 @@ DB_NAME = "callkit.sqlite"
 PROCESS_NAME = "process.yaml"
 ACTIVITY_NAME = DB_NAME + "-activity"  # what a long write is doing, for the busy message of anyone who waits
 BUSY_TIMEOUT_MS = 10_000  # the longest callkit waits for another program's write (CALLKIT_BUSY_TIMEOUT may shorten it)
-_CREATING = ".callkit-creating-"  # a new workspace's database until it is complete (a killed `init` leaves only this)
+CREATING_PREFIX = ".callkit-creating-"  # a new workspace's database until it is complete (a killed `init` leaves only this)
 
 
 def now() -> str:
@@ -90,7 +90,7 @@ class _Connection(sqlite3.Connection):
             yield
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
-                raise _busy_error(self.workspace) from None
+                raise busy_error(self.workspace) from None
             if _is_read_only(exc):
                 raise WorkspaceReadOnlyError(self.workspace) from None
             raise
@@ -109,7 +109,8 @@ class _Connection(sqlite3.Connection):
             return super().executescript(*args)
 
 
-def _connect(db: Path | str, workspace: Path, uri: bool = False, read_only: bool = False) -> _Connection:
+def connect(db: Path | str, workspace: Path, uri: bool = False, read_only: bool = False) -> _Connection:
+    """A connection to the workspace's database with callkit's busy timeout, foreign keys and plain-sentence errors."""
     timeout = busy_timeout_ms()
     conn = sqlite3.connect(db, timeout=timeout / 1000, isolation_level=None, factory=_Connection, uri=uri)
     assert isinstance(conn, _Connection)
@@ -121,7 +122,7 @@ def _connect(db: Path | str, workspace: Path, uri: bool = False, read_only: bool
     return conn
 
 
-def _writable(path: Path) -> bool:
+def writable(path: Path) -> bool:
     """Whether this user may change `path`. For root, who may write anywhere, a file or folder whose mode lets
     nobody write (``chmod a-w``) counts as read-only too: that is how its owner said "look, don't touch"."""
     if not os.access(path, os.W_OK):
@@ -134,7 +135,7 @@ def _writable(path: Path) -> bool:
     return True
 
 
-def _open_read_only(db: Path, path: Path) -> _Connection:
+def open_read_only(db: Path, path: Path) -> _Connection:
     """A connection that only reads: `mode=ro` when SQLite can still share the WAL index, else `immutable=1`
     (a folder nobody may write to: nothing can change the database meanwhile)."""
     from urllib.parse import quote
@@ -151,7 +152,7 @@ def _open_read_only(db: Path, path: Path) -> _Connection:
     for options in (("?mode=ro&immutable=1",) if sealed else ("?mode=ro", "?mode=ro&immutable=1")):
         conn: _Connection | None = None
         try:
-            conn = _connect(base + options, path, uri=True, read_only=True)
+            conn = connect(base + options, path, uri=True, read_only=True)
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             return conn
         except (sqlite3.OperationalError, WorkspaceError) as exc:
@@ -161,7 +162,7 @@ def _open_read_only(db: Path, path: Path) -> _Connection:
     raise WorkspaceError(path, f"{db} cannot be read ({last}): ask its owner to let you read the folder and the file.")
 
 
-def _alive(pid: str | int) -> bool:
+def alive(pid: str | int) -> bool:
     """Whether the process `pid` still runs (an unreadable pid counts as ended)."""
     try:
         os.kill(int(pid), 0)
@@ -176,7 +177,7 @@ def _alive(pid: str | int) -> bool:
 
 # -- what a long write is doing (for the busy message of anyone who waits) --------------------------------
 
-def _busy_error(path: Path) -> WorkspaceBusyError:
+def busy_error(path: Path) -> WorkspaceBusyError:
     """The busy error, naming the other program's work when it left a note that is still true."""
     note = _read_activity(path)
     if note is None:
@@ -190,7 +191,7 @@ def _read_activity(path: Path) -> dict[str, Any] | None:
         pid = int(note["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if pid == os.getpid() or not _alive(pid):
+    if pid == os.getpid() or not alive(pid):
         return None  # our own note (the other writer is someone else), or its program has ended: the note is stale
     return note if isinstance(note.get("what"), str) else None
 

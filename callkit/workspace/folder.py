@@ -18,7 +18,7 @@ from ..exceptions import (
 )
 from ..schema import REQUIRED_TABLES, SCHEMA_SQL, SCHEMA_VERSION, V1_TABLES, migrate
 from .connection import (
-    DB_NAME, PROCESS_NAME, _CREATING, _alive, _connect, _open_read_only, _writable, activity,
+    DB_NAME, PROCESS_NAME, CREATING_PREFIX, alive, connect, open_read_only, writable, activity,
 )
 from .deal_actions import DealActions
 from .export import Export
@@ -44,17 +44,17 @@ class Workspace(Imports, DealActions, Export, Frames):
         process_file = path / PROCESS_NAME
         made_process = not process_file.exists()
         ws: Workspace | None = None
-        building = path / f"{_CREATING}{os.getpid()}.sqlite"
+        building = path / f"{CREATING_PREFIX}{os.getpid()}.sqlite"
         try:
             path.mkdir(parents=True, exist_ok=True)
-            for stale in path.glob(f"{_CREATING}*"):  # left by a killed `callkit init`: never a workspace
-                if not _alive(stale.name[len(_CREATING):].split(".")[0]):
+            for stale in path.glob(f"{CREATING_PREFIX}*"):  # left by a killed `callkit init`: never a workspace
+                if not alive(stale.name[len(CREATING_PREFIX):].split(".")[0]):
                     stale.unlink(missing_ok=True)
             if made_process:  # written whole or not at all: a killed init never leaves half a process.yaml
-                partial = path / f"{_CREATING}{os.getpid()}.yaml"
+                partial = path / f"{CREATING_PREFIX}{os.getpid()}.yaml"
                 partial.write_text(packaged_text(PROCESS_NAME), encoding="utf-8")
                 os.replace(partial, process_file)
-            conn = _connect(building, path)
+            conn = connect(building, path)
             ws = cls(path, conn)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA_SQL}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
@@ -95,9 +95,9 @@ class Workspace(Imports, DealActions, Export, Frames):
         db = path / DB_NAME
         if not path.is_dir() or not db.is_file():
             raise NotAWorkspaceError(path)
-        read_only = not (_writable(path) and _writable(db))
+        read_only = not (writable(path) and writable(db))
         try:
-            conn = _open_read_only(db, path) if read_only else _connect(db, path)
+            conn = open_read_only(db, path) if read_only else connect(db, path)
         except sqlite3.DatabaseError as exc:
             raise WorkspaceError(path, f"{db} is damaged or is not a callkit database ({exc}).") from None
         try:

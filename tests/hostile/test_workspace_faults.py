@@ -153,9 +153,9 @@ def test_a_killed_writer_leaves_no_lock_and_a_stale_note_is_not_believed(ws_path
     with Workspace.open(ws_path) as ws:
         ws.add_rep(Rep(rep_id="r99", name="New Rep"))
         assert ws.rep("r99").name == "New Rep"
-        from callkit.workspace.connection import _busy_error
+        from callkit.workspace.connection import busy_error
 
-        assert _busy_error(ws_path).activity is None  # the note of a dead process names nothing
+        assert busy_error(ws_path).activity is None  # the note of a dead process names nothing
 
 
 def test_the_cli_says_the_one_sentence_and_exits_1(ws_path: Path, holder: Holder, tmp_path: Path) -> None:
