@@ -138,7 +138,7 @@ CREATE TABLE drafts (
 # version reached -> (what it does, the SQL that takes version - 1 there)
 MIGRATIONS: dict[int, tuple[str, str]] = {
     # SQLite cannot relax NOT NULL in place: the deals table is rebuilt (foreign keys are off meanwhile,
-    # see Workspace.open), then renamed, so the other tables' references to "deals" hold.
+    # see migrate), then renamed, so the other tables' references to "deals" hold.
     2: ("deals with status, closed date and lost reason, blank accounts and close dates; stage history; snapshots",
         _DEALS.replace("CREATE TABLE deals (", "CREATE TABLE deals_new (").replace(
             "CREATE INDEX deals_rep ON deals(rep_id);", "") + """
