@@ -59,7 +59,7 @@ class DebriefForm(widgets.VBox):
         self.opened: Debrief | None = None  # the saved debrief this page started from (None: a new one)
         self._theirs: Debrief | None = None
         self._loading = False
-        self._save_listeners: list[Callable[[Debrief, dict], None]] = []
+        self._save_listeners: list[Callable[[Debrief, dict | None], None]] = []
         self.draft: DraftKeeper | None = None
         self._draft_delay = draft_delay
         from ..scoring.rubric import Rubric
@@ -253,7 +253,7 @@ class DebriefForm(widgets.VBox):
         """Show a problem under the Save button."""
         self.status.value = status_html(message, "error")
 
-    def on_save(self, callback: Callable[[Debrief, dict], None]) -> None:
+    def on_save(self, callback: Callable[[Debrief, dict | None], None]) -> None:
         """Call `callback(debrief, next_plan_values)` after a successful save."""
         self._save_listeners.append(callback)
 
@@ -311,7 +311,8 @@ class DebriefForm(widgets.VBox):
         try:
             call_id = call.call_id if call else self.store.new_call_id(self.deal.deal_id)
         except NOT_SAVED_NOW as exc:
-            return self._not_saved(exc)
+            self._not_saved(exc)
+            return None
         call_date = call.date if call else as_date(values.get("call_date"))
         if date_errors(self.controls):  # each box shows its own sentence; a bad date is never saved as "no date"
             self.status.value = status_html("Not saved yet: fix the dates marked in red.", "error")
@@ -380,17 +381,18 @@ class DebriefForm(widgets.VBox):
             else:
                 self.store.save_debrief(debrief, replaces=replaces)
         except NOT_SAVED_NOW as exc:
-            return self._not_saved(exc)
+            self._not_saved(exc)
+            return None
         except EditConflictError as exc:
-            self._theirs = exc.theirs
-            theirs = debrief_to_values(exc.theirs, call_date) if exc.theirs is not None else {}
+            self._theirs = exc.theirs if isinstance(exc.theirs, Debrief) else None
+            theirs = debrief_to_values(self._theirs, call_date) if self._theirs is not None else {}
             self.conflict.show(str(exc), differences(self.values, theirs, COMPARED))
             self.status.value = status_html("Not saved: choose which version to keep.", "error")
             return None
         self.conflict.hide()
         self._theirs = None
         moved = debrief.close_date_after is not None and debrief.close_date_after != self.deal.close_date
-        if moved:
+        if moved and debrief.close_date_after is not None:
             self.store.record_close_date(self.deal.deal_id, debrief.close_date_after, changed_on=call_date)
             self.deal = self.deal.model_copy(update={"close_date": debrief.close_date_after})
         from ..scoring.debrief import score_debrief
@@ -400,7 +402,8 @@ class DebriefForm(widgets.VBox):
         questions = next_plan_questions(debrief, score)
         next_values = prefill_next_plan(self.store, self.deal, questions, self.browser, call_date=debrief.next_call,
                                         today=self.today)
-        self.draft.discard()
+        if self.draft is not None:
+            self.draft.discard()
         saved = Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id, date=call_date,
                      plan=plan, debrief=debrief)
         self.calls[call_id] = saved

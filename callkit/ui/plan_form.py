@@ -371,7 +371,8 @@ class PlanForm(widgets.VBox):
             if not call_id or (call_id not in {c.call_id for c in self.calls} and self._call_exists(call_id)):
                 call_id = self.store.new_call_id(self.deal.deal_id)  # a new plan, or its id was taken meanwhile
         except NOT_SAVED_NOW as exc:
-            return self._not_saved(exc)
+            self._not_saved(exc)
+            return None
         return self._write(build_plan(values, self.deal, call_id), self.opened)
 
     def _not_saved(self, exc: Exception) -> None:
@@ -385,10 +386,11 @@ class PlanForm(widgets.VBox):
         try:
             self.store.save_plan(plan, replaces=replaces)
         except NOT_SAVED_NOW as exc:
-            return self._not_saved(exc)
+            self._not_saved(exc)
+            return None
         except EditConflictError as exc:
-            self._theirs = exc.theirs
-            theirs = plan_to_values(exc.theirs) if exc.theirs is not None else {}
+            self._theirs = exc.theirs if isinstance(exc.theirs, CallPlan) else None
+            theirs = plan_to_values(self._theirs) if self._theirs is not None else {}
             self.conflict.show(str(exc), differences(self.values, theirs, COMPARED))
             self.status.value = status_html("Not saved: choose which version to keep.", "error")
             return None

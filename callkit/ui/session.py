@@ -202,6 +202,7 @@ class CoachingSession(widgets.VBox):
 
     def _plan_saved(self, plan: CallPlan) -> None:
         calls = self._refresh_history()
+        assert self.deal is not None  # _refresh_history has just read it again
         self.debrief_form = self._make_debrief_form(self.deal, calls)
         self._fill(3, self.debrief_form)
         self._plan_changed()

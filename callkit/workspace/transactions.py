@@ -64,7 +64,7 @@ class WorkspaceBase:
     @property
     def settings(self) -> "WorkspaceSettings":
         """The workspace's settings (time zone, ...) from settings.yaml in its folder; defaults without the file."""
-        from .settings import WorkspaceSettings
+        from ..settings import WorkspaceSettings
 
         return WorkspaceSettings.for_folder(self.path)
 
