@@ -206,8 +206,8 @@ def _check_quotes(path: Path, number: int, record: list[str], raw: list[str], at
     """A record read over several lines of the file: fine for a cell with line breaks, refused for a stray quote."""
     text = "".join(raw)
     unclosed = text.count('"') % 2 == 1
-    swallowed = [n for n, line in enumerate(raw[1:], start=1)
-                 if width >= 3 and line.count(separator) >= width - 1]
+    swallowed = [n for n, inside in enumerate(_quoted_separators(raw, separator)[1:], start=1)
+                 if width >= 3 and inside >= width - 1]
     if not unclosed and not swallowed:
         return
     index = next((i for i, cell in enumerate(record) if "\n" in cell or "\r" in cell), len(record) - 1)
@@ -219,6 +219,22 @@ def _check_quotes(path: Path, number: int, record: list[str], raw: list[str], at
     raise CsvImportError(
         path, f"a quote opens this cell and {what}: remove the stray quote, or write a quote inside text as two "
               'quotes ("").', row=number, column=column or f"column {index + 1}")
+
+
+def _quoted_separators(raw: list[str], separator: str) -> list[int]:
+    """Per line of a record read over several lines, how many separators stand inside a quoted cell: a whole row's
+    worth on a later line is a row swallowed by a stray quote (the rest of a cell with line breaks, and the cells
+    after it, are not)."""
+    inside, counts = False, []
+    for line in raw:
+        count = 0
+        for ch in line:
+            if ch == '"':
+                inside = not inside
+            elif inside and ch == separator:
+                count += 1
+        counts.append(count)
+    return counts
 
 
 @dataclass

@@ -287,6 +287,10 @@ def cases() -> list[Case]:
     own("a quoted cell with a line break is one cell",
         Accept(lambda ws: ws.call("c0101").debrief.notes == "Good call\nCFO next"),
         calls=to_csv(CALLS_HEADER, _replace(CALLS, 0, 7, "Good call\nCFO next")))
+    own("a line break early in a row, then quoted cells full of commas", Accept(
+        lambda ws: ws.call("c0101").plan.objective == "Priya introduces us\nto the CFO" and ws.call("c0101").debrief.notes
+        == ",,,,,"), calls=to_csv(CALLS_HEADER, _replace(_replace(CALLS, 0, 3, "Priya introduces us\nto the CFO"), 0, 7,
+                                                        ",,,,,")))
     own("doubled quotes inside a cell", Accept(lambda ws: ws.deal("d101").name == 'The "big" line'),
         deals=to_csv(DEALS_HEADER, _replace(DEALS, 0, 3, 'The "big" line')))
 

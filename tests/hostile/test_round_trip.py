@@ -138,6 +138,9 @@ FOUND = {
     "formula cells and a genuine leading quote": _one(_plan(objective="=HYPERLINK(\"http://x\")", fallback="'=kept",
                                                           customer_value="@SUM(1)", agenda=["-5% churn", "+1"]),
                                                     _debrief(notes="\tindented", follow_ups=[Commitment(what="-x")])),
+    "a line break in the objective, commas in later cells": _one(_plan(objective="Priya\nPriya",
+                                                                     attendees=[Attendee(name="Priya,")],
+                                                                     research=Research(notes=",,,"))),
 }
 
 
