@@ -204,3 +204,27 @@ def test_a_run_reports_the_peak_memory_of_this_process_each_worker_and_the_kerne
     assert len(memory.workers) == 2 and all(v > 10 * 2**20 for v in memory.workers.values())
     assert memory.kernel > 10 * 2**20
     assert memory.line().startswith("Peak memory: this process ") and "2 workers" in memory.line()
+
+
+def test_a_dask_worker_that_dies_is_replaced_and_its_report_built_elsewhere(sample_ws_path: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    from callkit.reports.run import PARAMETERS
+
+    mark = tmp_path / "killed-worker"
+    cells = [new_code_cell("\n".join(f"{p} = None" for p in PARAMETERS), metadata={"tags": ["parameters"]}),
+             new_code_cell(f"import os, pathlib, signal\nm = pathlib.Path({str(mark)!r})\n"
+                           "if rep_id == 'r02' and not m.exists():\n    m.write_text(str(os.getppid()))\n"
+                           "    os.kill(os.getppid(), signal.SIGKILL)  # the Dask worker running this report\n"
+                           "print('built', rep_id)")]
+    nb = tmp_path / "kills-its-worker.ipynb"
+    nbformat.write(new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC}), nb)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       worker_dashboard_address=None)
+    try:
+        run = generate_reports(sample_ws_path, tmp_path / "out", workers=2, reps=["r01", "r02", "r03"],
+                               notebook=nb, scheduler=cluster.scheduler_address, progress=False)
+    finally:
+        cluster.close()
+    assert mark.exists(), "a Dask worker was killed"
+    assert run.exit_code == 0, [r.error for r in run.failed]
+    assert "built r02" in (tmp_path / "out" / f"{report_slug('r02')}.html").read_text(encoding="utf-8")
