@@ -190,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", default=None, help="period end, YYYY-MM-DD (default: the period is the 12 weeks "
                    "ending at the latest activity in the workspace: a call, an import, a deal created or closed)")
     p.add_argument("--notebook", default=None, help="run your own copy of rep_report.ipynb (same parameters)")
+    p.add_argument("--engine", choices=("warm", "standard"), default="warm",
+                   help="warm: each worker keeps its kernel between reps (default, fastest); standard: papermill's "
+                        "own engine, a fresh kernel per rep")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                   help="build the reports on a Dask cluster (pip install 'callkit[dask]'); this machine scores "
+                        "the team and writes the files")
 
     p = add("workshop", _cmd_workshop, "open the coaching notebook as a page for a live session")
     p.add_argument("path", help="workspace folder")
