@@ -128,9 +128,9 @@ def test_console_script_round_trip(tmp_path: Path) -> None:
     assert failed.stderr.startswith("callkit: calls.csv, row 2, column 'call_id': the id") and failed.stderr.count("\n") == 1
 
 
-def test_reports_takes_several_rep_ids_after_one_flag_or_repeated_flags() -> None:
+def test_reports_takes_one_rep_id_per_repeated_flag() -> None:
     from callkit.cli import build_parser
 
-    args = build_parser().parse_args(["reports", "ws", "--out", "out", "--rep", "007", "../x", "--rep", "r3"])
+    args = build_parser().parse_args(["reports", "ws", "--out", "out", "--rep", "007", "--rep", "../x", "--rep", "r3"])
     assert args.reps == ["007", "../x", "r3"]  # kept as text: "007" stays "007"
     assert build_parser().parse_args(["reports", "ws", "--out", "out"]).reps is None

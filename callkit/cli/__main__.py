@@ -1,0 +1,7 @@
+"""`python -m callkit.cli ...` is the `callkit` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
