@@ -59,3 +59,11 @@ def test_the_old_import_paths_of_the_check_command_work() -> None:
     from callkit.scoring.report_text import check_command as old
 
     assert old is check_command
+
+
+def test_notebooks_copies_editable_versions_and_keeps_a_coachs_own(capsys, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "notebooks", str(tmp_path / "nb"))
+    assert code == 0 and "Copied 7 notebooks" in out
+    assert (tmp_path / "nb" / "rep_report.ipynb").is_file() and (tmp_path / "nb" / "exercises").is_dir()
+    code, out, _ = run(capsys, "notebooks", str(tmp_path / "nb"))
+    assert code == 0 and "already holds every notebook" in out

@@ -1,6 +1,7 @@
 """The `callkit` command line: errors are one line on stderr and a non-zero exit (tracebacks only with --debug).
 
-One module per group of commands: team_data (init, import, export), check, reports (reports, demo), workshop;
+One module per group of commands: team_data (init, import, export), check, reports (reports, demo),
+notebooks, workshop;
 arguments says what each argument may be. The commands turn the arguments into the library's keyword
 arguments; the library never sees an argparse Namespace.
 """
@@ -15,6 +16,7 @@ from .. import __version__
 from ..exceptions import CallkitError
 from . import arguments, check, reports as reports_commands, team_data
 from .arguments import EXIT_ERROR, EXIT_USAGE
+from .notebooks import notebooks_command
 from .workshop import workshop_command
 
 __all__ = ["main", "build_parser", "EXIT_ERROR", "EXIT_USAGE"]
@@ -93,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
                    help="build the reports on a Dask cluster (pip install 'callkit[dask]'); this machine scores "
                         "the team and writes the files")
+
+    p = add("notebooks", notebooks_command, "copy the coaching notebook, the rep report and the five exercise "
+                                            "workbooks into a folder, to edit them there")
+    p.add_argument("dir", help="folder for the copies (made if needed; workbooks go into DIR/exercises)")
+    p.add_argument("--force", action="store_true", help="replace copies already in the folder")
 
     p = add("workshop", workshop_command, "open the coaching notebook as a page for a live session")
     p.add_argument("path", help="workspace folder")
