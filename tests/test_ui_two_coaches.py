@@ -206,6 +206,28 @@ def test_switching_deals_hides_the_old_tabs_until_the_new_ones_are_built(ws, mon
     assert page.plan_form.deal.deal_id == deals[1].deal_id
 
 
+def test_on_the_page_the_forms_follow_the_deals_first_tab_and_a_quick_switch_drops_the_old_build(ws):
+    import asyncio
+
+    deals = [d for d in ws.deals() if d.is_open][:2]
+
+    async def walk():
+        page = CoachingSession(ws, today=TODAY)
+        page.open_deal(deals[0])  # inside a running event loop, as in a kernel
+        assert page.plan_form is None and "Loading" in page.panes[1].children[0].value
+        page.open_deal(deals[1])  # before the first deal's forms were built
+        page.tabs.selected_index = 1  # the coach opens the plan tab at once: it is built now
+        assert page.plan_form is not None and page.plan_form.deal.deal_id == deals[1].deal_id
+        built = page.plan_form
+        await asyncio.sleep(session_module.BUILD_AFTER + 0.2)  # the timers of both switches have fired
+        assert page.plan_form is built and page.debrief_form.deal.deal_id == deals[1].deal_id
+        page.open_deal(deals[0])
+        await asyncio.sleep(session_module.BUILD_AFTER + 0.2)
+        assert page.plan_form.deal.deal_id == deals[0].deal_id and page.panes[1].children == (page.plan_form,)
+
+    asyncio.run(walk())
+
+
 def test_a_closed_deal_offers_no_next_plan(ws):
     closed = next((d for d in ws.deals() if not d.is_open), None)
     if closed is None:

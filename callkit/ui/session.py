@@ -4,13 +4,17 @@
 problem (no workspace chosen, a folder that is not a workspace) becomes one plain sentence.
 
 The four tabs are fixed containers whose content is swapped, so saving never moves the coach to another
-tab. Switching deals hides the tabs behind "Loading <deal>..." until the new deal's tabs are built, so no
-keystroke reaches the previous deal. Drafts belong to the browser: the page's script puts the browser's
+tab. Switching deals hides the tabs behind "Loading <deal>..." until the new deal's first tab is built, so no
+keystroke reaches the previous deal. On the page the coach reads the deal's history at once; its plan, agenda
+and debrief tabs are built right after (each says "Loading <deal>..." until then), so a switch does not wait
+for some 500 form widgets to reach the browser. Without a running kernel (plain Python, tests) everything is
+built before `open_deal` returns. Drafts belong to the browser: the page's script puts the browser's
 id into a hidden field (`ck-browser-id`), kept across reloads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import date
 from pathlib import Path
@@ -32,6 +36,7 @@ from .fields import classed
 
 WORKSPACE_ENV = "CALLKIT_WORKSPACE"
 TAB_TITLES = ("1. The deal so far", "2. Plan the next call", "3. Agenda for the customer", "4. Debrief the call")
+BUILD_AFTER = 0.3  # seconds: time for the browser to draw the deal's first tab before the others are sent
 LOCAL_BROWSER = "local"  # the draft owner when no browser id arrived (plain Python, tests)
 NO_WORKSPACE = (
     "No workspace chosen: set workspace_path in the first cell, or set the CALLKIT_WORKSPACE environment "
@@ -65,6 +70,8 @@ class CoachingSession(widgets.VBox):
         self.ws = workspace
         self.today = today or date.today()
         self.deal: Deal | None = None
+        self._opened = 0  # counts deal switches: a deferred build for an earlier deal is dropped
+        self._pending: Any = None  # the build of the current deal's forms, while it waits
         self.timeline: DealTimeline | None = None
         self.plan_form: PlanForm | None = None
         self.agenda: AgendaPanel | None = None
@@ -77,6 +84,7 @@ class CoachingSession(widgets.VBox):
         self.panes = [classed(widgets.VBox(), f"ck-pane-{i + 1}") for i in range(len(TAB_TITLES))]
         self.tabs = classed(widgets.Tab(children=self.panes, layout=widgets.Layout(display="none")), "ck-tabs")
         self.tabs.titles = TAB_TITLES
+        self.tabs.observe(guarded(self._tab_chosen, self.report), names="selected_index")
         self.loading = classed(widgets.HTML("", layout=widgets.Layout(display="none")), "ck-loading")
         self.empty = widgets.HTML('<p class="ck-muted">Choose a rep and one of their deals to start.</p>')
         header = widgets.HTML(
@@ -108,15 +116,41 @@ class CoachingSession(widgets.VBox):
         self.empty.layout.display = "none"
         self._close_forms()
         self.deal = deal
+        self._opened += 1
         try:
             self.timeline = self._make_timeline(deal)
             self._fill(0, self.timeline)
-            self._build_forms(deal, self.timeline.calls_list)
+            calls = self.timeline.calls_list
+            for index in (1, 2, 3):
+                self._fill(index, widgets.HTML(status_html(f"Loading {deal_title(deal)}...", "info")))
         finally:
             self.loading.layout.display = "none"
             self.loading.value = ""
         self.tabs.selected_index = 0
         self.tabs.layout.display = ""
+        self._soon(self._opened, deal, calls)
+
+    def _soon(self, opened: int, deal: Deal, calls: list) -> None:
+        """Build the plan, agenda and debrief tabs once the browser has drawn the deal's first tab (BUILD_AFTER
+        seconds), or at once when the coach opens one of them before that."""
+        def build(*_: Any) -> None:
+            if opened == self._opened and self._pending is not None:  # still the deal the coach chose
+                self._pending = None
+                self._build_forms(deal, calls)
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel: build now
+            self._pending = build
+            build()
+            return
+        self._pending = guarded(build, self.report)
+        loop.call_later(BUILD_AFTER, self._pending)
+
+    def _tab_chosen(self, change: dict) -> None:
+        """A tab was opened: build the deal's forms now if they are still waiting."""
+        if change.get("new") not in (None, 0) and self._pending is not None:
+            self._pending()
 
     def _make_timeline(self, deal: Deal) -> DealTimeline:
         return DealTimeline.for_workspace(self.ws, deal, today=self.today, rubric=self._rubric(),
@@ -126,6 +160,8 @@ class CoachingSession(widgets.VBox):
         """A deal action (moved, won, lost, reopened): the plan, agenda and debrief tabs follow; tab 1 has
         already refreshed itself and keeps its confirmation."""
         self.deal = deal
+        self._opened += 1  # a build still pending for the deal as it was is dropped: this one replaces it
+        self._pending = None
         self.picker.show(deal)
         for form in (self.plan_form, self.debrief_form):
             draft = getattr(form, "draft", None)
