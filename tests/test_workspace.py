@@ -582,3 +582,8 @@ def test_stage_norms_read_from_the_history_match_the_deals_and_follow_a_move(tea
     assert team_ws.stage_norms() == {"discover": 20.0} == stage_norms(team_ws.deals())
     team_ws.move_deal("d001", "solution", on=date(2026, 3, 14))  # in Discover since it was created on 12 Jan: 61 days
     assert team_ws.stage_norms() == {"discover": 25.0} == stage_norms(team_ws.deals())
+
+
+def test_the_workspace_reads_its_settings_file(ws: Workspace) -> None:
+    (ws.path / "settings.yaml").write_text("time_zone: Asia/Tokyo\n", encoding="utf-8")
+    assert ws.settings.time_zone == "Asia/Tokyo"
