@@ -29,7 +29,14 @@ from .agenda_email import agenda_body, agenda_subject, agenda_text
 from .agenda_invitation import agenda_ics, ics_filename, invitees, meeting_link
 from .agenda_time_zones import UTC_NAMES, vtimezone, zone_label, zone_of
 from .agenda_value import NO_VALUE_NOTE, VALUE_LEAD, ValueLine, customer_value_line
-from .agenda_words import WORDS_FILE, WORDS_SOURCE, AgendaWords, ValueWords, agenda_words, agenda_words_from_text
+from .agenda_words import (
+    WORDS_FILE,
+    WORDS_SOURCE,
+    AgendaWords,
+    ValueWords,
+    agenda_words,
+    agenda_words_from_text,
+)
 from .events import guarded
 from .fields import classed
 from .markup import esc, status_html

@@ -13,6 +13,7 @@ from .agenda_time_zones import zone_label
 from .agenda_value import customer_value_line
 from .agenda_words import agenda_words
 
+
 def _first_names(plan: CallPlan) -> str:
     names = [a.name.split()[0] for a in plan.attendees if a.side == "client" and a.name.strip()]
     return join(names)
