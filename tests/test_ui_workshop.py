@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 import tomllib
 from datetime import datetime
 from fnmatch import fnmatch
@@ -52,14 +53,17 @@ def test_the_template_loads_nothing_from_the_internet():
 
 
 def test_the_template_files_ship_in_the_wheel():
-    """pyproject's package data must cover every template file (the static JS too)."""
-    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
-        "package-data"]["callkit"]
-    package = ROOT / "callkit"
-    for f in TEMPLATE_DIR.rglob("*"):
-        if f.is_file():
-            rel = f.relative_to(package).as_posix()
-            assert any(fnmatch(rel, pattern) for pattern in patterns), rel
+    """The wheel is the whole callkit package: hatchling ships every file in it that git does not ignore and
+    pyproject does not exclude, so every template file ships (the static JS too)."""
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"][
+        "targets"]["wheel"]
+    assert "callkit" in wheel["packages"]
+    files = [f.relative_to(ROOT).as_posix() for f in TEMPLATE_DIR.rglob("*") if f.is_file()]
+    for pattern in wheel.get("exclude", []):
+        assert not [f for f in files if fnmatch(f, pattern)], pattern
+    if (ROOT / ".git").exists():
+        ignored = subprocess.run(["git", "check-ignore", *files], cwd=ROOT, capture_output=True, text=True)
+        assert not ignored.stdout.strip(), ignored.stdout
 
 
 def test_the_page_watches_its_session_and_says_so_in_plain_words():
