@@ -222,7 +222,9 @@ def test_on_the_page_the_forms_follow_the_deals_first_tab_and_a_quick_switch_dro
         await asyncio.sleep(session_module.BUILD_AFTER + 0.2)  # the timers of both switches have fired
         assert page.plan_form is built and page.debrief_form.deal.deal_id == deals[1].deal_id
         page.open_deal(deals[0])
+        assert built not in page.panes[1].children  # off the page at once, closed once the next deal is drawn
         await asyncio.sleep(session_module.BUILD_AFTER + 0.2)
+        assert built.controls["objective"].comm is None
         assert page.plan_form.deal.deal_id == deals[0].deal_id and page.panes[1].children == (page.plan_form,)
 
     asyncio.run(walk())

@@ -153,6 +153,8 @@ def test_a_killed_kernel_shows_the_banner_and_disables_the_page(sample_ws_path):
             page.goto(server.url, timeout=90_000)
             pick(page, rep_label, deal_text)
             page.get_by_text("2. Plan the next call").click()
+            for button in SAVE_BUTTONS:  # the plan and debrief tabs are built just after the deal's history
+                page.wait_for_selector(button, state="attached", timeout=30_000)
             assert page.locator(".ck-stopped-banner").count() == 0
             kid = kernel_id(page)
             [kernel] = [k for k in server.kernels() if kid in " ".join(k.cmdline())]
@@ -177,6 +179,8 @@ def test_a_stopped_server_shows_the_banner_and_restarts_on_the_same_port_at_once
             page.goto(server.url, timeout=90_000)
             pick(page, rep_label, deal_text)
             page.get_by_text("2. Plan the next call").click()
+            for button in SAVE_BUTTONS:  # the plan and debrief tabs are built just after the deal's history
+                page.wait_for_selector(button, state="attached", timeout=30_000)
             page.locator(".ck-objective textarea").fill("Priya introduces us to her CFO by Friday")
             server.stop()  # Ctrl-C
             page.wait_for_selector(".ck-stopped-banner", timeout=5_000)

@@ -114,33 +114,37 @@ class CoachingSession(widgets.VBox):
         self.loading.layout.display = ""
         self.tabs.layout.display = "none"
         self.empty.layout.display = "none"
-        self._close_forms()
+        old = self._close_forms(later=True)
         self.deal = deal
         self._opened += 1
         try:
             self.timeline = self._make_timeline(deal)
-            self._fill(0, self.timeline)
+            self.panes[0].children = [self.timeline]
             calls = self.timeline.calls_list
             for index in (1, 2, 3):
-                self._fill(index, widgets.HTML(status_html(f"Loading {deal_title(deal)}...", "info")))
+                self.panes[index].children = [widgets.HTML(status_html(f"Loading {deal_title(deal)}...", "info"))]
         finally:
             self.loading.layout.display = "none"
             self.loading.value = ""
         self.tabs.selected_index = 0
         self.tabs.layout.display = ""
-        self._soon(self._opened, deal, calls)
+        self._soon(self._opened, deal, calls, old)
 
-    def _soon(self, opened: int, deal: Deal, calls: list) -> None:
-        """Build the plan, agenda and debrief tabs once the browser has drawn the deal's first tab (BUILD_AFTER
-        seconds), or at once when the coach opens one of them before that."""
+    def _soon(self, opened: int, deal: Deal, calls: list, old: list[widgets.Widget]) -> None:
+        """Close the previous deal's widgets (already off the page) and build the plan, agenda and debrief tabs
+        once the browser has drawn the deal's first tab (BUILD_AFTER seconds), or at once when the coach opens
+        one of them before that."""
         def build(*_: Any) -> None:
+            for widget in old:
+                close_tree(widget)
+            old.clear()
             if opened == self._opened and self._pending is not None:  # still the deal the coach chose
                 self._pending = None
                 self._build_forms(deal, calls)
 
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:  # no kernel: build now
+        except RuntimeError:  # no kernel: close and build now
             self._pending = build
             build()
             return
@@ -169,18 +173,23 @@ class CoachingSession(widgets.VBox):
                 draft.debouncer.flush()
         self._build_forms(deal, self.ws.calls(deal_id=deal.deal_id))
 
-    def _close_forms(self) -> None:
-        """Save what the previous deal's forms had pending, then close their widgets."""
+    def _close_forms(self, later: bool = False) -> list[widgets.Widget]:
+        """Save what the previous deal's forms had pending and take their widgets off the page; close them now,
+        or return them for closing `later` (the browser then draws the next deal first)."""
         for form in (self.plan_form, self.debrief_form):
             draft = getattr(form, "draft", None)
             if draft is not None:
                 draft.debouncer.flush()
+        old: list[widgets.Widget] = []
         for pane in self.panes:
-            old = list(pane.children)
+            old += pane.children
             pane.children = []
+        self.plan_form = self.agenda = self.debrief_form = None
+        if not later:
             for widget in old:
                 close_tree(widget)
-        self.plan_form = self.agenda = self.debrief_form = None
+            old = []
+        return old
 
     def _fill(self, index: int, widget: widgets.Widget) -> None:
         """Put a tab's content in place (the tab itself stays: the coach stays where they are)."""
