@@ -20,8 +20,8 @@
   drops the CDN links of Voilà's own template;
 - Ctrl-C stops the server and its kernels without a traceback, and the same port can be used again at once.
 
-The notebook is the copy shipped in callkit/notebooks/ (kept identical to the repository's
-notebooks/coaching_session.ipynb by a test), so a clone, an editable install and a wheel all find it.
+The notebook is the repository's notebooks/coaching_session.ipynb, which the wheel carries inside the package
+(`callkit.notebook_files.notebook_path` finds it in a clone, an editable install and a wheel).
 
 This module finds the notebook, checks the port and runs the command; the door is workshop_door, the kernels
 workshop_kernels, the Voilà server workshop_server and the terminal's lines workshop_terminal. Every name they
@@ -86,7 +86,7 @@ __all__ = [
     "PAGE_STATUS_PATH", "REFUSED_FETCH_SITES", "SPARE_FILL_DELAY_SECONDS", "SPARE_KERNELS", "TEMPLATE_NAME",
     "TOKEN_BYTES", "WILDCARD_HOSTS", "WORKSPACE_ENV", "Door", "OpenPages", "check_port", "check_token", "code_spans",
     "coaching_notebook", "cookie_secret", "exposure_line", "is_loopback", "is_wildcard", "kernel_manager_class",
-    "network_address", "new_token", "notebook_candidates", "package_dir", "page_url", "quiet_jupyter_logs",
+    "network_address", "new_token", "package_dir", "page_url", "quiet_jupyter_logs",
     "refusal_page", "run_sync_shutdown", "say", "server_environment", "session_line", "template_root",
     "voila_app_class", "voila_config", "with_token", "workshop_command",
 ]
@@ -100,19 +100,14 @@ def package_dir() -> Path:
     return Path(str(resources.files("callkit")))
 
 
-def notebook_candidates() -> list[Path]:
-    """Where the coaching notebook may be: the copy shipped in the package, then the repo's notebooks/."""
-    pkg = package_dir()
-    return [pkg / "notebooks" / NOTEBOOK_NAME, pkg.parent / "notebooks" / NOTEBOOK_NAME]
-
-
 def coaching_notebook() -> Path:
     """The coaching notebook's path; WorkshopError naming the places looked at when it is missing."""
-    for path in notebook_candidates():
-        if path.is_file():
-            return path
-    looked = " or ".join(str(p) for p in notebook_candidates())
-    raise WorkshopError(f"The coaching notebook is missing (looked for {looked}): reinstall callkit from its repository.")
+    from .notebook_files import NotebookNotFoundError, notebook_path
+
+    try:
+        return notebook_path(Path(NOTEBOOK_NAME).stem)
+    except NotebookNotFoundError as exc:
+        raise WorkshopError(str(exc)) from None
 
 
 def template_root() -> Path:

@@ -908,12 +908,15 @@ def test_notebook_is_clean_thin_and_names_its_source(workbook: str):
         assert title in markdown  # the lesson names the article the items come from
 
 
-@pytest.mark.parametrize("workbook", WORKBOOKS)
-def test_the_packaged_notebook_is_the_repository_notebook(workbook: str):
-    from callkit.exercises.notebooks import workbook_notebook
+def test_each_workbook_notebook_is_found_and_an_unknown_one_is_one_sentence(tmp_path):
+    from callkit.exceptions import ExerciseItemsError
+    from callkit.exercises.notebooks import copy_workbooks, workbook_notebook
 
-    assert workbook_notebook(workbook).read_bytes() == (ROOT / "exercises" / f"{workbook}.ipynb").read_bytes(), (
-        f"copy exercises/{workbook}.ipynb to callkit/data/exercises/notebooks/ (the package ships that copy)")
+    assert [workbook_notebook(w).name for w in WORKBOOKS] == [f"{w}.ipynb" for w in WORKBOOKS]
+    with pytest.raises(ExerciseItemsError, match="there is no workbook called 'nope'"):
+        workbook_notebook("nope")
+    assert [p.name for p in copy_workbooks(tmp_path)] == [f"{w}.ipynb" for w in WORKBOOKS]
+    assert copy_workbooks(tmp_path) == []
 
 
 # -- a rep in a real browser: answer two items, close, reopen, continue -------------------------------

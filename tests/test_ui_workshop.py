@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_notebook_is_found_and_is_thin_and_clean():
     path = coaching_notebook()
-    assert path.resolve() == (ROOT / "callkit" / "notebooks" / "coaching_session.ipynb").resolve()
+    assert path.resolve() == (ROOT / "notebooks" / "coaching_session.ipynb").resolve()  # the one copy
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert len(code) <= 3
@@ -238,12 +238,6 @@ def test_cli_on_a_folder_that_is_not_a_workspace(tmp_path, capsys):
     assert main(["workshop", str(tmp_path), "--no-browser"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is not a callkit workspace" in err
-
-
-def test_packaged_coaching_notebook_is_the_repository_notebook() -> None:
-    repo = ROOT / "notebooks" / "coaching_session.ipynb"
-    assert coaching_notebook().read_bytes() == repo.read_bytes(), (
-        "copy notebooks/coaching_session.ipynb to callkit/notebooks/ (the package ships that copy)")
 
 
 

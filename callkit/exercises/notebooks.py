@@ -1,24 +1,27 @@
-"""The workbook notebooks callkit ships (callkit/data/exercises/notebooks/, copies of the repository's exercises/).
+"""The workbook notebooks callkit ships (the repository's exercises/, which the wheel carries inside the package).
 
-A wheel has no exercises/ folder, so a rep who installed callkit gets the workbooks with `copy_workbooks(folder)`.
+A rep who installed callkit gets the workbooks with `copy_workbooks(folder)` (or `callkit notebooks DIR`).
 """
 
 from __future__ import annotations
 
 import shutil
-from importlib import resources
 from pathlib import Path
 
 from ..exceptions import ExerciseItemsError
+from ..notebook_files import NotebookNotFoundError, notebook_path
 from .items import WORKBOOKS
 
 
 def workbook_notebook(workbook: str) -> Path:
     """The shipped notebook of a workbook (ExerciseItemsError naming the workbooks callkit ships otherwise)."""
-    path = Path(str(resources.files("callkit").joinpath(f"data/exercises/notebooks/{workbook}.ipynb")))
-    if not path.is_file():
-        raise ExerciseItemsError(path, f"there is no workbook called {workbook!r} (callkit ships {', '.join(WORKBOOKS)}).")
-    return path
+    if workbook not in WORKBOOKS:
+        raise ExerciseItemsError(f"{workbook}.ipynb", f"there is no workbook called {workbook!r} (callkit ships "
+                                                      f"{', '.join(WORKBOOKS)}).")
+    try:
+        return notebook_path(workbook)
+    except NotebookNotFoundError as exc:
+        raise ExerciseItemsError(f"{workbook}.ipynb", str(exc)) from None
 
 
 def copy_workbooks(folder: str | Path, overwrite: bool = False) -> list[Path]:
