@@ -807,3 +807,78 @@ def test_sample_reports_show_deals_changes_and_history(team_run: ReportRun) -> N
     index = text_of(team_run.index_path)
     assert "The team:" in index and "won (" in index and "win rate of" in index
     assert " pts" in index and ("+$" in index or "-$" in index), "changes against the previous period"
+
+
+# -- report wording (issue 15) ---------------------------------------------------------------------
+
+
+def _words_report(points: list[dict], calls: int = 1) -> dict:
+    who = {"rep_id": "r9", "name": "Dana Reyes", "team": None, "manager": None}
+    return {"rep": {"rep": who, "period": {"since": "2030-01-01", "until": "2030-03-25"},
+                    "previous_period": {"since": "2029-10-08", "until": "2029-12-31"},
+                    "counts": {"calls": calls, "planned": calls, "debriefed": 0, "advances": 0},
+                    "figures": {}, "deals": {}, "points": points}, "team": {}}
+
+
+def _point(title: str) -> dict:
+    return {"title": title, "messages": ["The objective is something you will do."], "count": 1, "out_of": 1,
+            "criterion": "objective", "cost": 8.0, "quote": "demo the module", "quote_label": "Your objective",
+            "suggestion": None, "tip": None,
+            "example": {"date": "2030-03-03", "deal": "Line 4", "account": "Acme", "amount": None}}
+
+
+def test_coaching_points_count_their_habits_in_agreement() -> None:
+    one = render.coaching_points(_words_report([_point("Make the objective an advance")])).html
+    assert "The habit that cost your plans" in one and "1 habits" not in one
+    three = render.coaching_points(_words_report([_point(t) for t in "abc"])).html
+    assert "The 3 habits that cost your plans" in three
+    assert "the call on Sun 3 Mar 2030" in one, "a sentence's date has its weekday, as deal health writes them"
+
+
+def test_an_empty_period_reads_from_a_day_to_a_day() -> None:
+    html = render.header(_words_report([], calls=0)).html
+    assert "from 1 Jan 2030 to 25 Mar 2030" in html and "between" not in html
+
+
+def test_the_index_writes_its_dates_in_the_one_short_format(team_run: ReportRun) -> None:
+    import re
+
+    html = team_run.index_path.read_text(encoding="utf-8")
+    stamp = re.search(r"generated (\d+) (\w{3}) (\d{4}) at \d\d:\d\d", html)
+    assert stamp and not stamp.group(1).startswith("0"), "'2 Dec 2026' as in the period, never '02 Dec 2026'"
+    days = re.findall(r"\b(\d{1,2}) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", html)
+    assert days and not [d for d in days if d.startswith("0")]
+
+
+def test_weeks_start_on_monday() -> None:
+    from callkit.reports.period import week_index, week_starts
+
+    since, until = date(2030, 1, 5), date(2030, 3, 25)  # a Saturday to a Monday
+    weeks = week_starts(since, until)
+    assert {w.weekday() for w in weeks} == {0}
+    assert weeks[0] == date(2029, 12, 31) and weeks[-1] == date(2030, 3, 25)
+    assert week_index(since, since) == 0 and week_index(date(2030, 1, 7), since) == 1  # the Monday after
+    assert week_index(until, since) == len(weeks) - 1
+
+
+def test_a_stalled_deal_gives_its_reason_once() -> None:
+    slipping = deal("slow", close_date=date(2018, 2, 28), amount=50000,
+                    close_date_history=[CloseDateChange(changed_on=date(2017, 6, 1), close_date=date(2017, 10, 31)),
+                                        CloseDateChange(changed_on=date(2017, 10, 30), close_date=date(2017, 11, 30)),
+                                        CloseDateChange(changed_on=date(2017, 11, 29), close_date=date(2017, 12, 29)),
+                                        CloseDateChange(changed_on=date(2017, 12, 20), close_date=date(2018, 2, 28))])
+    row = period_of([slipping])["summary"]["attention"][0]
+    assert "stalled" in row["flags"]
+    slip_lines = [r for r in row["reasons"] if "month" in r]
+    assert len(slip_lines) == 1 and slip_lines[0].startswith("The deal looks stalled"), row["reasons"]
+
+
+def test_index_columns_sort_worst_first_on_the_first_click(team_run: ReportRun) -> None:
+    from callkit.reports.index import worst_first
+
+    assert worst_first("at_risk_amount") == "desc" and worst_first("plan_score") == "asc"
+    html = team_run.index_path.read_text(encoding="utf-8")
+    assert 'data-first="desc" title="plan quality and deal risk; highest first"' in html
+    assert 'data-first="desc" title="Open pipeline at risk"' in html
+    assert 'data-first="asc" title="Average plan score (0-100)"' in html
+    assert "th.dataset.first" in html, "the script reads the first direction from the header"

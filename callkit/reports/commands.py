@@ -7,16 +7,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..text import date_range
 from .progress import terminal_text
 from .run import WORK_DIR, WORKER_LOG, ReportRun, ReportsStopped, generate_reports, rerun_hint
-from .render import human_date
 
 DEMO_WORKSPACE = "workspace"
 DEMO_REPORTS = "reports"
 
 
 def _summary(run: ReportRun, workspace: str | Path, out: str | Path) -> int:
-    period = f"{human_date(run.since.isoformat())} to {human_date(run.until.isoformat())}"
+    period = date_range(run.since, run.until)
     done = len(run.succeeded)
     scope = " · ".join(f"{what} {value}" for what, value in (("team", run.team), ("manager", run.manager)) if value)
     print(f"Wrote {done} report{'s' if done != 1 else ''} for {period}{f' ({terminal_text(scope)})' if scope else ''} "

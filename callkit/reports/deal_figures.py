@@ -102,6 +102,18 @@ def _flags(health: Any, quiet_days: int) -> list[str]:
     return flags
 
 
+STALL_SIGNS = ("monthly_slips", "continuations")  # the warnings a "stalled" reason already names
+
+
+def _reasons(health: Any) -> list[str]:
+    """Deal health's reasons, each said once: a stalled deal's reason already names its repeated slips or
+    continuations, so those signs are not listed again under it."""
+    findings = getattr(health, "findings", None)
+    if not health.stalled or not findings:
+        return list(health.reasons)
+    return [f.message for f in findings if f.code.rsplit(".", 1)[-1] not in STALL_SIGNS]
+
+
 def deal_period(deals: list["Deal"], calls_by_deal: Mapping[str, list["Call"]], start: date, end: date,
                 process: "SalesProcess", rubric: Any, norms: Mapping[str, float] | None,
                 deal_health: Callable[..., Any]) -> dict[str, Any]:
@@ -130,7 +142,7 @@ def deal_period(deals: list["Deal"], calls_by_deal: Mapping[str, list["Call"]], 
             flagged[flag].append(deal)
         if flags:
             row = deal_row(deal, process)
-            row.update(flags=flags, reasons=list(health.reasons), slips=health.slips,
+            row.update(flags=flags, reasons=_reasons(health), slips=health.slips,
                        days_past_close=health.days_past_close, days_in_stage=health.days_in_stage,
                        usual_days=(norms or {}).get(deal.stage),
                        days_since_last_call=health.days_since_last_call)

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from .metrics import FIGURES
 from .priority import Priority, coaching_priority
-from .render import change, fmt_figure, human_date
-from .words import count_and_money, money, plural
+from ..text import counted, date_range, short_date
+from .render import change, fmt_figure
+from .words import count_and_money, money
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models import Rep
@@ -42,7 +43,8 @@ SORT_SCRIPT = """
 document.querySelectorAll("th[data-sort]").forEach(function (th) {
   th.addEventListener("click", function () {
     var body = th.closest("table").tBodies[0], col = th.cellIndex, num = th.dataset.sort === "num";
-    var dir = th.dataset.dir === "asc" ? -1 : 1; th.dataset.dir = dir === 1 ? "asc" : "desc";
+    var next = th.dataset.dir ? (th.dataset.dir === "asc" ? "desc" : "asc") : (th.dataset.first || "asc");
+    th.dataset.dir = next; var dir = next === "asc" ? 1 : -1;
     Array.from(body.rows).sort(function (a, b) {
       var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
       return dir * (num ? parseFloat(x) - parseFloat(y) : x.localeCompare(y));
@@ -123,7 +125,7 @@ def _cell(key: str, data: dict[str, Any] | None) -> str:
     elif key == "at_risk_amount" and data and data["deals"]["open"]["count"]:
         shown = "none"
     elif key == "pipeline" and data and value is None and data["deals"]["open"]["count"]:
-        shown = _e(plural(data["deals"]["open"]["count"], "deal"))  # open deals the CRM gives no amount yet
+        shown = _e(counted(data["deals"]["open"]["count"], "deal"))  # open deals the CRM gives no amount yet
     else:
         shown = fmt_figure(key, value)
     return f'<td class="ck-num" data-v="{sort_value}">{shown}{delta}</td>'
@@ -136,6 +138,12 @@ def _who(row: dict[str, Any]) -> str:
     if row["status"] == "failed":
         return f'{_e(row["name"])} <span class="ck-badge ck-badge-bad">failed</span>'
     return f'{_e(row["name"])} <span class="ck-badge ck-badge-warn">no report yet</span>'
+
+
+def worst_first(key: str) -> str:
+    """The order a figure's column takes on the first click, worst first: "asc" where higher is better (or where
+    more is neither better nor worse, so the smallest comes first), "desc" where higher is worse (money at risk)."""
+    return "desc" if FIGURES[key][2] is False else "asc"
 
 
 def _table(rows: list[dict[str, Any]], medians: dict[str, Any], table_id: str, calls: bool = True) -> str:
@@ -152,10 +160,10 @@ def _table(rows: list[dict[str, Any]], medians: dict[str, Any], table_id: str, c
             f'<td data-v="{row["priority"].score}">{_e(reasons)}</td>'
             + "".join(_cell(k, data) for k in columns)
             + (f'<td data-v="{_e(point.lower())}">{_e(point)}</td>' if calls else "") + "</tr>")
-    head = ('<tr><th data-sort="text">Rep</th><th data-sort="num" title="plan quality and deal risk; highest first">'
-            "Why coach them</th>"
-            + "".join(f'<th class="ck-num" data-sort="num" title="{_e(FIGURES[k][0])}">{_e(SHORT[k])}</th>'
-                      for k in columns)
+    head = ('<tr><th data-sort="text">Rep</th><th data-sort="num" data-first="desc" '
+            'title="plan quality and deal risk; highest first">Why coach them</th>'
+            + "".join(f'<th class="ck-num" data-sort="num" data-first="{worst_first(k)}" '
+                      f'title="{_e(FIGURES[k][0])}">{_e(SHORT[k])}</th>' for k in columns)
             + ('<th data-sort="text">Costs them most</th>' if calls else "") + "</tr>")
     foot = ('<tr><th title="the median rep; the win rate is the whole team\'s">Team</th><th></th>'
             + "".join(f'<th class="ck-num">{fmt_figure(k, medians.get(k))}</th>' for k in columns)
@@ -185,7 +193,7 @@ def _totals(team_figures: dict[str, Any]) -> str:
         return ""
     rate = fmt_figure("win_rate", t.get("win_rate"))
     worth = (f" worth {money(t['pipeline'])}" if t.get("pipeline") else "")
-    parts = [f"{plural(t['open_deals'], 'open deal')}{worth} at the end of the period",
+    parts = [f"{counted(t['open_deals'], 'open deal')}{worth} at the end of the period",
              f"{t['won_deals']} won ({money(t['won_amount'])}) and {t['lost_deals']} lost in it"
              + (f", a win rate of {rate}" if t.get("win_rate") is not None else "")]
     if t.get("at_risk_amount"):
@@ -213,7 +221,7 @@ def write_index(out: Path, team: Sequence["Rep"], rep_data: dict[str, dict[str, 
     for n, manager in enumerate(order, start=1):
         members = groups[manager]
         title = manager if manager == NO_MANAGER else f"Manager: {manager}"
-        sections.append(f"<h2>{_e(title)} <span class=\"ck-muted\">· {plural(len(members), 'rep')}</span></h2>"
+        sections.append(f"<h2>{_e(title)} <span class=\"ck-muted\">· {counted(len(members), 'rep')}</span></h2>"
                         + _table(members, medians, f"team-{n}", calls=bool(team_figures.get("active_reps"))))
 
     failed = [r for r in rows if r["status"] == "failed"]
@@ -235,15 +243,16 @@ def write_index(out: Path, team: Sequence["Rep"], rep_data: dict[str, dict[str, 
         no_calls = ('<p class="ck-note">No calls were recorded in this period, so the figures are about deals only; '
                     "import calls with <code>callkit import … --calls calls.csv</code> to score call plans.</p>")
     css = CSS_FILE.read_text(encoding="utf-8")
-    period = f"{human_date(since.isoformat())} to {human_date(until.isoformat())}"
+    period = date_range(since, until)
+    now = datetime.now()
     scope_words = f" · {_e(scope)}" if scope else ""
     html = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="generator" content="callkit">\n'
         f"<title>Team coaching reports, {period}</title>\n"
         f"<style>\n{css}</style>\n</head>\n<body>\n<main class=\"ck-page ck-wide\">\n"
-        f"<h1>Team coaching reports</h1>\n<p class=\"ck-muted\">{period}{scope_words} · {plural(len(team), 'rep')} · "
-        f"generated {datetime.now():%d %b %Y %H:%M}</p>\n"
+        f"<h1>Team coaching reports</h1>\n<p class=\"ck-muted\">{period}{scope_words} · {counted(len(team), 'rep')} · "
+        f"generated {short_date(now)} at {now:%H:%M}</p>\n"
         f"{warning_box}{failures}{_totals(team_figures)}{_first(rows)}{no_calls}"
         "<p>Reps are grouped by manager; in each group the reps to coach first are at the top. Click a rep for "
         "their report; click a column header to sort by it. Under each figure: its change against the previous "

@@ -47,11 +47,11 @@ def previous_period(since: date, until: date) -> tuple[date, date]:
 
 
 def week_starts(since: date, until: date) -> list[date]:
-    """The first day of each 7-day week of the period, counted from `since` (the last week may be shorter)."""
-    days = (until - since).days + 1
-    return [since + timedelta(days=7 * k) for k in range((days + 6) // 7)]
+    """The Monday of each calendar week (Monday to Sunday) the period touches: the first may begin before `since`."""
+    first = since - timedelta(days=since.weekday())
+    return [first + timedelta(days=7 * k) for k in range((until - first).days // 7 + 1)]
 
 
 def week_index(day: date, since: date) -> int:
-    """Which week of the period (0-based, counted from `since`) a day falls in."""
-    return (day - since).days // 7
+    """Which calendar week of the period (0-based, weeks start on Monday) a day falls in."""
+    return (day - (since - timedelta(days=since.weekday()))).days // 7

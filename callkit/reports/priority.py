@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .words import money, plural
+from ..text import counted
+from .words import money
 
 MIN_CLOSED = 3  # a win rate on fewer closed deals says little
 MIN_WIN_GAP = 0.05  # a win rate less than 5 points below the team's is not a reason to coach
@@ -44,7 +45,7 @@ def _deal_reasons(deals: dict[str, Any]) -> list[str]:
         entry = hygiene.get(flag) or {}
         if entry.get("count"):
             one, many = word.split("|")
-            text = plural(entry["count"], one, many)
+            text = counted(entry["count"], one, many)
             out.append(f"{text}, {money(entry['amount'])}" if entry["amount"] else text)
     return out
 
@@ -67,7 +68,7 @@ def coaching_priority(rep: dict[str, Any] | None, team: dict[str, Any]) -> Prior
         parts["plan"] = max(gap, share_gap)
         words = []
         if share_gap > gap:
-            words.append(f"no written plan for {unplanned} of {plural(calls, 'call')}")
+            words.append(f"no written plan for {unplanned} of {counted(calls, 'call')}")
         elif gap > 0:
             shown = "no plans" if score is None else f"plan score {score:.0f}"
             words.append(f"{shown}, team median {medians['plan_score']:.0f}")
@@ -86,7 +87,7 @@ def coaching_priority(rep: dict[str, Any] | None, team: dict[str, Any]) -> Prior
     rate, team_rate = figures.get("win_rate"), (team.get("benchmark") or medians).get("win_rate")
     if rate is not None and team_rate is not None and closed >= MIN_CLOSED and team_rate - rate >= MIN_WIN_GAP:
         parts["win_rate"] = team_rate - rate
-        reasons["win_rate"] = [f"won {round(100 * rate)}% of {plural(closed, 'closed deal')}, the team "
+        reasons["win_rate"] = [f"won {round(100 * rate)}% of {counted(closed, 'closed deal')}, the team "
                                f"{round(100 * team_rate)}%"]
 
     ordered = sorted((k for k in parts if parts[k] > 0 and reasons.get(k)), key=lambda k: -parts[k])

@@ -13,7 +13,8 @@ from typing import Any
 
 from . import charts
 from .metrics import CALL_KEYS, DEAL_KEYS, FIGURE_NOTES, FIGURES
-from .words import count_and_money, money, money_full, plural, total_money
+from ..text import counted, date_range, long_date, short_date
+from .words import count_and_money, money, money_full, total_money
 
 _CLOSE = {"%": 0.05, "score": 5.0, "x": 0.3, "n": 0.0}
 _CLOSE_MONEY = 0.10  # amounts within 10% of the team median are "about the same"
@@ -53,14 +54,6 @@ class Section:
 
 def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
-
-
-def human_date(iso: str | None) -> str:
-    """'2026-11-20' -> '20 Nov 2026'."""
-    if not iso:
-        return ""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%b %Y}"
 
 
 def _count(value: float) -> str:
@@ -135,12 +128,12 @@ def _compare(key: str, mine: float | None, team: float | None) -> tuple[str, str
 
 def _period_words(report: dict[str, Any]) -> str:
     period = report["rep"]["period"]
-    return f"{human_date(period['since'])} to {human_date(period['until'])}"
+    return date_range(period["since"], period["until"])
 
 
 def _previous_words(report: dict[str, Any]) -> str:
     period = report["rep"].get("previous_period") or {}
-    return f"{human_date(period.get('since'))} to {human_date(period.get('until'))}"
+    return date_range(period["since"], period["until"]) if period else "no earlier period"
 
 
 def _has_deals(rep: dict[str, Any]) -> bool:
@@ -168,12 +161,12 @@ def header(report: dict[str, Any]) -> Section:
     deal_words = ""
     if _has_deals(rep):
         won, lost = deals["won"], deals["lost"]
-        deal_words = (f"{plural(deals['open']['count'], 'open deal')} ({total_money(deals['open'])}) at the "
+        deal_words = (f"{counted(deals['open']['count'], 'open deal')} ({total_money(deals['open'])}) at the "
                       f"end of the period; {won['count']} won ({money(won['amount'])}) and {lost['count']} lost "
                       f"({money(lost['amount'])}) in it.")
     if counts["calls"]:
         parts.append(
-            f"<p>{plural(counts['calls'], 'call')} in the period: {counts['planned']} with a written plan, "
+            f"<p>{counted(counts['calls'], 'call')} in the period: {counts['planned']} with a written plan, "
             f"{counts['debriefed']} debriefed, {counts['advances']} ended in an advance or an order."
             + (f" {deal_words}" if deal_words else "") + "</p>")
     elif deal_words:
@@ -184,7 +177,7 @@ def header(report: dict[str, Any]) -> Section:
     else:
         parts.append(
             '<div class="ck-empty"><p><strong>No calls in this period.</strong></p>'
-            f"<p>There are no calls and no open, won or lost deals for {_e(who['name'])} between "
+            f"<p>There are no calls and no open, won or lost deals for {_e(who['name'])} from "
             f"{_period_words(report)}, so there is nothing to score yet. Plan your next call with a client advance "
             "as its objective and an agenda the customer agreed beforehand, and it will show up here next time.</p></div>")
     return Section("".join(parts), f"Coaching report: {who['name']}")
@@ -232,9 +225,9 @@ def headline(report: dict[str, Any]) -> Section | None:
         body.extend(_figure_rows(report, keys))
     who = []
     if rep["counts"]["calls"]:
-        who.append(f"the {plural(team.get('active_reps', 0), 'rep')} with calls in the period for the call figures")
+        who.append(f"the {counted(team.get('active_reps', 0), 'rep')} with calls in the period for the call figures")
     if _has_deals(rep):
-        who.append(f"the {plural(team.get('deal_reps', 0), 'rep')} with deals for the deal figures")
+        who.append(f"the {counted(team.get('deal_reps', 0), 'rep')} with deals for the deal figures")
     rate = " The team's win rate is all its closed deals together." if _has_deals(rep) else ""
     return Section(
         "<h2>Your figures against the team</h2>"
@@ -256,7 +249,7 @@ def _deal_cell(d: dict[str, Any]) -> str:
 def _count_money(total: dict[str, Any], word: str = "deal") -> str:
     """'3 deals, $412k'; '3 deals' when none of them has an amount."""
     if total.get("unpriced") == total.get("count"):
-        return plural(total["count"], word)
+        return counted(total["count"], word)
     return count_and_money(total["count"], total["amount"], word)
 
 
@@ -282,11 +275,11 @@ def pipeline(report: dict[str, Any]) -> Section | None:
     if total["unpriced"] == total["count"]:
         worth = " (the CRM gives none of them an amount yet)"
     elif total["unpriced"]:
-        worth = f" worth {money(total['amount'])} ({plural(total['unpriced'], 'deal')} without an amount in the CRM)"
+        worth = f" worth {money(total['amount'])} ({counted(total['unpriced'], 'deal')} without an amount in the CRM)"
     else:
         worth = f" worth {money(total['amount'])}"
     return Section(
-        f"<h2>Your pipeline</h2><p>{plural(total['count'], 'open deal')}{worth} at the end of the period, by the stage "
+        f"<h2>Your pipeline</h2><p>{counted(total['count'], 'open deal')}{worth} at the end of the period, by the stage "
         "each is in.</p>"
         '<table><thead><tr><th>Stage</th><th class="ck-num">Open deals</th><th class="ck-num">Amount</th></tr></thead>'
         f"<tbody>{body}</tbody><tfoot><tr><th>All stages</th><th class=\"ck-num\">{total['count']:,}</th>"
@@ -312,7 +305,7 @@ def won_and_lost(report: dict[str, Any]) -> Section | None:
         badge = ('<span class="ck-badge ck-badge-good">won</span>' if d["status"] == "won"
                  else '<span class="ck-badge ck-badge-bad">lost</span>')
         rows.append(f"<tr><td>{badge}</td><td>{_deal_cell(d)}</td><td class=\"ck-num\">{money_full(d['amount'])}</td>"
-                    f"<td class=\"ck-num\">{human_date(d['closed_on'])}</td><td>{_e(d.get('lost_reason') or '')}</td></tr>")
+                    f"<td class=\"ck-num\">{short_date(d['closed_on'])}</td><td>{_e(d.get('lost_reason') or '')}</td></tr>")
     parts.append('<table><thead><tr><th></th><th>Deal</th><th class="ck-num">Amount</th><th class="ck-num">Closed on</th>'
                  f"<th>Lost reason</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
     parts.append(_more(deals["closed_more"], "deal"))
@@ -355,8 +348,8 @@ def deal_hygiene(report: dict[str, Any]) -> Section | None:
     last = rep.get("last_call")
     if last:
         days = rep.get("days_since_last_call") or 0
-        when = "on the last day of the period" if days == 0 else f"{plural(days, 'day')} before the end of the period"
-        items.append(f"<tr><td>Your last call</td><td class=\"ck-num\">{human_date(last)} ({when})</td></tr>")
+        when = "on the last day of the period" if days == 0 else f"{counted(days, 'day')} before the end of the period"
+        items.append(f"<tr><td>Your last call</td><td class=\"ck-num\">{short_date(last)} ({when})</td></tr>")
     else:
         items.append('<tr><td>Your last call</td><td class="ck-num">no calls recorded</td></tr>')
     without = deals.get("without_calls") or {}
@@ -376,10 +369,10 @@ def deal_hygiene(report: dict[str, Any]) -> Section | None:
             badges = " ".join(_badge(f, d, quiet_days) for f in d["flags"])
             reasons = "".join(f"<li>{_e(r)}</li>" for r in d["reasons"][:REASONS_PER_DEAL])
             if len(d["reasons"]) > REASONS_PER_DEAL:
-                reasons += f'<li class="ck-note">{plural(len(d["reasons"]) - REASONS_PER_DEAL, "more warning")}</li>'
+                reasons += f'<li class="ck-note">{counted(len(d["reasons"]) - REASONS_PER_DEAL, "more warning")}</li>'
             body.append(f"<tr><td>{badges}</td><td>{_deal_cell(d)}</td><td>{_e(d['stage'])}</td>"
                         f"<td class=\"ck-num\">{money_full(d['amount'])}</td>"
-                        f"<td class=\"ck-num\">{human_date(d['close_date']) or 'no close date'}</td>"
+                        f"<td class=\"ck-num\">{short_date(d['close_date']) if d['close_date'] else 'no close date'}</td>"
                         f"<td><ul>{reasons}</ul></td></tr>")
         wander = (" Close dates pushed back a month at a time, or call after call that ends without a client "
                   "commitment, are the signs of a deal that wanders: plan the next call on these to win a real "
@@ -403,7 +396,7 @@ def trend(report: dict[str, Any]) -> Section | None:
     if not rep["counts"]["calls"]:
         return None
     weeks = rep["trend"]
-    labels = [human_date(w["week"])[:-5] for w in weeks]
+    labels = [short_date(w["week"])[:-5] for w in weeks]
     scores = [w["plan_score"] for w in weeks]
     rates = [None if w["advance_rate"] is None else 100 * w["advance_rate"] for w in weeks]
     svg = charts.line_chart(labels, [("Average plan score", scores), ("Calls ending in an advance (%)", rates)],
@@ -483,7 +476,8 @@ def coaching_points(report: dict[str, Any]) -> Section | None:
     if not points:
         return Section("<h2>What to change in your next call</h2><p>Your plans pass every check of the rubric in "
                        "this period: keep planning each call like this.</p>", "coaching points")
-    parts = [f"<h2>What to change in your next call</h2><p>The {len(points)} habits that cost your plans the most "
+    habits = "habit" if len(points) == 1 else counted(len(points), "habit")
+    parts = [f"<h2>What to change in your next call</h2><p>The {habits} that cost your plans the most "
              "points in this period, each with your own example.</p>"]
     for n, point in enumerate(points, start=1):
         example = point["example"]
@@ -496,7 +490,7 @@ def coaching_points(report: dict[str, Any]) -> Section | None:
         body = [f'<div class="ck-point"><h3>{n}. {_e(point["title"])}</h3>',
                 "".join(f"<p>{_e(m)}</p>" for m in point["messages"]),
                 f'<p class="ck-note">Seen in {how_often}{_points_lost(point)}. Your example: '
-                f"the call on {human_date(example['date'])}{f' with {where}' if where else ''}.</p>"]
+                f"the call on {long_date(example['date'])}{f' with {where}' if where else ''}.</p>"]
         if point.get("quote"):
             body.append(f"<p>{_e(point['quote_label'])}:</p><blockquote>“{_e(point['quote'])}”</blockquote>")
         elif point["criterion"]:
@@ -538,7 +532,7 @@ def exercises(report: dict[str, Any]) -> Section | None:
         f"<td class=\"ck-num\">{_percent(r['accuracy'])}</td>"
         f"<td class=\"ck-num\">{r['passed']}</td>"
         f"<td class=\"ck-num\">{r['passed_after_help']}</td>"
-        f"<td class=\"ck-num\">{human_date(r['last'])}</td></tr>" for r in rows)
+        f"<td class=\"ck-num\">{short_date(r['last'])}</td></tr>" for r in rows)
     missed = report["rep"].get("exercises_missed") or []
     missed_html = ""
     if missed:
@@ -572,4 +566,4 @@ def footer(report: dict[str, Any]) -> Section:
         "can read and argue with. An advance is an action with energy by the client that moves the sale toward "
         "a decision; a continuation is a pleasant call with no client commitment. Deal figures come from the "
         "workspace's deals and their stage and close-date history; amounts are as the CRM records them. "
-        f"Generated by callkit on {human_date(date.today().isoformat())}.</p>", "footer")
+        f"Generated by callkit on {long_date(date.today())}.</p>", "footer")

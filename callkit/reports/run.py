@@ -36,13 +36,12 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..exceptions import CallkitError, InvalidInputError, RecordNotFoundError
+from ..text import counted, date_range, join, short_date
 from . import index as index_page
 from .metrics import default_period, team_cache_path, team_data, team_stage_norms, write_json
 from .names import report_slug
 from .pool import Job, JobFailed, WorkerLost, WorkerPool
 from .progress import Progress, terminal_text
-from .render import human_date
-from .words import join_words, plural
 from .worker import DEFAULT_ENGINE, ENGINES, RenderOutcome, RenderTask, compute_rep, init_worker, render_rep
 
 # The notebook's parameter names: fixed by callkit, never taken from user data.
@@ -77,8 +76,8 @@ class ReportsStopped(CallkitError):
         if run is None:
             text = f"Stopped by {how} before any report was written: {out_dir} is as it was."
         else:
-            period = f"{human_date(run.since.isoformat())} to {human_date(run.until.isoformat())}"
-            text = (f"Stopped by {how}: wrote {len(run.succeeded)} of {plural(total, 'report')} for {period}; "
+            period = date_range(run.since, run.until)
+            text = (f"Stopped by {how}: wrote {len(run.succeeded)} of {counted(total, 'report')} for {period}; "
                     f"{run.index_path} lists every report of that period (run the same command again to finish).")
         super().__init__(text)
 
@@ -170,7 +169,7 @@ class MemoryFigures:
         if self.workers:
             low, high = min(self.workers.values()), max(self.workers.values())
             each = _mb(high) if _mb(low) == _mb(high) else f"{_mb(low)} to {_mb(high)}"
-            text += f", {plural(len(self.workers), 'worker')} {each} each"
+            text += f", {counted(len(self.workers), 'worker')} {each} each"
         if self.kernel:
             text += f", kernels up to {_mb(self.kernel)}"
         return text + "."
@@ -459,7 +458,7 @@ def select_group(reps: Sequence[Any], team: str | None = None, manager: str | No
         known = sorted({getattr(r, field_name) for r in reps if getattr(r, field_name)}, key=str.casefold)
         chosen = [r for r in chosen if (getattr(r, field_name) or "").strip().casefold() == key]
         if not chosen:
-            there = f"the {field_name}s are {join_words(known)}" if known else f"no rep has a {field_name} recorded"
+            there = f"the {field_name}s are {join(known)}" if known else f"no rep has a {field_name} recorded"
             raise InvalidInputError({field_name: f"No rep has the {field_name} {wanted!r}: {there}."},
                                     what="report run")
     return chosen
@@ -472,7 +471,7 @@ def period_warnings(reps: Sequence[Any], rep_data: dict[str, dict[str, Any] | No
     Nothing happened for a rep when the period holds none of their calls and no deal of theirs was created,
     won, lost or moved in it; a rep whose data failed to load is not counted as empty.
     """
-    period = f"{human_date(since.isoformat())} to {human_date(until.isoformat())}"
+    period = date_range(since, until)
     loaded = [(r, rep_data[r.rep_id]) for r in reps if rep_data.get(r.rep_id) is not None]
     quiet = [r for r, data in loaded if data.get("empty")]
     if loaded and len(quiet) == len(loaded):
@@ -480,12 +479,12 @@ def period_warnings(reps: Sequence[Any], rep_data: dict[str, dict[str, Any] | No
             return True, [f"Nothing happened from {period}: the workspace has no calls or deals yet, so import your "
                           "team first (callkit import WORKSPACE --deals deals.csv)."]
         outside = latest < since or latest > until
-        hint = (f"the workspace's data ends on {human_date(latest.isoformat())}, so leave out --since and --until to "
+        hint = (f"the workspace's data ends on {short_date(latest)}, so leave out --since and --until to "
                 f"report on the 12 weeks up to then" if outside else "check the dates given")
         return True, [f"Nothing happened from {period} (no calls, and no deals created, won, lost or moved): {hint}."]
     if quiet:
-        shown = join_words([r.name for r in quiet[:5]] + ([f"{len(quiet) - 5} more"] if len(quiet) > 5 else []))
-        return False, [f"Nothing happened from {period} for {len(quiet)} of {plural(len(loaded), 'rep')} (no calls, "
+        shown = join([r.name for r in quiet[:5]] + ([f"{len(quiet) - 5} more"] if len(quiet) > 5 else []))
+        return False, [f"Nothing happened from {period} for {len(quiet)} of {counted(len(loaded), 'rep')} (no calls, "
                        f"and no deals created, won, lost or moved): {shown}."]
     return False, []
 

@@ -1,9 +1,12 @@
 """How amounts, counts and changes read in a report: "$412k", "3 open deals", "+5 pts".
 
-Plain Python with no imports from the rest of callkit: the report kernels, the index and the terminal all use it.
+Plain Python: the report kernels, the index and the terminal all use it. Counting, joining and dates come
+from callkit/text.py, so a report says "1 deal" and "24 Nov 2026" the way every other page of callkit does.
 """
 
 from __future__ import annotations
+
+from ..text import counted
 
 CURRENCY = "$"  # deal amounts are shown in the CRM's currency; callkit does not convert
 
@@ -32,14 +35,9 @@ def money_full(amount: float | None) -> str:
     return f"{CURRENCY}{amount:,.0f}"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """'1 deal', '3 deals', '1,889 open deals' (give `many` for irregular plurals)."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
-
-
 def count_and_money(count: int, amount: float | None, word: str = "deal") -> str:
     """'3 deals, $412k' (the amount left out when none of them has one)."""
-    text = plural(count, word)
+    text = counted(count, word)
     return f"{text}, {money(amount)}" if amount else text
 
 
@@ -50,9 +48,3 @@ def total_money(total: dict) -> str:
         return "no amounts"
     return money(total.get("amount"))
 
-
-def join_words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

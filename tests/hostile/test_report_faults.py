@@ -180,7 +180,7 @@ def test_workers_and_kernels_die_soon_after_the_parent_is_killed(sample_ws_path:
     busy.mkdir()
     nb = report_notebook(tmp_path / "busy.ipynb", BUSY.format(dir=str(busy), fast=[]))
     parent = start_reports([str(sample_ws_path), "--out", str(tmp_path / "out"), "--workers", "2", "--rep", "r01",
-                            "r02", "r03", "--notebook", str(nb)])
+                            "--rep", "r02", "--rep", "r03", "--notebook", str(nb)])
     try:
         wait_for(lambda: len(pids(busy, "worker")) == 2 and len(pids(busy, "kernel")) == 2, what="two busy kernels")
         family = [p.pid for p in psutil.Process(parent.pid).children(recursive=True)]
@@ -205,8 +205,8 @@ def test_sigterm_and_ctrl_c_stop_the_batch_with_one_line_and_an_index_of_one_per
     busy = tmp_path / "busy"
     busy.mkdir()
     nb = report_notebook(tmp_path / "busy.ipynb", BUSY.format(dir=str(busy), fast=["r01"]))
-    parent = start_reports([str(sample_ws_path), "--out", str(out), "--workers", "2", "--rep", "r01", "r02", "r03",
-                            "--notebook", str(nb), "--since", "2026-07-01", "--until", "2026-07-31"])
+    parent = start_reports([str(sample_ws_path), "--out", str(out), "--workers", "2", "--rep", "r01", "--rep", "r02",
+                            "--rep", "r03", "--notebook", str(nb), "--since", "2026-07-01", "--until", "2026-07-31"])
     try:
         wait_for(lambda: (busy / "r02.rep").exists() and (busy / "r03.rep").exists(), what="two busy kernels")
         wait_for(lambda: any((out / ".callkit-work" / "html").glob("*.html")), what="r01's report")
@@ -246,7 +246,7 @@ def test_a_killed_rerun_of_another_period_leaves_the_old_index_and_reports_as_th
     busy = tmp_path / "busy"
     busy.mkdir()
     nb = report_notebook(tmp_path / "busy.ipynb", BUSY.format(dir=str(busy), fast=["r01"]))
-    parent = start_reports([str(sample_ws_path), "--out", str(out), "--workers", "2", "--rep", "r01", "r02",
+    parent = start_reports([str(sample_ws_path), "--out", str(out), "--workers", "2", "--rep", "r01", "--rep", "r02",
                             "--notebook", str(nb), "--since", "2026-07-01", "--until", "2026-07-31"])
     try:
         wait_for(lambda: any((out / ".callkit-work" / "html").glob("*.html")), what="the new period's first report")
@@ -297,7 +297,7 @@ def test_the_rerun_hint_keeps_the_notebook_and_reruns_an_id_with_a_line_break(fr
                          f"import pathlib\nif '\\n' in rep_id and pathlib.Path({str(flag)!r}).exists():\n"
                          "    raise ValueError('not yet')\nprint('fine')")
     out = tmp_path / "out"
-    code = cli_main(["reports", str(fresh_ws_path), "--out", str(out), "--rep", "r01", odd, "--notebook", str(nb),
+    code = cli_main(["reports", str(fresh_ws_path), "--out", str(out), "--rep", "r01", "--rep", odd, "--notebook", str(nb),
                      "--engine", "standard"])
     err = capsys.readouterr().err
     assert code == 1
