@@ -882,3 +882,18 @@ def test_index_columns_sort_worst_first_on_the_first_click(team_run: ReportRun) 
     assert 'data-first="desc" title="Open pipeline at risk"' in html
     assert 'data-first="asc" title="Average plan score (0-100)"' in html
     assert "th.dataset.first" in html, "the script reads the first direction from the header"
+
+
+def test_the_index_template_escapes_every_value_it_shows() -> None:
+    from callkit.reports import index
+
+    evil = '<img src=x onerror="alert(1)">'
+    row = {"status": "ok", "file": 'a".html', "name": evil, "rep_id": evil, "manager": evil, "reasons": [evil],
+           "priority": 1.0, "cells": [{"v": 1, "shown": evil, "delta": evil, "delta_css": "ck-same"}], "point": evil}
+    group = {"title": evil, "count": "1 rep", "table_id": "team-1", "calls": True, "rows": [row],
+             "columns": [{"short": evil, "label": evil, "first": "asc"}], "medians": [evil]}
+    html = index._TEMPLATES.get_template(index.TEMPLATE).render(
+        period=evil, scope=evil, rep_count="1 rep", generated="now", warnings=[evil], failed=[], failed_words="",
+        totals=[evil], first=[row], no_calls=False, groups=[group], css="")
+    assert "<img" not in html and html.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") >= 10
+    assert 'href="a&quot;.html"' in html

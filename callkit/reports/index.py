@@ -3,8 +3,9 @@
 The page opens with any warning about the period, the reports that failed, and "who to coach first": the
 reps whose plan quality and deal risk need a manager most, each with the reason in words
 (`priority.coaching_priority`). Then one table per manager, reps in the same order; each figure shows its
-change against the previous period. Clicking a column header re-sorts that table (a few lines of inline
-script); without script the page still reads top to bottom in that order.
+change against the previous period. Clicking a column header re-sorts that table, worst first (a few lines of
+inline script); without script the page still reads top to bottom in that order. The markup is
+templates/callkit_index/index.html.j2, with every value escaped; this module only words the figures.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+
+from ..text import counted, date_range, short_date
 from .metrics import FIGURES
 from .priority import Priority, coaching_priority
-from ..text import counted, date_range, short_date
 from .render import change, fmt_figure
 from .words import count_and_money, money
 
@@ -28,7 +32,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 INDEX = "index.html"
 MANIFEST = "reports.json"
-CSS_FILE = Path(__file__).resolve().parent.parent / "templates" / "callkit_report" / "report.css"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CSS_FILE = TEMPLATES / "callkit_report" / "report.css"  # the report pages' stylesheet, shared
+TEMPLATE_DIR = TEMPLATES / "callkit_index"
+TEMPLATE = "index.html.j2"
 CALL_COLUMNS = ("calls", "plan_share", "plan_score", "advance_outcomes")
 DEAL_COLUMNS = ("pipeline", "won_amount", "win_rate", "at_risk_amount")
 COLUMNS = CALL_COLUMNS + DEAL_COLUMNS
@@ -38,25 +45,6 @@ SHORT = {"calls": "Calls", "plan_share": "With a plan", "plan_score": "Avg plan 
          "win_rate": "Win rate", "at_risk_amount": "At risk"}
 NO_MANAGER = "No manager recorded"
 FIRST_LIMIT = 5  # reps named under "who to coach first"
-
-SORT_SCRIPT = """
-document.querySelectorAll("th[data-sort]").forEach(function (th) {
-  th.addEventListener("click", function () {
-    var body = th.closest("table").tBodies[0], col = th.cellIndex, num = th.dataset.sort === "num";
-    var next = th.dataset.dir ? (th.dataset.dir === "asc" ? "desc" : "asc") : (th.dataset.first || "asc");
-    th.dataset.dir = next; var dir = next === "asc" ? 1 : -1;
-    Array.from(body.rows).sort(function (a, b) {
-      var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
-      return dir * (num ? parseFloat(x) - parseFloat(y) : x.localeCompare(y));
-    }).forEach(function (row) { body.appendChild(row); });
-  });
-});
-"""
-
-
-def _e(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
-
 
 def _load_manifest(out: Path) -> dict[str, Any]:
     try:
@@ -97,7 +85,7 @@ def _statuses(out: Path, team: Sequence[tuple[str, str]], results: Sequence["Rep
 def _rows(team: Sequence["Rep"], rep_data: dict[str, dict[str, Any] | None], statuses: dict[str, dict[str, Any]],
           team_figures: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per rep: their data, report status and coaching priority, in the order a manager reads them."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rep in team:
         entry = statuses.get(rep.rep_id)
         data = rep_data.get(rep.rep_id)
@@ -113,31 +101,21 @@ def _rows(team: Sequence["Rep"], rep_data: dict[str, dict[str, Any] | None], sta
     return rows
 
 
-def _cell(key: str, data: dict[str, Any] | None) -> str:
+def _cell(key: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    """One figure of one rep as the table shows it: the value, its change, and what the column sorts by."""
     value = data["figures"].get(key) if data else None
     before = (data.get("previous") or {}).get(key) if data else None
-    sort_value = -1 if value is None else value
     css, words = change(key, value, before)
-    delta = f'<br><span class="ck-delta {css}" title="change against the previous period">{_e(words)}</span>' \
-        if value is not None and words not in ("–",) else ""
     if key == "at_risk_amount" and data and data["deals"]["at_risk"]["count"]:
-        shown = _e(count_and_money(data["deals"]["at_risk"]["count"], value))
+        shown = count_and_money(data["deals"]["at_risk"]["count"], value)
     elif key == "at_risk_amount" and data and data["deals"]["open"]["count"]:
         shown = "none"
     elif key == "pipeline" and data and value is None and data["deals"]["open"]["count"]:
-        shown = _e(counted(data["deals"]["open"]["count"], "deal"))  # open deals the CRM gives no amount yet
+        shown = counted(data["deals"]["open"]["count"], "deal")  # open deals the CRM gives no amount yet
     else:
         shown = fmt_figure(key, value)
-    return f'<td class="ck-num" data-v="{sort_value}">{shown}{delta}</td>'
-
-
-def _who(row: dict[str, Any]) -> str:
-    entry = row["entry"]
-    if row["status"] == "ok":
-        return f'<a href="{_e(entry["file"])}">{_e(row["name"])}</a>'
-    if row["status"] == "failed":
-        return f'{_e(row["name"])} <span class="ck-badge ck-badge-bad">failed</span>'
-    return f'{_e(row["name"])} <span class="ck-badge ck-badge-warn">no report yet</span>'
+    return {"v": -1 if value is None else value, "shown": shown, "delta_css": css,
+            "delta": words if value is not None and words != "–" else ""}
 
 
 def worst_first(key: str) -> str:
@@ -146,51 +124,31 @@ def worst_first(key: str) -> str:
     return "desc" if FIGURES[key][2] is False else "asc"
 
 
-def _table(rows: list[dict[str, Any]], medians: dict[str, Any], table_id: str, calls: bool = True) -> str:
-    """One manager's reps; without any call in the run, the call-plan columns are left out."""
+def _group(title: str, rows: list[dict[str, Any]], medians: dict[str, Any], table_id: str, calls: bool) -> dict[str, Any]:
+    """One manager's table; without any call in the run, the call-plan columns are left out."""
     columns = COLUMNS if calls else DEAL_COLUMNS
-    body = []
+    shown = []
     for row in rows:
         data = row["data"]
-        point = data["points"][0]["title"] if data and data["points"] else ""
-        reasons = "; ".join(row["priority"].reasons)
-        rep_id = (f'<br><span class="ck-note">{_e(row["rep_id"])}</span>' if row["rep_id"] != row["name"] else "")
-        body.append(
-            f'<tr><td data-v="{_e(row["name"].lower())}">{_who(row)}{rep_id}</td>'
-            f'<td data-v="{row["priority"].score}">{_e(reasons)}</td>'
-            + "".join(_cell(k, data) for k in columns)
-            + (f'<td data-v="{_e(point.lower())}">{_e(point)}</td>' if calls else "") + "</tr>")
-    head = ('<tr><th data-sort="text">Rep</th><th data-sort="num" data-first="desc" '
-            'title="plan quality and deal risk; highest first">Why coach them</th>'
-            + "".join(f'<th class="ck-num" data-sort="num" data-first="{worst_first(k)}" '
-                      f'title="{_e(FIGURES[k][0])}">{_e(SHORT[k])}</th>' for k in columns)
-            + ('<th data-sort="text">Costs them most</th>' if calls else "") + "</tr>")
-    foot = ('<tr><th title="the median rep; the win rate is the whole team\'s">Team</th><th></th>'
-            + "".join(f'<th class="ck-num">{fmt_figure(k, medians.get(k))}</th>' for k in columns)
-            + ("<th></th>" if calls else "") + "</tr>")
-    return (f'<div class="ck-scroll"><table id="{_e(table_id)}"><thead>{head}</thead><tbody>{"".join(body)}</tbody>'
-            f"<tfoot>{foot}</tfoot></table></div>")
+        shown.append({**row, "file": row["entry"].get("file"), "reasons": row["priority"].reasons,
+                      "priority": row["priority"].score, "cells": [_cell(k, data) for k in columns],
+                      "point": data["points"][0]["title"] if data and data["points"] else ""})
+    return {"title": title, "count": counted(len(rows), "rep"), "table_id": table_id, "calls": calls, "rows": shown,
+            "columns": [{"key": k, "short": SHORT[k], "label": FIGURES[k][0], "first": worst_first(k)} for k in columns],
+            "medians": [fmt_figure(k, medians.get(k)) for k in columns]}
 
 
-def _first(rows: list[dict[str, Any]]) -> str:
+def _first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The reps to coach first: failed reports, then the highest priority with a reason to give."""
     chosen = [r for r in rows if r["status"] == "failed" or (r["priority"].score > 0 and r["priority"].reasons)]
-    if not chosen:
-        return ('<div class="ck-first"><h2>Who to coach first</h2><p>Nobody stands out this period: no plan score '
-                "well below the team, no open deals at risk.</p></div>")
-    items = []
-    for row in chosen[:FIRST_LIMIT]:
-        manager = f' <span class="ck-note">({_e(row["manager"])})</span>' if row.get("manager") else ""
-        items.append(f"<li><strong>{_who(row)}</strong>{manager}: {_e('; '.join(row['priority'].reasons))}.</li>")
-    return ('<div class="ck-first"><h2>Who to coach first</h2><p>Plan quality and deal risk together: a plan score '
-            "below the team median, open deals at risk (past their close date, pushed back more than once, stuck "
-            f"or stalled) and a win rate below the team's.</p><ol>{''.join(items)}</ol></div>")
+    return [{**r, "file": r["entry"].get("file"), "reasons": r["priority"].reasons} for r in chosen[:FIRST_LIMIT]]
 
 
-def _totals(team_figures: dict[str, Any]) -> str:
+def _totals(team_figures: dict[str, Any]) -> list[str]:
+    """The team's deals in a few clauses ("3 open deals worth $412k at the end of the period", ...), or none."""
     t = team_figures.get("totals") or {}
     if not t.get("open_deals") and not (t.get("won_deals") or t.get("lost_deals")):
-        return ""
+        return []
     rate = fmt_figure("win_rate", t.get("win_rate"))
     worth = (f" worth {money(t['pipeline'])}" if t.get("pipeline") else "")
     parts = [f"{counted(t['open_deals'], 'open deal')}{worth} at the end of the period",
@@ -198,7 +156,16 @@ def _totals(team_figures: dict[str, Any]) -> str:
              + (f", a win rate of {rate}" if t.get("win_rate") is not None else "")]
     if t.get("at_risk_amount"):
         parts.append(f"{money(t['at_risk_amount'])} of the open pipeline at risk")
-    return f"<p><strong>The team:</strong> {'; '.join(parts)}.</p>"
+    return parts
+
+
+def _escape(value: Any) -> Markup:
+    """Every value the template shows, escaped as the report pages escape it (so a quote reads &quot; in both)."""
+    return value if isinstance(value, Markup) else Markup(escape("" if value is None else str(value), quote=True))
+
+
+_TEMPLATES = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, finalize=_escape,
+                         keep_trailing_newline=True)
 
 
 def write_index(out: Path, team: Sequence["Rep"], rep_data: dict[str, dict[str, Any] | None],
@@ -212,58 +179,22 @@ def write_index(out: Path, team: Sequence["Rep"], rep_data: dict[str, dict[str, 
     statuses = _statuses(out, [(r.rep_id, r.name) for r in team], results, since, until)
     rows = _rows(team, rep_data, statuses, team_figures)
     medians = team_figures.get("benchmark") or team_figures["medians"]
+    calls = bool(team_figures.get("active_reps"))
 
-    groups: dict[str, list[dict[str, Any]]] = {}
+    by_manager: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(row["manager"] or NO_MANAGER, []).append(row)
-    order = sorted(groups, key=lambda m: (m == NO_MANAGER, m.lower()))
-    sections = []
-    for n, manager in enumerate(order, start=1):
-        members = groups[manager]
-        title = manager if manager == NO_MANAGER else f"Manager: {manager}"
-        sections.append(f"<h2>{_e(title)} <span class=\"ck-muted\">· {counted(len(members), 'rep')}</span></h2>"
-                        + _table(members, medians, f"team-{n}", calls=bool(team_figures.get("active_reps"))))
-
+        by_manager.setdefault(row["manager"] or NO_MANAGER, []).append(row)
+    order = sorted(by_manager, key=lambda m: (m == NO_MANAGER, m.lower()))
+    groups = [_group(m if m == NO_MANAGER else f"Manager: {m}", by_manager[m], medians, f"team-{n}", calls)
+              for n, m in enumerate(order, start=1)]
     failed = [r for r in rows if r["status"] == "failed"]
-    failures = ""
-    if failed:
-        items = "".join(
-            f'<li><strong>{_e(r["name"])}</strong> ({_e(r["rep_id"])}): {_e(r["entry"].get("error"))}'
-            + (f' – <a href="{_e(r["entry"]["notebook"])}">the notebook that failed</a>' if r["entry"].get("notebook") else "")
-            + "</li>" for r in failed)
-        failures = (f'<div class="ck-failures"><p><strong>{len(failed)} report{"s" if len(failed) > 1 else ""} '
-                    f"could not be built.</strong> Rerun them with <code>callkit reports … --rep ID</code>.</p>"
-                    f"<ul>{items}</ul></div>")
-    warning_box = ""
-    if warnings:
-        warning_box = ('<div class="ck-warnings">' + "".join(f"<p><strong>Warning:</strong> {_e(w)}</p>" for w in warnings)
-                       + "</div>")
-    no_calls = ""
-    if not team_figures.get("active_reps") and team_figures.get("deal_reps"):
-        no_calls = ('<p class="ck-note">No calls were recorded in this period, so the figures are about deals only; '
-                    "import calls with <code>callkit import … --calls calls.csv</code> to score call plans.</p>")
-    css = CSS_FILE.read_text(encoding="utf-8")
-    period = date_range(since, until)
     now = datetime.now()
-    scope_words = f" · {_e(scope)}" if scope else ""
-    html = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="generator" content="callkit">\n'
-        f"<title>Team coaching reports, {period}</title>\n"
-        f"<style>\n{css}</style>\n</head>\n<body>\n<main class=\"ck-page ck-wide\">\n"
-        f"<h1>Team coaching reports</h1>\n<p class=\"ck-muted\">{period}{scope_words} · {counted(len(team), 'rep')} · "
-        f"generated {short_date(now)} at {now:%H:%M}</p>\n"
-        f"{warning_box}{failures}{_totals(team_figures)}{_first(rows)}{no_calls}"
-        "<p>Reps are grouped by manager; in each group the reps to coach first are at the top. Click a rep for "
-        "their report; click a column header to sort by it. Under each figure: its change against the previous "
-        "period of the same length.</p>\n"
-        + "\n".join(sections) +
-        '\n<p class="ck-note">Shares of objectives, agendas and customer value are of planned calls; advances are of '
-        "debriefed calls. Open pipeline: deals open at the end of the period. Won and win rate: deals closed in the "
-        "period. At risk: open deals past their close date, pushed back more than once, stuck in a stage longer than "
-        "the team usually takes, or stalled (repeated slips or continuations with no stage progress).</p>\n"
-        f"</main>\n<script>{SORT_SCRIPT}</script>\n</body>\n</html>\n"
-    )
+    html = _TEMPLATES.get_template(TEMPLATE).render(
+        period=date_range(since, until), scope=scope, rep_count=counted(len(team), "rep"),
+        generated=f"{short_date(now)} at {now:%H:%M}", warnings=list(warnings), failed=failed,
+        failed_words=counted(len(failed), "report"), totals=_totals(team_figures), first=_first(rows),
+        no_calls=not calls and bool(team_figures.get("deal_reps")), groups=groups,
+        css=Markup(CSS_FILE.read_text(encoding="utf-8")))
     path = out / INDEX
     tmp = path.with_name(INDEX + ".tmp")
     tmp.write_text(html, encoding="utf-8")
