@@ -12,7 +12,7 @@ from ..lazy import lazy_exports
 _EXPORTS = {
     "generate_reports": "callkit.reports.run",
     "ReportRun": "callkit.reports.run",
-    "RepResult": "callkit.reports.run",
+    "RepResult": "callkit.reports.result",
     "reports_command": "callkit.reports.commands",
     "demo_command": "callkit.reports.commands",
 }
@@ -25,4 +25,5 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .commands import demo_command, reports_command
-    from .run import RepResult, ReportRun, generate_reports
+    from .result import RepResult
+    from .run import ReportRun, generate_reports

@@ -21,7 +21,8 @@ from typing import Any, Callable
 from ..exceptions import CallkitError
 from .metrics import rep_cache_path
 from .progress import Progress
-from .worker import RenderOutcome, RenderTask, render_remote, write_atomic
+from .result import RepResult
+from .worker import RenderTask, render_remote, write_atomic
 
 IN_FLIGHT_PER_WORKER = 4
 CONNECT_TIMEOUT = "20s"
@@ -63,7 +64,7 @@ def connect(scheduler: str) -> Any:
 
 def render_on_cluster(client: Any, tasks: list[RenderTask], cache: Path, team: dict[str, Any],
                       notebook: Path, names: dict[str, str], progress: bool,
-                      record: Callable[[RenderOutcome], None], batch: Any = None) -> None:
+                      record: Callable[[RepResult], None], batch: Any = None) -> None:
     """Build every task's report on the cluster `client` is connected to; `record(outcome)` as each comes back,
     its files already written. Closes the client."""
     from distributed import as_completed
@@ -112,9 +113,9 @@ def render_on_cluster(client: Any, tasks: list[RenderTask], cache: Path, team: d
         client.close()
 
 
-def _outcome(task: RenderTask, future: Any) -> RenderOutcome:
+def _outcome(task: RenderTask, future: Any) -> RepResult:
     """Write what came back from the cluster (the page, or the failed notebook) and say what happened."""
-    outcome = RenderOutcome(rep_id=task.rep_id, slug=task.slug)
+    outcome = RepResult(rep_id=task.rep_id, slug=task.slug)
     try:
         result = future.result()
     except Exception as exc:  # noqa: BLE001 - the worker died every time (KilledWorker) or the task was lost
@@ -130,7 +131,7 @@ def _outcome(task: RenderTask, future: Any) -> RenderOutcome:
     html_path = Path(task.out_dir) / f"{task.slug}.html"
     if result["html"] is not None:
         write_atomic(html_path, result["html"])
-        outcome.html_path = str(html_path)
+        outcome.html_path = html_path
         (Path(task.failed_dir) / f"{task.slug}.ipynb").unlink(missing_ok=True)
         return outcome
     outcome.error = result["error"]
@@ -139,5 +140,5 @@ def _outcome(task: RenderTask, future: Any) -> RenderOutcome:
         failed = Path(task.failed_dir) / f"{task.slug}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(failed, result["failed_notebook"])
-        outcome.failed_notebook = str(failed)
+        outcome.failed_notebook = failed
     return outcome

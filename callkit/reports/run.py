@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -42,7 +42,8 @@ from .metrics import default_period, team_cache_path, team_data, team_stage_norm
 from .names import report_slug
 from .pool import Job, JobFailed, WorkerLost, WorkerPool
 from .progress import Progress, terminal_text
-from .worker import DEFAULT_ENGINE, ENGINES, RenderOutcome, RenderTask, compute_rep, init_worker, render_rep
+from .result import RepResult
+from .worker import DEFAULT_ENGINE, ENGINES, RenderTask, compute_rep, init_worker, render_rep
 
 # The notebook's parameter names: fixed by callkit, never taken from user data.
 PARAMETERS = ("workspace_path", "rep_id", "since", "until", "cache_dir")
@@ -93,24 +94,6 @@ class _Stop(BaseException):
     def __init__(self, signum: int):
         super().__init__(signum)
         self.signum = signum
-
-
-@dataclass
-class RepResult:
-    """One rep's report: the HTML file, or the one-line error and the notebook kept for debugging."""
-
-    rep_id: str
-    name: str
-    slug: str
-    html_path: Path | None = None
-    error: str | None = None
-    failed_notebook: Path | None = None
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.html_path is not None
 
 
 @dataclass
@@ -393,11 +376,11 @@ class _Batch:
     timings: dict[str, float]
     summaries: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     team_figures: dict[str, Any] | None = None
-    outcomes: dict[str, RenderOutcome] = field(default_factory=dict)
+    outcomes: dict[str, RepResult] = field(default_factory=dict)
     retried: list[str] = field(default_factory=list)
     bars: list[Progress] = field(default_factory=list)
 
-    def record(self, outcome: RenderOutcome) -> None:
+    def record(self, outcome: RepResult) -> None:
         self.outcomes[outcome.rep_id] = outcome
 
     def close_bars(self) -> None:
@@ -548,7 +531,7 @@ def out_failed(html_dir: Path, work: Path) -> Path:
     return (work.parent if html_dir.is_relative_to(work) else html_dir) / FAILED_DIR
 
 
-def report_done(bar: Progress, task: RenderTask, outcome: RenderOutcome, names: dict[str, str]) -> None:
+def report_done(bar: Progress, task: RenderTask, outcome: RepResult, names: dict[str, str]) -> None:
     """The progress line for one finished report, the same for the local pool and a Dask cluster."""
     who = _who(task.rep_id, names)
     if outcome.error:
@@ -567,10 +550,11 @@ def _render_all(pool: WorkerPool, tasks: list[RenderTask], names: dict[str, str]
     def done(job: Job, result: Any) -> None:
         task = by_rep[job.key]
         if isinstance(result, WorkerLost):
-            outcome = RenderOutcome(rep_id=task.rep_id, slug=task.slug, error=result.reason,
-                                    failed_notebook=keep_parameterized(task))
+            kept = keep_parameterized(task)
+            outcome = RepResult(rep_id=task.rep_id, slug=task.slug, error=result.reason,
+                                failed_notebook=Path(kept) if kept else None)
         elif isinstance(result, JobFailed):
-            outcome = RenderOutcome(rep_id=task.rep_id, slug=task.slug, error=result.error)
+            outcome = RepResult(rep_id=task.rep_id, slug=task.slug, error=result.error)
         else:
             outcome = result
         batch.record(outcome)
@@ -598,13 +582,9 @@ def keep_parameterized(task: RenderTask) -> str | None:
         return None
 
 
-def _result(rep_id: str, name: str, outcome: RenderOutcome) -> RepResult:
-    return RepResult(
-        rep_id=rep_id, name=name, slug=outcome.slug,
-        html_path=Path(outcome.html_path) if outcome.html_path else None, error=outcome.error,
-        failed_notebook=Path(outcome.failed_notebook) if outcome.failed_notebook else None,
-        seconds=outcome.seconds, timings=dict(outcome.timings),
-    )
+def _result(rep_id: str, name: str, outcome: RepResult) -> RepResult:
+    """The worker's record with the rep's name, as the run reports it."""
+    return replace(outcome, rep_id=rep_id, name=name, timings=dict(outcome.timings))
 
 
 def shell_quote(text: str) -> str:

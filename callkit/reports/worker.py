@@ -13,9 +13,11 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .result import RepResult
 
 EXECUTION_TIMEOUT = 600  # seconds one notebook cell may run before the rep is reported as failed
 KERNEL_ENGINE_OPTIONS: dict[str, Any] = {"shutdown_kernel": "immediate"}
@@ -39,21 +41,6 @@ class RenderTask:
     failed_dir: str
     work_dir: str
     engine: str = DEFAULT_ENGINE
-
-
-@dataclass
-class RenderOutcome:
-    """What happened to one rep's report: the HTML file, or a one-line error and the kept notebook."""
-
-    rep_id: str
-    slug: str
-    html_path: str | None = None
-    error: str | None = None
-    failed_notebook: str | None = None
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    worker: str = ""  # which worker built it (host:pid), for the memory figures
-    memory: dict[str, int] = field(default_factory=dict)  # that worker's and its kernels' peak RSS, bytes
 
 
 def peak_memory() -> dict[str, int]:
@@ -139,7 +126,7 @@ def compute_rep(workspace_path: str, rep_id: str, since: str, until: str,
         return rep_id, None, error
 
 
-def render_rep(task: RenderTask) -> RenderOutcome:
+def render_rep(task: RenderTask) -> RepResult:
     """Execute the report notebook for one rep and write `<slug>.html`; never raises."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -148,7 +135,7 @@ def render_rep(task: RenderTask) -> RenderOutcome:
     from .export import export_html
 
     start = time.perf_counter()
-    outcome = RenderOutcome(rep_id=task.rep_id, slug=task.slug)
+    outcome = RepResult(rep_id=task.rep_id, slug=task.slug)
     html_path = Path(task.out_dir) / f"{task.slug}.html"
     run_path = Path(task.work_dir) / f"{task.slug}.ipynb"
     failed_path = Path(task.failed_dir) / f"{task.slug}.ipynb"
@@ -159,7 +146,7 @@ def render_rep(task: RenderTask) -> RenderOutcome:
         html = export_html(_exporter(), nb, task.rep_id, task.title)
         _write_atomic(html_path, html)
         outcome.timings["export"] = time.perf_counter() - mark
-        outcome.html_path = str(html_path)
+        outcome.html_path = html_path
         run_path.unlink(missing_ok=True)
         failed_path.unlink(missing_ok=True)
     except PapermillExecutionError as exc:
@@ -174,7 +161,8 @@ def render_rep(task: RenderTask) -> RenderOutcome:
         outcome.error = one_line(exc)
     if outcome.error is not None:
         html_path.unlink(missing_ok=True)  # never leave last period's page looking current
-        outcome.failed_notebook = _keep_failed(task, run_path, failed_path)
+        kept = _keep_failed(task, run_path, failed_path)
+        outcome.failed_notebook = Path(kept) if kept else None
     outcome.seconds = time.perf_counter() - start
     outcome.worker = worker_name()
     outcome.memory = peak_memory()
