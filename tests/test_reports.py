@@ -24,7 +24,7 @@ from callkit.reports.export import markup_problems
 from callkit.reports.names import report_slug
 from callkit.reports.period import resolve_period
 from callkit.reports.progress import Progress, terminal_text
-from callkit.reports.run import PACKAGED_NOTEBOOK, PARAMETERS, _task
+from callkit.reports.run import PARAMETERS, _task, default_notebook
 from callkit.reports.worker import RenderTask, render_rep
 from callkit.workspace import Workspace
 
@@ -348,10 +348,9 @@ def test_progress_is_plain_lines_off_a_terminal(capsys: pytest.CaptureFixture[st
     assert terminal_text("a\x1b[2Jb\n") == "a?[2Jb?"
 
 
-def test_packaged_notebook_is_the_repository_notebook() -> None:
+def test_the_report_notebook_is_the_repositorys_one_copy() -> None:
     repo = ROOT / "notebooks" / "rep_report.ipynb"
-    assert PACKAGED_NOTEBOOK.read_bytes() == repo.read_bytes(), (
-        "copy notebooks/rep_report.ipynb to callkit/notebooks/ (the package ships that copy)")
+    assert default_notebook().resolve() == repo.resolve()
     nb = nbformat.read(repo, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
@@ -371,7 +370,7 @@ def _executed(html: str) -> nbformat.NotebookNode:
 
 def _render_task(tmp_path: Path, rep_id: str = "r01") -> RenderTask:
     return RenderTask(rep_id=rep_id, title="Coaching report: Ann", slug=report_slug(rep_id),
-                      notebook=str(PACKAGED_NOTEBOOK), parameters={"rep_id": rep_id}, out_dir=str(tmp_path),
+                      notebook=str(default_notebook()), parameters={"rep_id": rep_id}, out_dir=str(tmp_path),
                       failed_dir=str(tmp_path / "_failed"), work_dir=str(tmp_path))
 
 

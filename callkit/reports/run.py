@@ -52,7 +52,6 @@ WORKER_LOG = "workers.log"
 FAILED_DIR = "_failed"
 STAGING_DIR = "html"  # inside WORK_DIR: reports of a new period, until they move in with the new index
 MANIFEST = "reports.json"
-PACKAGED_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "rep_report.ipynb"
 SIGNAL_WORDS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
 
 
@@ -178,8 +177,10 @@ def cpu_count() -> int:
 
 
 def default_notebook() -> Path:
-    """The report notebook shipped inside the package (a copy of the repository's notebooks/rep_report.ipynb)."""
-    return PACKAGED_NOTEBOOK
+    """The report notebook callkit ships: the repository's notebooks/rep_report.ipynb, which the wheel carries."""
+    from ..notebook_files import notebook_path  # NotebookNotFoundError (a CallkitError) in a broken install
+
+    return notebook_path("rep_report")
 
 
 def check_output_folder(out: Path) -> None:
