@@ -215,9 +215,12 @@ def test_on_the_page_the_forms_follow_the_deals_first_tab_and_a_quick_switch_dro
         page = CoachingSession(ws, today=TODAY)
         page.open_deal(deals[0])  # inside a running event loop, as in a kernel
         assert page.plan_form is None and "Loading" in page.panes[1].children[0].value
+        first_history = page.timeline
+        assert first_history.comm is not None  # open while it is on the page
         page.open_deal(deals[1])  # before the first deal's forms were built
         page.tabs.selected_index = 1  # the coach opens the plan tab at once: it is built now
         assert page.plan_form is not None and page.plan_form.deal.deal_id == deals[1].deal_id
+        assert first_history.comm is None  # the dropped switch's widgets are closed too
         built = page.plan_form
         await asyncio.sleep(session_module.BUILD_AFTER + 0.2)  # the timers of both switches have fired
         assert page.plan_form is built and page.debrief_form.deal.deal_id == deals[1].deal_id

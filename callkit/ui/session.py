@@ -72,6 +72,7 @@ class CoachingSession(widgets.VBox):
         self.deal: Deal | None = None
         self._opened = 0  # counts deal switches: a deferred build for an earlier deal is dropped
         self._pending: Any = None  # the build of the current deal's forms, while it waits
+        self._to_close: list[widgets.Widget] = []  # earlier deals' widgets, closed once the next deal is drawn
         self.timeline: DealTimeline | None = None
         self.plan_form: PlanForm | None = None
         self.agenda: AgendaPanel | None = None
@@ -114,7 +115,7 @@ class CoachingSession(widgets.VBox):
         self.loading.layout.display = ""
         self.tabs.layout.display = "none"
         self.empty.layout.display = "none"
-        old = self._close_forms(later=True)
+        self._to_close += self._close_forms(later=True)
         self.deal = deal
         self._opened += 1
         try:
@@ -128,16 +129,20 @@ class CoachingSession(widgets.VBox):
             self.loading.value = ""
         self.tabs.selected_index = 0
         self.tabs.layout.display = ""
-        self._soon(self._opened, deal, calls, old)
+        self._soon(self._opened, deal, calls)
 
-    def _soon(self, opened: int, deal: Deal, calls: list, old: list[widgets.Widget]) -> None:
+    def _close_old(self) -> None:
+        """Close the widgets of deals shown before (already off the page), whichever switch left them."""
+        old, self._to_close = self._to_close, []
+        for widget in old:
+            close_tree(widget)
+
+    def _soon(self, opened: int, deal: Deal, calls: list) -> None:
         """Close the previous deal's widgets (already off the page) and build the plan, agenda and debrief tabs
         once the browser has drawn the deal's first tab (BUILD_AFTER seconds), or at once when the coach opens
         one of them before that."""
         def build(*_: Any) -> None:
-            for widget in old:
-                close_tree(widget)
-            old.clear()
+            self._close_old()
             if opened == self._opened and self._pending is not None:  # still the deal the coach chose
                 self._pending = None
                 self._build_forms(deal, calls)
@@ -166,6 +171,7 @@ class CoachingSession(widgets.VBox):
         self.deal = deal
         self._opened += 1  # a build still pending for the deal as it was is dropped: this one replaces it
         self._pending = None
+        self._close_old()
         self.picker.show(deal)
         for form in (self.plan_form, self.debrief_form):
             draft = getattr(form, "draft", None)
