@@ -132,6 +132,13 @@ def test_twenty_page_loads_leave_one_kernel_per_open_page_and_a_quiet_terminal(s
         assert word not in "\n".join(out[2:]), word
 
 
+def open_plan_tab(page) -> None:
+    """Open the plan tab and wait for the plan and debrief forms (built just after the deal's history)."""
+    page.get_by_text("2. Plan the next call").click()
+    for button in SAVE_BUTTONS:
+        page.wait_for_selector(button, state="attached", timeout=30_000)
+
+
 def assert_stopped(page, banner_text: str, shot: str) -> None:
     assert banner_text in page.locator(".ck-stopped-banner").inner_text()
     for button in SAVE_BUTTONS:
@@ -152,9 +159,7 @@ def test_a_killed_kernel_shows_the_banner_and_disables_the_page(sample_ws_path):
             page.route("**/*", server.route)
             page.goto(server.url, timeout=90_000)
             pick(page, rep_label, deal_text)
-            page.get_by_text("2. Plan the next call").click()
-            for button in SAVE_BUTTONS:  # the plan and debrief tabs are built just after the deal's history
-                page.wait_for_selector(button, state="attached", timeout=30_000)
+            open_plan_tab(page)
             assert page.locator(".ck-stopped-banner").count() == 0
             kid = kernel_id(page)
             [kernel] = [k for k in server.kernels() if kid in " ".join(k.cmdline())]
@@ -178,9 +183,7 @@ def test_a_stopped_server_shows_the_banner_and_restarts_on_the_same_port_at_once
             page.route("**/*", server.route)
             page.goto(server.url, timeout=90_000)
             pick(page, rep_label, deal_text)
-            page.get_by_text("2. Plan the next call").click()
-            for button in SAVE_BUTTONS:  # the plan and debrief tabs are built just after the deal's history
-                page.wait_for_selector(button, state="attached", timeout=30_000)
+            open_plan_tab(page)
             page.locator(".ck-objective textarea").fill("Priya introduces us to her CFO by Friday")
             server.stop()  # Ctrl-C
             page.wait_for_selector(".ck-stopped-banner", timeout=5_000)

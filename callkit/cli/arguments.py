@@ -9,27 +9,26 @@ EXIT_ERROR = 1  # a CallkitError: bad input, bad workspace, failed reports
 EXIT_USAGE = 2  # argparse's own exit code for bad arguments
 
 
-def workers(text: str) -> int:
-    """`--workers N`: a whole number, 1 or more."""
+def _at_least_one(text: str, what: str, too_few: str) -> int:
+    """A whole number, 1 or more; `too_few` is the sentence for 0 or less ({value} is filled in)."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers: give a whole number, 1 or more") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of {what}: give a whole number, 1 or more") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} workers cannot build anything: give 1 or more (the default is "
-                                         "one per core)")
+        raise argparse.ArgumentTypeError(too_few.format(value=value))
     return value
+
+
+def workers(text: str) -> int:
+    """`--workers N`: a whole number, 1 or more."""
+    return _at_least_one(text, "workers", "{value} workers cannot build anything: give 1 or more (the default is "
+                                          "one per core)")
 
 
 def reps(text: str) -> int:
     """`--reps N` of the sample team: a whole number, 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of reps: give a whole number, 1 or more") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"a sample team needs at least 1 rep, not {value}")
-    return value
+    return _at_least_one(text, "reps", "a sample team needs at least 1 rep, not {value}")
 
 
 def out_folder(text: str) -> str:
