@@ -59,7 +59,8 @@ def counted(n: int, noun: str, many: str | None = None) -> str:
     return f"{n:,} {many or plural(noun)}"
 
 
-def _as_date(day: date | datetime | str | None) -> date | None:
+def to_date(day: date | datetime | str | None) -> date | None:
+    """A date from a date, a datetime or an ISO text ('2026-11-24', '2026-11-24T09:30'); None for None or ''."""
     if day is None or day == "":
         return None
     if isinstance(day, datetime):
@@ -71,7 +72,7 @@ def _as_date(day: date | datetime | str | None) -> date | None:
 
 def short_date(day: date | datetime | str | None) -> str:
     """'24 Nov 2026' (a date, or an ISO text like '2026-11-24'), or 'no date': for sentences and table cells."""
-    day = _as_date(day)
+    day = to_date(day)
     if day is None:
         return NO_DATE
     return f"{day.day} {day:%b %Y}"
@@ -79,7 +80,7 @@ def short_date(day: date | datetime | str | None) -> str:
 
 def long_date(day: date | datetime | str | None) -> str:
     """'Tue 24 Nov 2026', or 'no date': callkit's one date format (the date boxes show it too)."""
-    day = _as_date(day)
+    day = to_date(day)
     if day is None:
         return NO_DATE
     return f"{day:%a} {short_date(day)}"

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Protocol
 
 from ..exceptions import WorkspaceBusyError, WorkspaceReadOnlyError
+from ..text import to_date
 from .events import Debouncer
 
 #: The errors after which a save can be tried again later: what the coach typed must stay on the page.
@@ -45,14 +46,8 @@ def to_jsonable(value: Any) -> Any:
 
 def as_date(value: Any) -> date | None:
     """A date from a date, an ISO string (as drafts store it) or None; anything unreadable is None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value)[:10])
+        return to_date(value)
     except ValueError:
         return None
 
