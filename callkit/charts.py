@@ -7,8 +7,9 @@ offline page and stays a few kilobytes; drawing one takes well under a milliseco
 from __future__ import annotations
 
 from datetime import date, timedelta
-from html import escape
 from typing import Sequence
+
+from .text import escape_html as escape
 
 COLORS = ("#2457a6", "#d9822b", "#7b8794")
 FONT = 'font-family="system-ui, sans-serif"'

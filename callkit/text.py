@@ -90,3 +90,11 @@ def date_range(since: date | str, until: date | str) -> str:
     """'1 Jan 2030 to 25 Mar 2030' (both days included), or one date when they are the same day."""
     a, b = short_date(since), short_date(until)
     return a if a == b else f"{a} to {b}"
+
+
+def escape_html(value: object) -> str:
+    """Any value as text safe inside HTML, quotes included (None becomes an empty string): the one escaping
+    every page, report and file callkit writes uses for what a rep or a CRM typed."""
+    import html
+
+    return "" if value is None else html.escape(str(value), quote=True)

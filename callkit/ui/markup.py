@@ -5,19 +5,18 @@ Everything a rep typed goes through `esc` before it reaches an HTML widget.
 
 from __future__ import annotations
 
-import html
-from datetime import date
+
 from typing import Iterable
 
 from ..models import Finding, sort_findings
-from ..text import long_date, short_date  # noqa: F401 - old import path of the page's dates
+from ..text import escape_html, long_date, short_date  # noqa: F401 - old import path of the page's dates
 
 SEVERITY_LABELS = {"problem": "Fix", "warning": "Improve", "tip": "Tip"}
 
 
 def esc(text: object) -> str:
-    """HTML-escape any value (None becomes an empty string)."""
-    return "" if text is None else html.escape(str(text), quote=True)
+    """HTML-escape any value (None becomes an empty string); `callkit.text.escape_html`, the one escaping."""
+    return escape_html(text)
 
 
 def money(amount: float | None) -> str:
