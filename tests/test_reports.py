@@ -150,7 +150,7 @@ def test_reports_are_offline_small_and_without_code(team_run: ReportRun) -> None
         assert path.stat().st_size < MAX_REPORT_BYTES, path.name
         if path.name != "index.html":
             assert not [t for t, _ in page.tags if t in ("script", "link", "iframe")], path.name
-            assert "metrics.load_report" not in "".join(page.text)  # no code cells
+            assert "data.load_report" not in "".join(page.text)  # no code cells
 
 
 def test_report_coaches_with_the_reps_own_words(team_run: ReportRun, sample_ws_path: Path) -> None:
@@ -555,8 +555,8 @@ def test_the_reports_command_passes_typed_arguments(monkeypatch: pytest.MonkeyPa
 from callkit.deals import deal_health  # noqa: E402
 from callkit.models import Call, CloseDateChange, StageChange  # noqa: E402
 from callkit.process import SalesProcess  # noqa: E402
-from callkit.reports import deal_figures, priority, render  # noqa: E402
-from callkit.reports.metrics import compute_rep_data, default_period, team_data  # noqa: E402
+from callkit.reports import deal_figures, priority, render, words  # noqa: E402
+from callkit.reports.compute import compute_rep_data, default_period, team_data  # noqa: E402
 from callkit.reports.run import period_warnings, select_group  # noqa: E402
 from callkit.reports.words import money  # noqa: E402
 from callkit.scoring.plan import Rubric  # noqa: E402
@@ -730,18 +730,18 @@ def test_who_to_coach_first_combines_plans_and_deal_risk_in_words() -> None:
 def test_money_and_changes_read_as_the_page_shows_them() -> None:
     assert [money(v) for v in (950, 4200, 48000, 412499, 1_250_000, None)] == ["$950", "$4.2k", "$48k", "$412k",
                                                                                "$1.2M", "–"]
-    assert render.change("plan_share", 0.62, 0.574) == ("ck-better", "+5 pts")  # 62% after 57%
-    assert render.change("at_risk_amount", 400000, 440000) == ("ck-better", "-$40k")
-    assert render.change("plan_score", 70.4, 69.6) == ("ck-same", "same")
-    assert render.change("win_rate", None, 0.5) == ("ck-same", "–")
-    assert render.fmt_figure("open_deals", 4.5) == "4.5" and render.fmt_figure("pipeline", 0) == "$0"
+    assert words.change("plan_share", 0.62, 0.574) == ("ck-better", "+5 pts")  # 62% after 57%
+    assert words.change("at_risk_amount", 400000, 440000) == ("ck-better", "-$40k")
+    assert words.change("plan_score", 70.4, 69.6) == ("ck-same", "same")
+    assert words.change("win_rate", None, 0.5) == ("ck-same", "–")
+    assert words.fmt_figure("open_deals", 4.5) == "4.5" and words.fmt_figure("pipeline", 0) == "$0"
 
 
 # -- numbers that agree with each other -------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def sample_team_data(sample_ws_path: Path) -> tuple[dict, dict]:
-    from callkit.reports.metrics import compute_team
+    from callkit.reports.compute import compute_team
 
     with Workspace.open(sample_ws_path) as ws:
         start, end = default_period(ws)
@@ -762,7 +762,7 @@ def test_objective_figures_agree_with_the_skill_profile(sample_team_data: tuple[
     html = render.skills({"rep": r02, "team": team}).html
     advance = next(c for c in next(s for s in r02["skills"] if s["id"] == "objective")["checks"] if c["id"] == "advance")
     assert f"An advance - the client acts: {advance['passed']} of {advance['of']}" in html
-    assert render.fmt_figure("advance_objectives", r02["figures"]["advance_objectives"]) == \
+    assert words.fmt_figure("advance_objectives", r02["figures"]["advance_objectives"]) == \
         f"{round(100 * advance['passed'] / advance['of'])}%"
 
 
@@ -773,11 +773,11 @@ def test_the_trend_sentence_uses_the_headline_plan_score(sample_team_data: tuple
         halves, overall = data["halves"], data["figures"]["plan_score"]
         assert halves["first_planned"] + halves["second_planned"] == data["counts"]["planned"]
         assert min(halves["first"], halves["second"]) - 1e-9 <= overall <= max(halves["first"], halves["second"]) + 1e-9
-        whole = render.fmt_figure("plan_score", overall)
+        whole = words.fmt_figure("plan_score", overall)
         assert f"held steady at about {whole}:" in sentence or f"({whole} over the whole period)" in sentence, rep_id
     r01 = reps["r01"]
     assert r01["figures"]["plan_score"] < 20  # the rep who wings it: the sentence says the same number as the table
-    assert f"about {render.fmt_figure('plan_score', r01['figures']['plan_score'])}" in render.trend_sentence(r01)
+    assert f"about {words.fmt_figure('plan_score', r01['figures']['plan_score'])}" in render.trend_sentence(r01)
 
 
 def test_team_data_compares_win_rates_with_the_whole_team(sample_team_data: tuple[dict, dict]) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ..exceptions import CallkitError
-from .metrics import rep_cache_path
+from .data import rep_cache_path
 from .progress import Progress
 from .result import RepResult
 from .worker import RenderTask, render_remote, write_atomic
@@ -62,7 +62,7 @@ def connect(scheduler: str) -> Any:
                                         "or check the address.") from None
 
 
-def render_on_cluster(client: Any, tasks: list[RenderTask], cache: Path, team: dict[str, Any],
+def render_on_cluster(client: Any, tasks: list[RenderTask], cache: Path, team: Mapping[str, Any],
                       notebook: Path, names: dict[str, str], progress: bool,
                       record: Callable[[RepResult], None], batch: Any = None) -> None:
     """Build every task's report on the cluster `client` is connected to; `record(outcome)` as each comes back,

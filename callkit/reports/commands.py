@@ -9,7 +9,9 @@ from pathlib import Path
 
 from ..text import date_range
 from .progress import terminal_text
-from .run import WORK_DIR, WORKER_LOG, ReportRun, ReportsStopped, generate_reports, rerun_hint
+from .rerun import rerun_hint
+from .run import WORK_DIR, WORKER_LOG, ReportRun, generate_reports
+from .stopping import ReportsStopped
 
 DEMO_WORKSPACE = "workspace"
 DEMO_REPORTS = "reports"

@@ -25,21 +25,11 @@ CLOSED_LIMIT = 10  # won and lost deals listed by name
 REASON_LIMIT = 6  # lost reasons listed; the rest are "other reasons"
 NOT_RECORDED = "No reason recorded"
 
-# Deal figures: key -> (label, unit, higher_is_better); "$" values are amounts, "%" shares 0..1.
-DEAL_FIGURES: dict[str, tuple[str, str, bool | None]] = {
-    "pipeline": ("Open pipeline at the end of the period", "$", None),
-    "open_deals": ("Open deals", "n", None),
-    "won_amount": ("Won in the period", "$", True),
-    "won_deals": ("Deals won", "n", True),
-    "lost_deals": ("Deals lost", "n", None),
-    "win_rate": ("Win rate", "%", True),
-    "at_risk_amount": ("Open pipeline at risk", "$", False),
-    "past_close": ("Open deals past their close date", "n", False),
-}
-DEAL_FIGURE_NOTES = {
-    "win_rate": "won of the deals won or lost in the period",
-    "at_risk_amount": "past their close date, pushed more than once, stuck in a stage or stalled",
-}
+def _change_days(deal: "Deal", first: bool = True) -> list[date]:
+    """The days the deal's stage or close date changed (`first=False`: without the first entry of each history,
+    which is where the deal started, not a change)."""
+    skip = 0 if first else 1
+    return [s.changed_on for s in deal.stage_history[skip:]] + [c.changed_on for c in deal.close_date_history[skip:]]
 
 
 def deal_as_of(deal: "Deal", day: date) -> "Deal | None":
@@ -47,7 +37,7 @@ def deal_as_of(deal: "Deal", day: date) -> "Deal | None":
     exist yet, open when it closed later. Amounts and names are today's (a CRM export keeps no history of them)."""
     if deal.created is not None and deal.created > day:
         return None
-    later = [h.changed_on for h in (*deal.stage_history, *deal.close_date_history) if h.changed_on > day]
+    later = [day_ for day_ in _change_days(deal) if day_ > day]
     closed = deal.status != "open" and (deal.closed_on is None or deal.closed_on <= day)
     if not later and (closed or deal.is_open):
         return deal
@@ -201,7 +191,7 @@ def deal_period(deals: list["Deal"], calls_by_deal: Mapping[str, list["Call"]], 
         "without_calls": _total(no_calls),
         "quiet_days": quiet_days,
     }
-    changes = [h.changed_on for d in deals for h in (*d.stage_history[1:], *d.close_date_history[1:])]
+    changes = [day for d in deals for day in _change_days(d, first=False)]
     activity = {
         "created": sum(1 for d in deals if d.created is not None and start <= d.created <= end),
         "closed": len(closed),

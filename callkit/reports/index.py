@@ -13,18 +13,16 @@ from __future__ import annotations
 import json
 import os
 from datetime import date, datetime
-from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from ..text import counted, date_range, short_date
-from .metrics import FIGURES
+from ..text import counted, date_range, escape_html, short_date
+from .data import FIGURES
 from .priority import Priority, coaching_priority
-from .render import change, fmt_figure
-from .words import count_and_money, money
+from .words import change, count_and_money, fmt_figure, money
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models import Rep
@@ -82,8 +80,8 @@ def _statuses(out: Path, team: Sequence[tuple[str, str]], results: Sequence["Rep
     return statuses
 
 
-def _rows(team: Sequence["Rep"], rep_data: dict[str, dict[str, Any] | None], statuses: dict[str, dict[str, Any]],
-          team_figures: dict[str, Any]) -> list[dict[str, Any]]:
+def _rows(team: Sequence["Rep"], rep_data: Mapping[str, Mapping[str, Any] | None], statuses: dict[str, dict[str, Any]],
+          team_figures: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per rep: their data, report status and coaching priority, in the order a manager reads them."""
     rows: list[dict[str, Any]] = []
     for rep in team:
@@ -121,7 +119,7 @@ def _cell(key: str, data: dict[str, Any] | None) -> dict[str, Any]:
 def worst_first(key: str) -> str:
     """The order a figure's column takes on the first click, worst first: "asc" where higher is better (or where
     more is neither better nor worse, so the smallest comes first), "desc" where higher is worse (money at risk)."""
-    return "desc" if FIGURES[key][2] is False else "asc"
+    return "desc" if FIGURES[key].higher_is_better is False else "asc"
 
 
 def _group(title: str, rows: list[dict[str, Any]], medians: dict[str, Any], table_id: str, calls: bool) -> dict[str, Any]:
@@ -134,7 +132,7 @@ def _group(title: str, rows: list[dict[str, Any]], medians: dict[str, Any], tabl
                       "priority": row["priority"].score, "cells": [_cell(k, data) for k in columns],
                       "point": data["points"][0]["title"] if data and data["points"] else ""})
     return {"title": title, "count": counted(len(rows), "rep"), "table_id": table_id, "calls": calls, "rows": shown,
-            "columns": [{"key": k, "short": SHORT[k], "label": FIGURES[k][0], "first": worst_first(k)} for k in columns],
+            "columns": [{"key": k, "short": SHORT[k], "label": FIGURES[k].label, "first": worst_first(k)} for k in columns],
             "medians": [fmt_figure(k, medians.get(k)) for k in columns]}
 
 
@@ -144,7 +142,7 @@ def _first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "file": r["entry"].get("file"), "reasons": r["priority"].reasons} for r in chosen[:FIRST_LIMIT]]
 
 
-def _totals(team_figures: dict[str, Any]) -> list[str]:
+def _totals(team_figures: Mapping[str, Any]) -> list[str]:
     """The team's deals in a few clauses ("3 open deals worth $412k at the end of the period", ...), or none."""
     t = team_figures.get("totals") or {}
     if not t.get("open_deals") and not (t.get("won_deals") or t.get("lost_deals")):
@@ -161,15 +159,15 @@ def _totals(team_figures: dict[str, Any]) -> list[str]:
 
 def _escape(value: Any) -> Markup:
     """Every value the template shows, escaped as the report pages escape it (so a quote reads &quot; in both)."""
-    return value if isinstance(value, Markup) else Markup(escape("" if value is None else str(value), quote=True))
+    return value if isinstance(value, Markup) else Markup(escape_html(value))
 
 
 _TEMPLATES = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, finalize=_escape,
                          keep_trailing_newline=True)
 
 
-def write_index(out: Path, team: Sequence["Rep"], rep_data: dict[str, dict[str, Any] | None],
-                team_figures: dict[str, Any], results: Sequence["RepResult"], since: date, until: date, *,
+def write_index(out: Path, team: Sequence["Rep"], rep_data: Mapping[str, Mapping[str, Any] | None],
+                team_figures: Mapping[str, Any], results: Sequence["RepResult"], since: date, until: date, *,
                 warnings: Sequence[str] = (), scope: str = "") -> Path:
     """Write index.html (and reports.json) for every rep of `team` (the reps this run is about); returns the path.
 

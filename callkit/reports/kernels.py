@@ -56,7 +56,8 @@ class PrivateKernelManager(AsyncKernelManager):
             self.ip = str(folder / f"k-{name}")
         _live.add(self)
 
-    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+    # AsyncKernelManager's shutdown_kernel is a coroutine; jupyter_client types it as KernelManager's sync one.
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
         """Stop the kernel, noting first how much memory it used at most (for the run's memory figures)."""
         note_peak(self)
         await super().shutdown_kernel(now=now, restart=restart)

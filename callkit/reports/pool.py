@@ -117,8 +117,7 @@ class WorkerPool:
             if not busy:
                 continue
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
-            for worker in busy:
-                job = worker.job
+            for worker, job in [(w, w.job) for w in busy if w.job is not None]:
                 result: Any = None
                 got = False
                 if worker.conn in ready:

@@ -16,7 +16,7 @@ The reasons are the parts that count, largest first, as a manager would say them
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from ..text import counted
 from .words import money
@@ -35,7 +35,7 @@ class Priority:
     parts: dict[str, float] = field(default_factory=dict)
 
 
-def _deal_reasons(deals: dict[str, Any]) -> list[str]:
+def _deal_reasons(deals: Mapping[str, Any]) -> list[str]:
     hygiene = deals["hygiene"]
     out = []
     for flag, word in (("past_close", "open deal past its close date|open deals past their close date"),
@@ -50,8 +50,8 @@ def _deal_reasons(deals: dict[str, Any]) -> list[str]:
     return out
 
 
-def coaching_priority(rep: dict[str, Any] | None, team: dict[str, Any]) -> Priority:
-    """The priority of one rep's report data against the team's (`metrics.team_data`); None data: no report."""
+def coaching_priority(rep: Mapping[str, Any] | None, team: Mapping[str, Any]) -> Priority:
+    """The priority of one rep's report data against the team's (`compute.team_data`); None data: no report."""
     if rep is None:
         return Priority(score=0.0, reasons=["no figures: the report could not be built"])
     medians = team["medians"]

@@ -5,7 +5,7 @@
    usual days per stage.
 2. Workers score every rep once (plain Python, warm imports) and leave each reported rep's data as a small
    JSON file in a work folder inside the output folder; the parent keeps only a summary per rep
-   (`metrics.rep_summary`) and takes the team medians from those.
+   (`compute.rep_summary`) and takes the team medians from those.
 3. Workers run rep_report.ipynb once per rep with papermill (parameters by the Python API, all strings,
    names fixed here) on a kept kernel (`--engine warm`, the default) or a fresh one (`--engine standard`),
    and export it through callkit's offline template. With `scheduler`, this step runs on a Dask cluster
@@ -26,23 +26,23 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Mapping, Sequence
 
-from ..exceptions import CallkitError, InvalidInputError, RecordNotFoundError
+from ..exceptions import InvalidInputError, RecordNotFoundError
 from ..text import counted, date_range, join, short_date
 from . import index as index_page
-from .metrics import default_period, team_cache_path, team_data, team_stage_norms, write_json
+from .compute import default_period, team_data, team_stage_norms
+from .data import RepSummary, TeamData, team_cache_path, write_json
 from .names import report_slug
 from .pool import Job, JobFailed, WorkerLost, WorkerPool
 from .progress import Progress, terminal_text
+from .output_folder import ReportOutputError, check_output_folder, unwritable
 from .result import RepResult
+from .stopping import ReportsStopped, StopSignal, no_interruptions, stop_on_sigterm
 from .worker import DEFAULT_ENGINE, ENGINES, RenderTask, compute_rep, init_worker, render_rep
 
 # The notebook's parameter names: fixed by callkit, never taken from user data.
@@ -52,47 +52,6 @@ WORKER_LOG = "workers.log"
 FAILED_DIR = "_failed"
 STAGING_DIR = "html"  # inside WORK_DIR: reports of a new period, until they move in with the new index
 MANIFEST = "reports.json"
-SIGNAL_WORDS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
-
-
-class ReportOutputError(CallkitError):
-    """The output folder for the reports cannot be created or written to."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(problem)
-
-
-class ReportsStopped(CallkitError):
-    """A report run stopped by Ctrl-C or SIGTERM; `run` is what was written (None when nothing was)."""
-
-    def __init__(self, signum: int, run: "ReportRun | None", total: int, out_dir: Path):
-        self.signum = signum
-        self.run = run
-        self.total = total
-        self.out_dir = out_dir
-        how = SIGNAL_WORDS.get(signum, f"signal {signum}")
-        if run is None:
-            text = f"Stopped by {how} before any report was written: {out_dir} is as it was."
-        else:
-            period = date_range(run.since, run.until)
-            text = (f"Stopped by {how}: wrote {len(run.succeeded)} of {counted(total, 'report')} for {period}; "
-                    f"{run.index_path} lists every report of that period (run the same command again to finish).")
-        super().__init__(text)
-
-    @property
-    def exit_code(self) -> int:
-        """What a shell expects from a program stopped by this signal: 130 for Ctrl-C, 143 for SIGTERM."""
-        return 128 + self.signum
-
-
-class _Stop(BaseException):
-    """Raised in the parent by the SIGTERM handler, like KeyboardInterrupt for Ctrl-C."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
 
 
 @dataclass
@@ -183,64 +142,6 @@ def default_notebook() -> Path:
     return notebook_path("rep_report")
 
 
-def check_output_folder(out: Path) -> None:
-    """Refuse, in one sentence, an output folder that cannot be created or written to, before any work."""
-    probe = out
-    while not probe.exists() and probe.parent != probe:
-        probe = probe.parent
-    if probe.exists() and not probe.is_dir():
-        raise ReportOutputError(out, f"The output folder {out} cannot be created: {probe} is a file, not a "
-                                     "folder; choose another --out folder.")
-    try:
-        fd, name = tempfile.mkstemp(prefix=".callkit-write-check-", dir=probe)
-        os.close(fd)
-        os.unlink(name)
-    except OSError as exc:
-        raise ReportOutputError(out, _unwritable(out, probe, exc)) from None
-
-
-def _unwritable(out: Path, folder: Path, exc: OSError) -> str:
-    import errno
-
-    why = {errno.EROFS: "it is on a read-only disk", errno.EACCES: "you may not write to it",
-           errno.EPERM: "you may not write to it", errno.ENOSPC: "the disk is full",
-           errno.EDQUOT: "the disk quota is used up"}.get(exc.errno or 0, (exc.strerror or "it refused").lower())
-    where = "" if folder == out else f" (in {folder})"
-    return (f"The reports cannot be written to {out}{where}: {why}; choose another --out folder or make it "
-            "writable.")
-
-
-@contextmanager
-def _stop_on_sigterm() -> Iterator[None]:
-    """While a run is going, SIGTERM stops it the way Ctrl-C does (only possible in the main thread)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: Any) -> None:
-        raise _Stop(signum)
-
-    old = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
-
-
-@contextmanager
-def _no_interruptions() -> Iterator[None]:
-    """While stopping: a second Ctrl-C or SIGTERM must not cut the index in half."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
-
-
 def generate_reports(
     workspace_path: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -294,7 +195,7 @@ def generate_reports(
         shutil.rmtree(work, ignore_errors=True)
         (work / "notebooks").mkdir(parents=True)
     except OSError as exc:
-        raise ReportOutputError(out, _unwritable(out, out, exc)) from None
+        raise ReportOutputError(out, unwritable(out, out, exc)) from None
     cache = work / "cache"
     period = {"since": start.isoformat(), "until": end.isoformat()}
     earlier = index_page.manifest_period(out)
@@ -310,7 +211,7 @@ def generate_reports(
     pool: WorkerPool | None = None
     client: Any = None
     try:
-        with _stop_on_sigterm():
+        with stop_on_sigterm():
             if scheduler is not None:
                 from .cluster import connect
 
@@ -319,8 +220,9 @@ def generate_reports(
             mark = time.perf_counter()
             batch.summaries = _score_team(pool, ws_path, team_reps, set(selected), start, end, norms, cache,
                                           progress, batch)
-            batch.team_figures = team_data([d for d in batch.summaries.values() if d is not None], start, end)
-            write_json(team_cache_path(cache), batch.team_figures)
+            team_figures = team_data([d for d in batch.summaries.values() if d is not None], start, end)
+            batch.team_figures = team_figures
+            write_json(team_cache_path(cache), team_figures)
             timings["score_team"] = time.perf_counter() - mark
 
             mark = time.perf_counter()
@@ -331,15 +233,15 @@ def generate_reports(
                 pool = None
                 from .cluster import render_on_cluster
 
-                render_on_cluster(client, tasks, cache, batch.team_figures, nb_path, names, progress,
+                render_on_cluster(client, tasks, cache, team_figures, nb_path, names, progress,
                                   batch.record, batch)
                 client = None
             else:
                 _render_all(pool, tasks, names, progress, batch)
             timings["notebooks"] = time.perf_counter() - mark
-    except (_Stop, KeyboardInterrupt) as exc:
-        signum = exc.signum if isinstance(exc, _Stop) else signal.SIGINT
-        with _no_interruptions():
+    except (StopSignal, KeyboardInterrupt) as exc:
+        signum = exc.signum if isinstance(exc, StopSignal) else signal.SIGINT
+        with no_interruptions():
             if pool is not None:
                 pool.kill()
                 pool = None
@@ -375,8 +277,8 @@ class _Batch:
     workers: int
     started: float
     timings: dict[str, float]
-    summaries: dict[str, dict[str, Any] | None] = field(default_factory=dict)
-    team_figures: dict[str, Any] | None = None
+    summaries: dict[str, RepSummary | None] = field(default_factory=dict)
+    team_figures: TeamData | None = None
     outcomes: dict[str, RepResult] = field(default_factory=dict)
     retried: list[str] = field(default_factory=list)
     bars: list[Progress] = field(default_factory=list)
@@ -448,7 +350,7 @@ def select_group(reps: Sequence[Any], team: str | None = None, manager: str | No
     return chosen
 
 
-def period_warnings(reps: Sequence[Any], rep_data: dict[str, dict[str, Any] | None], since: date, until: date,
+def period_warnings(reps: Sequence[Any], rep_data: Mapping[str, RepSummary | None], since: date, until: date,
                     latest: date | None) -> tuple[bool, list[str]]:
     """(nothing happened at all, the warnings to print and show in the index) for a report period.
 
@@ -456,7 +358,7 @@ def period_warnings(reps: Sequence[Any], rep_data: dict[str, dict[str, Any] | No
     won, lost or moved in it; a rep whose data failed to load is not counted as empty.
     """
     period = date_range(since, until)
-    loaded = [(r, rep_data[r.rep_id]) for r in reps if rep_data.get(r.rep_id) is not None]
+    loaded = [(r, data) for r in reps if (data := rep_data.get(r.rep_id)) is not None]
     quiet = [r for r, data in loaded if data.get("empty")]
     if loaded and len(quiet) == len(loaded):
         if latest is None:
@@ -487,7 +389,7 @@ def _select(team: list[tuple[str, str]], reps: Sequence[str] | None) -> list[str
 
 def _score_team(pool: WorkerPool, ws_path: Path, team: list[tuple[str, str]], selected: set[str], start: date,
                 end: date, norms: dict[str, float], cache: Path, progress: bool,
-                batch: _Batch) -> dict[str, dict[str, Any] | None]:
+                batch: _Batch) -> dict[str, RepSummary | None]:
     """Every rep's summary, computed in the workers (the reps to report on also get their data file in
     `cache`); a rep whose data fails to load maps to None."""
     bar = Progress(len(team), "Scoring the team", progress)
@@ -496,7 +398,7 @@ def _score_team(pool: WorkerPool, ws_path: Path, team: list[tuple[str, str]], se
     jobs = [Job(rep_id, compute_rep, (str(ws_path), rep_id, start.isoformat(), end.isoformat(), norms,
                                       str(cache) if rep_id in selected else None, True))
             for rep_id, _ in team]
-    data: dict[str, dict[str, Any] | None] = {}
+    data: dict[str, RepSummary | None] = {}
 
     def done(job: Job, result: Any) -> None:
         if isinstance(result, (WorkerLost, JobFailed)):  # the rep's own notebook run will show what went wrong
@@ -586,45 +488,3 @@ def keep_parameterized(task: RenderTask) -> str | None:
 def _result(rep_id: str, name: str, outcome: RepResult) -> RepResult:
     """The worker's record with the rep's name, as the run reports it."""
     return replace(outcome, rep_id=rep_id, name=name, timings=dict(outcome.timings))
-
-
-def shell_quote(text: str) -> str:
-    """`text` as one word for bash or zsh: shlex quoting, or $'...' with escapes when it holds a line break,
-    a tab or another character a terminal would not show, so the hint can be copied and still says the id."""
-    import shlex
-
-    if text.isprintable():
-        return shlex.quote(text)
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == "'":
-            out.append("\\'")
-        elif ch in "\n\t\r":
-            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
-        elif ch.isprintable():
-            out.append(ch)
-        elif ord(ch) < 0x100:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return "$'" + "".join(out) + "'"
-
-
-def rerun_hint(run: ReportRun, workspace_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> str:
-    """The command that reruns just the failed reps, quoted for bash and zsh: the same period, team or manager,
-    notebook, engine and scheduler as this run."""
-    parts = ["callkit", "reports", shell_quote(str(workspace_path)), "--out", shell_quote(str(out_dir))]
-    for flag, value in (("--team", run.team), ("--manager", run.manager), ("--notebook", run.notebook),
-                        ("--scheduler", run.scheduler)):
-        if value:
-            parts += [flag, shell_quote(value)]
-    if run.engine != DEFAULT_ENGINE:
-        parts += ["--engine", run.engine]
-    for r in run.failed:
-        parts += ["--rep", shell_quote(r.rep_id)]
-    parts += ["--since", run.since.isoformat(), "--until", run.until.isoformat()]
-    return " ".join(parts)

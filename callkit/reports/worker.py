@@ -15,9 +15,12 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .result import RepResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .data import RepData, RepSummary
 
 EXECUTION_TIMEOUT = 600  # seconds one notebook cell may run before the rep is reported as failed
 KERNEL_ENGINE_OPTIONS: dict[str, Any] = {"shutdown_kernel": "immediate"}
@@ -105,14 +108,15 @@ def _exporter() -> Any:
 
 def compute_rep(workspace_path: str, rep_id: str, since: str, until: str,
                 norms: dict[str, float] | None = None, cache_dir: str | None = None,
-                summarize: bool = False) -> tuple[str, dict | None, str | None]:
+                summarize: bool = False) -> tuple[str, "RepSummary | RepData | None", str | None]:
     """Phase one, in a worker: this rep's report data, or a one-line error.
 
     `norms` are the team's usual days per stage, worked out once by the parent for every rep. With
     `cache_dir` (the rep's report will be built) the full data is written there for the rep's kernel and only
-    the summary the team figures and the index need comes back (`metrics.rep_summary`), so the parent holds a
+    the summary the team figures and the index need comes back (`compute.rep_summary`), so the parent holds a
     few numbers per rep, not every rep's report; `summarize` returns the summary without writing anything."""
-    from .metrics import compute_rep_data, open_cached_workspace, rep_cache_path, rep_summary, write_json
+    from .compute import compute_rep_data, rep_summary
+    from .data import open_cached_workspace, rep_cache_path, write_json
 
     try:
         ws = open_cached_workspace(workspace_path)
@@ -221,7 +225,7 @@ def render_remote(payload: dict[str, Any], team: dict[str, Any], notebook_text: 
     and the team's figures; the HTML (or the error and the failed notebook) comes back as text.
 
     Nothing is left on the worker: the figures and the notebook live in a temporary folder for the run."""
-    from .metrics import rep_cache_path, team_cache_path, write_json
+    from .data import rep_cache_path, team_cache_path, write_json
 
     if "exporter" not in _state:
         import papermill  # noqa: F401

@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,7 +23,9 @@ from callkit.cli import main as cli_main
 from callkit.models import Rep
 from callkit.reports import generate_reports
 from callkit.reports.names import report_slug
-from callkit.reports.run import PARAMETERS, ReportOutputError, _unwritable, rerun_hint, shell_quote
+from callkit.reports.output_folder import ReportOutputError, unwritable
+from callkit.reports.rerun import shell_quote
+from callkit.reports.run import PARAMETERS
 from callkit.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals and /proc as on Linux")
@@ -281,7 +282,7 @@ def test_a_read_only_output_folder_is_one_sentence(sample_ws_path: Path, tmp_pat
     assert "unexpected" not in err[0] and "OSError" not in err[0]
     with pytest.raises(ReportOutputError):
         generate_reports(sample_ws_path, out, reps=["r01"], progress=False)
-    assert _unwritable(tmp_path / "o", tmp_path, OSError(errno.EROFS, "Read-only file system")).endswith(
+    assert unwritable(tmp_path / "o", tmp_path, OSError(errno.EROFS, "Read-only file system")).endswith(
         "it is on a read-only disk; choose another --out folder or make it writable.")
 
 
