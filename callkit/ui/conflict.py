@@ -77,6 +77,13 @@ class ConflictPanel(widgets.VBox):
         self.table.value = comparison_html(rows)
         self.layout.display = ""
 
+    def refused(self, exc: Exception, mine: Mapping[str, Any], theirs: Mapping[str, Any],
+                labels: Mapping[str, str], status: widgets.HTML) -> None:
+        """After a save refused because someone else saved first: show what differs, and tell the coach on the
+        form's status line to choose a version."""
+        self.show(str(exc), differences(mine, theirs, labels))
+        status.value = status_html("Not saved: choose which version to keep.", "error")
+
     def hide(self) -> None:
         self.message.value = ""
         self.table.value = ""
@@ -90,3 +97,26 @@ class ConflictPanel(widgets.VBox):
         """Wire the two buttons (the form passes guarded callbacks)."""
         self.keep_mine.on_click(lambda _b: keep_mine())
         self.take_theirs.on_click(lambda _b: take_theirs())
+
+
+def save_or_compare(form: Any, write: Callable[[], Any], kind: type, to_values: Callable[[Any], Mapping[str, Any]],
+                    labels: Mapping[str, str]) -> bool:
+    """Run a form's `write`; True when it saved. When the workspace is busy or read-only, the form keeps what
+    was typed and says so (`form._not_saved`); when someone else saved first, the form keeps their version
+    (`form._theirs`, when it is a `kind`) and its conflict panel shows both. What the plan and debrief forms share."""
+    from ..exceptions import EditConflictError
+    from .draft import NOT_SAVED_NOW
+
+    try:
+        write()
+    except NOT_SAVED_NOW as exc:
+        form._not_saved(exc)
+        return False
+    except EditConflictError as exc:
+        form._theirs = exc.theirs if isinstance(exc.theirs, kind) else None
+        theirs = to_values(form._theirs) if form._theirs is not None else {}
+        form.conflict.refused(exc, form.values, theirs, labels, form.status)
+        return False
+    form.conflict.hide()
+    form._theirs = None
+    return True

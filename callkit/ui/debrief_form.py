@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ..exceptions import EditConflictError, InvalidInputError
+from ..exceptions import InvalidInputError
 from ..models import OUTCOME_LABELS, Call, Debrief, Deal
 from ..text import counted, long_date
 from .debrief_values import (
@@ -19,14 +19,14 @@ from .debrief_values import (
     debrief_form_errors, debrief_to_values, default_call, new_debrief_values, next_plan_questions, prefill_next_plan,
     scoring_debrief,
 )
-from .conflict import ConflictPanel, differences
+from .conflict import ConflictPanel, save_or_compare
 from .dates import DateField, date_errors
 from .draft import NOT_SAVED_NOW, DraftKeeper, as_date, debrief_draft_key, not_saved_sentence
 from .events import Debouncer, contains, guarded
 from .fields import LabeledField, classed, textarea
 from .markup import esc, findings_html, status_html
 from .plan_values import step_options
-from .rows import Column, RowsEditor
+from .rows import Column, RowsEditor, watch_edits
 from .scorecard import total_band
 
 COMMITMENT_COLUMNS = (
@@ -111,13 +111,7 @@ class DebriefForm(widgets.VBox):
             [self.controls["best_met"], self.controls["fallback_met"]]))
         self.fields["completed_steps"] = LabeledField("Process steps done in this call", self.steps_box)
 
-        for control in self.controls.values():
-            if isinstance(control, RowsEditor):
-                control.on_change(guarded(self._edited, self.report))
-            elif isinstance(control, DateField):  # "text" hears a date that cannot be used, too
-                control.observe(guarded(self._edited, self.report), names=["value", "text"])
-            else:
-                control.observe(guarded(self._edited, self.report), names="value")
+        watch_edits(self.controls.values(), guarded(self._edited, self.report))
 
         self.score_total = classed(widgets.HTML(""), "ck-debrief-total")
         self.flag_box = classed(widgets.HTML(""), "ck-advance-flag")
@@ -374,23 +368,16 @@ class DebriefForm(widgets.VBox):
         self.confirm.layout.display = "none"
         call_id = debrief.call_id
         debrief = debrief.model_copy(update={"updated_at": datetime.now().replace(microsecond=0)})
-        try:
+
+        def write() -> None:
             if call is None:
                 self.store.save_call(Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id,
                                           date=call_date, debrief=debrief))
             else:
                 self.store.save_debrief(debrief, replaces=replaces)
-        except NOT_SAVED_NOW as exc:
-            self._not_saved(exc)
+
+        if not save_or_compare(self, write, Debrief, lambda theirs: debrief_to_values(theirs, call_date), COMPARED):
             return None
-        except EditConflictError as exc:
-            self._theirs = exc.theirs if isinstance(exc.theirs, Debrief) else None
-            theirs = debrief_to_values(self._theirs, call_date) if self._theirs is not None else {}
-            self.conflict.show(str(exc), differences(self.values, theirs, COMPARED))
-            self.status.value = status_html("Not saved: choose which version to keep.", "error")
-            return None
-        self.conflict.hide()
-        self._theirs = None
         moved = debrief.close_date_after is not None and debrief.close_date_after != self.deal.close_date
         if moved and debrief.close_date_after is not None:
             self.store.record_close_date(self.deal.deal_id, debrief.close_date_after, changed_on=call_date)

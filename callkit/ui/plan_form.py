@@ -10,11 +10,11 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 import ipywidgets as widgets
 
-from ..exceptions import EditConflictError, InvalidInputError, RecordNotFoundError
+from ..exceptions import InvalidInputError, RecordNotFoundError
 from ..models import Call, CallPlan, Deal
 from ..process import SalesProcess
 from ..text import long_date
-from .conflict import ConflictPanel, differences
+from .conflict import ConflictPanel, save_or_compare
 from .dates import DateField, date_errors
 from .debrief_values import next_plan_values
 from .draft import NOT_SAVED_NOW, DraftKeeper, as_date, not_saved_sentence, plan_draft_key
@@ -25,7 +25,7 @@ from .plan_values import (
     TEXT_FIELDS, build_plan, compression_text, form_errors, plan_to_values, scoring_plan,
     step_options, upcoming_call,
 )
-from .rows import Column, RowsEditor
+from .rows import Column, RowsEditor, watch_edits
 from .scorecard import Scorecard, check_labels
 
 ATTENDEE_COLUMNS = (
@@ -159,13 +159,7 @@ class PlanForm(widgets.VBox):
             label, widgets.HBox([self.controls["agenda_shared"], self.controls["agenda_agreed"],
                                  self.controls["agenda_agreed_on"]]), hint, css="ck-agenda-status")
 
-        for name, control in self.controls.items():
-            if isinstance(control, RowsEditor):
-                control.on_change(guarded(self._edited, self.report))
-            elif isinstance(control, DateField):  # "text" hears a date that cannot be used, too
-                control.observe(guarded(self._edited, self.report), names=["value", "text"])
-            else:
-                control.observe(guarded(self._edited, self.report), names="value")
+        watch_edits(self.controls.values(), guarded(self._edited, self.report))
 
         self.scorecard = Scorecard(check_labels(self.rubric.plan))
         self.scorecard.on_use(guarded(self.use_suggestion, self.report))
@@ -383,19 +377,9 @@ class PlanForm(widgets.VBox):
 
     def _write(self, plan: CallPlan, replaces: CallPlan | None) -> CallPlan | None:
         plan = plan.model_copy(update={"updated_at": datetime.now().replace(microsecond=0)})
-        try:
-            self.store.save_plan(plan, replaces=replaces)
-        except NOT_SAVED_NOW as exc:
-            self._not_saved(exc)
+        if not save_or_compare(self, lambda: self.store.save_plan(plan, replaces=replaces), CallPlan, plan_to_values,
+                               COMPARED):
             return None
-        except EditConflictError as exc:
-            self._theirs = exc.theirs if isinstance(exc.theirs, CallPlan) else None
-            theirs = plan_to_values(self._theirs) if self._theirs is not None else {}
-            self.conflict.show(str(exc), differences(self.values, theirs, COMPARED))
-            self.status.value = status_html("Not saved: choose which version to keep.", "error")
-            return None
-        self.conflict.hide()
-        self._theirs = None
         self.opened = plan
         call_id = plan.call_id
         self.draft.discard()

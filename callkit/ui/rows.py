@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import ipywidgets as widgets
 
@@ -212,3 +212,15 @@ class RowsEditor(widgets.VBox):
     def _changed(self) -> None:
         for callback in self._listeners:
             callback()
+
+
+def watch_edits(controls: Iterable[Any], on_edit: Callable[..., Any]) -> None:
+    """Call `on_edit` whenever the coach changes any of a form's controls: a rows editor when a row changes, a
+    date field also when its text cannot be read as a date, every other widget when its value changes."""
+    for control in controls:
+        if isinstance(control, RowsEditor):
+            control.on_change(on_edit)
+        elif isinstance(control, DateField):  # "text" hears a date that cannot be used, too
+            control.observe(on_edit, names=["value", "text"])
+        else:
+            control.observe(on_edit, names="value")
