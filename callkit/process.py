@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import yaml
 
@@ -106,10 +106,7 @@ class SalesProcess:
         for n, raw in enumerate(data["stages"], start=1):
             if not isinstance(raw, dict):
                 raise ProcessError(source, f"stage {n} must be a mapping with 'id' and 'activities'.")
-            sid = raw.get("id")
-            if not isinstance(sid, str) or not sid.strip():
-                raise ProcessError(source, f"stage {n} has no 'id'.")
-            sid = sid.strip()
+            sid = _required_text(raw, "id", source, f"stage {n} has no 'id'.")
             if sid in seen:
                 raise ProcessError(source, f"stage id {sid!r} appears twice.")
             seen.add(sid)
@@ -226,16 +223,21 @@ def _roles(raw: object, source: str | None) -> dict[str, str]:
     return {k.strip(): str(v or "").strip() for k, v in raw.items()}
 
 
+def _required_text(raw: dict[str, Any], key: str, source: str | None, problem: str) -> str:
+    """raw[key] without surrounding spaces; `problem` (one sentence) when it is missing, blank or not text."""
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ProcessError(source, problem)
+    return value.strip()
+
+
 def _activity(raw: object, stage_id: str, source: str | None, roles: dict[str, str]) -> Activity:
     """One entry of a stage's activities: a name, or a mapping with name, minutes, who and outside_the_call."""
     if isinstance(raw, str) and raw.strip():
         return Activity(raw.strip())
     if not isinstance(raw, dict):
         raise ProcessError(source, f"stage {stage_id!r} needs an 'activities:' list of non-empty texts.")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ProcessError(source, f"stage {stage_id!r}: an activity written as a mapping needs a 'name:'.")
-    name = name.strip()
+    name = _required_text(raw, "name", source, f"stage {stage_id!r}: an activity written as a mapping needs a 'name:'.")
     unknown = sorted(set(raw) - {"name", "minutes", "who", "outside_the_call"})
     if unknown:
         raise ProcessError(source, f"activity {name!r}: {unknown[0]!r} is not a field (use minutes, who, outside_the_call).")
