@@ -200,6 +200,14 @@ def launch(pw):
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+def server_page(browser, server, width: int = 1400, height: int = 900):
+    """A new page of `browser` on `server`'s URL, its requests checked by `server.route` (nothing leaves 127.0.0.1)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.route("**/*", server.route)
+    page.goto(server.url, timeout=90_000)
+    return page
+
+
 def pick(page, rep_label: str, deal_label: str) -> None:
     """Choose a rep and a deal in the picker and wait for the deal's tabs."""
     page.wait_for_selector(".ck-rep-picker select", timeout=90_000)

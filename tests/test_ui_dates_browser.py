@@ -21,7 +21,7 @@ from typing import Iterator
 
 import pytest
 
-from browser import ARTIFACTS, Server, free_port, launch, needs_chromium, pick, stop, wait_for_port, workshop_server
+from browser import ARTIFACTS, Server, free_port, launch, needs_chromium, pick, server_page, stop, wait_for_port, workshop_server
 
 pytestmark = needs_chromium
 
@@ -67,9 +67,7 @@ def test_date_box_keeps_an_impossible_date_and_says_why():
     with voila_server(NOTEBOOK) as server:
         with sync_api.sync_playwright() as pw:
             browser = launch(pw)
-            page = browser.new_page(viewport=VIEWPORT)
-            page.route("**/*", server.route)
-            page.goto(server.url, timeout=90_000)
+            page = server_page(browser, server, VIEWPORT["width"], VIEWPORT["height"])
             page.wait_for_selector(".ck-next-call input", timeout=90_000)
 
             commit(page, ".ck-next-call input", "02/30/2027")
@@ -151,9 +149,7 @@ def test_coaching_page_reads_on_a_projector(sample_ws_path):
     with workshop_server(sample_ws_path) as server:
         with sync_api.sync_playwright() as pw:
             browser = launch(pw)
-            page = browser.new_page(viewport=VIEWPORT)
-            page.route("**/*", server.route)
-            page.goto(server.url, timeout=90_000)
+            page = server_page(browser, server, VIEWPORT["width"], VIEWPORT["height"])
             pick(page, rep_label, deal_text)
             tabs_top = page.locator(".ck-tabs .lm-TabBar, .ck-tabs .p-TabBar").first.bounding_box()["y"]
             page.screenshot(path=str(ARTIFACTS / "projector_deal.png"))

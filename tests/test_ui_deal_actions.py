@@ -36,11 +36,17 @@ def test_an_open_deal_offers_move_won_and_lost(ws):
     assert "Open, in <b>Discover</b>" in actions.state.value
 
 
-def test_move_confirms_tells_the_listeners_and_records_the_history(ws):
+def listening(ws) -> tuple[Deal, DealActions, list[Deal]]:
+    """An open deal's actions, and the list of deals its listener heard about."""
     deal = open_deal(ws)
     actions = DealActions(ws, deal, today=TODAY)
     heard: list[Deal] = []
     actions.on_change(heard.append)
+    return deal, actions, heard
+
+
+def test_move_confirms_tells_the_listeners_and_records_the_history(ws):
+    deal, actions, heard = listening(ws)
     actions.stage.value = "validate"
     moved = actions.move()
     assert moved is not None and moved.stage == "validate"
@@ -52,10 +58,7 @@ def test_move_confirms_tells_the_listeners_and_records_the_history(ws):
 
 
 def test_lost_needs_a_reason_and_writes_nothing_without_one(ws):
-    deal = open_deal(ws)
-    actions = DealActions(ws, deal, today=TODAY)
-    heard: list[Deal] = []
-    actions.on_change(heard.append)
+    deal, actions, heard = listening(ws)
     assert actions.mark_lost() is None
     assert actions.status.value.count(".") == 1 and "Say why the deal was lost" in actions.status.value
     assert "ck-status-error" in actions.status.value
@@ -63,10 +66,7 @@ def test_lost_needs_a_reason_and_writes_nothing_without_one(ws):
 
 
 def test_lost_with_a_reason_then_reopened(ws):
-    deal = open_deal(ws)
-    actions = DealActions(ws, deal, today=TODAY)
-    heard: list[Deal] = []
-    actions.on_change(heard.append)
+    deal, actions, heard = listening(ws)
     actions.on_date.value = date(2026, 11, 20)
     actions.reason.value = "Went with <b>Acme</b>"
     lost = actions.mark_lost()
@@ -91,10 +91,7 @@ def test_won_without_a_reason_goes_to_the_last_stage(ws):
 
 
 def test_a_deal_changed_elsewhere_is_not_overwritten(ws):
-    deal = open_deal(ws)
-    actions = DealActions(ws, deal, today=TODAY)
-    heard: list[Deal] = []
-    actions.on_change(heard.append)
+    deal, actions, heard = listening(ws)
     ws.close_deal(deal.deal_id, "lost", on=TODAY, reason="No budget")  # another coach, in another browser
     actions.stage.value = "validate"
     assert actions.move() is None
@@ -174,7 +171,7 @@ def test_deal_actions_in_the_browser(fresh_ws_path, tmp_path):
     import subprocess
     import sys
 
-    from browser import ARTIFACTS, CHROMIUM, Server, free_port, launch, stop, wait_for_port
+    from browser import ARTIFACTS, CHROMIUM, Server, free_port, launch, server_page, stop, wait_for_port
 
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
@@ -197,9 +194,7 @@ def test_deal_actions_in_the_browser(fresh_ws_path, tmp_path):
         wait_for_port(port, proc)
         with sync_api.sync_playwright() as pw:
             browser = launch(pw)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.route("**/*", server.route)
-            page.goto(server.url, timeout=90_000)
+            page = server_page(browser, server, 1280, 900)
             page.wait_for_selector(".ck-deal-actions", timeout=90_000)
             status = page.locator(".ck-deal-actions-status")
             page.locator("button.ck-deal-lost").click()

@@ -78,10 +78,14 @@ def test_a_debrief_saved_elsewhere_is_not_overwritten(ws):
 
 # -- two coaches in the forms ------------------------------------------------------------------------------
 
+def two_coaches(form_class, ws, deal, calls):
+    """The same form of one deal open in two coaches' browsers."""
+    return tuple(form_class(ws, deal, calls, today=TODAY, browser=b) for b in ("coach-a", "coach-b"))
+
+
 def test_two_coaches_on_one_planned_call_choose_instead_of_losing_work(ws):
     deal, calls = open_deal_with_plan(ws)
-    first = PlanForm(ws, deal, calls, today=TODAY, browser="coach-a")
-    second = PlanForm(ws, deal, calls, today=TODAY, browser="coach-b")
+    first, second = two_coaches(PlanForm, ws, deal, calls)
     first.controls["objective"].value = "Priya books the CFO review for 2 December"
     assert first.save() is not None
     second.controls["objective"].value = "Dana agrees to a pilot on two depots"
@@ -103,8 +107,7 @@ def test_two_coaches_on_one_planned_call_choose_instead_of_losing_work(ws):
 
 def test_two_coaches_planning_a_new_call_on_the_same_date_get_one_call(ws):
     deal, calls = open_deal_without_plan(ws)
-    first = PlanForm(ws, deal, calls, today=TODAY, browser="coach-a")
-    second = PlanForm(ws, deal, calls, today=TODAY, browser="coach-b")
+    first, second = two_coaches(PlanForm, ws, deal, calls)
     for form, objective in ((first, "Priya books the CFO review"), (second, "Priya shares the downtime data")):
         form.controls["call_date"].value = date(2026, 12, 8)
         form.controls["objective"].value = objective
@@ -119,8 +122,7 @@ def test_two_coaches_planning_a_new_call_on_the_same_date_get_one_call(ws):
 
 def test_two_coaches_debriefing_one_call(ws):
     deal, calls = open_deal_with_plan(ws)
-    first = DebriefForm(ws, deal, calls, today=TODAY, browser="coach-a")
-    second = DebriefForm(ws, deal, calls, today=TODAY, browser="coach-b")
+    first, second = two_coaches(DebriefForm, ws, deal, calls)
     first.controls["outcome"].value = "continuation"
     assert first.save() is not None
     second.controls["outcome"].value = "no_sale"

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from browser import ARTIFACTS, launch, needs_chromium, pick, total, workshop_server
+from browser import ARTIFACTS, launch, needs_chromium, pick, server_page, total, workshop_server
 
 SELLER_OBJECTIVE = "Demonstrate the reporting module"
 
@@ -33,9 +33,7 @@ def test_plan_a_call_in_the_browser(fresh_ws_path):
     with workshop_server(fresh_ws_path) as server:
         with sync_api.sync_playwright() as pw:
             browser = launch(pw)
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.route("**/*", server.route)
-            page.goto(server.url, timeout=90_000)
+            page = server_page(browser, server, 1400, 1100)
             pick(page, rep_label, deal_text)
             assert page.locator(".jp-InputArea, .jp-CodeMirrorEditor").count() == 0  # no code on the page
 

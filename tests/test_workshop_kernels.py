@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from browser import ARTIFACTS, launch, needs_chromium, pick, workshop_server
+from browser import ARTIFACTS, launch, needs_chromium, pick, server_page, workshop_server
 
 pytestmark = needs_chromium
 
@@ -155,9 +155,7 @@ def test_a_killed_kernel_shows_the_banner_and_disables_the_page(sample_ws_path):
     with workshop_server(sample_ws_path) as server:
         with api.sync_playwright() as pw:
             browser = launch(pw)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route("**/*", server.route)
-            page.goto(server.url, timeout=90_000)
+            page = server_page(browser, server, 1400, 900)
             pick(page, rep_label, deal_text)
             open_plan_tab(page)
             assert page.locator(".ck-stopped-banner").count() == 0
