@@ -12,7 +12,6 @@ button it did not offer) is left out of "before" and counted apart. Prints ratio
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import types
 from datetime import date
@@ -24,26 +23,20 @@ sys.path.insert(0, str(ROOT))
 
 from callkit.exercises.labelled import Agreement, LabelledAnswer, agreement, current_judge, read_labelled  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from previous_rules import git_show, load_module  # noqa: E402
+
 BASELINE = "adec225"  # the last commit with the exercise checks before issue 12
 FILES = [ROOT / "tests" / "data" / "exercise_answers.csv", ROOT / "tests" / "data" / "exercise_answers_more.csv"]
 _OLD_LABELS = {"seller_action": "not_client_action"}  # the previous workbook's name for the same button
 
 
 def _show(path: str) -> str | None:
-    try:
-        return subprocess.run(["git", "show", f"{BASELINE}:{path}"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
+    return git_show(path, BASELINE)
 
 
 def _load(name: str, source: str) -> types.ModuleType:
-    __import__("callkit.exercises")
-    module = types.ModuleType(f"callkit.exercises.{name}")
-    module.__package__ = "callkit.exercises"
-    sys.modules[module.__name__] = module
-    exec(compile(source, f"<{BASELINE}:{name}>", "exec"), module.__dict__)
-    return module
+    return load_module(name, source, "callkit.exercises", BASELINE)
 
 
 def previous_judge() -> Callable[[LabelledAnswer], str | None] | None:
