@@ -48,7 +48,7 @@ BROWSER_MODULES = frozenset({
 })
 SLOW_MODULES = BROWSER_MODULES | frozenset({
     "test_reports.py", "test_report_engine.py", "test_report_faults.py", "test_workspace_faults.py",
-    "test_eval.py", "test_exercise_answers.py",
+    "test_eval.py", "test_exercise_answers.py", "test_types.py",
 })
 # Fixtures that start a kernel, a server or a report batch: any test using one is slow wherever it lives.
 SLOW_FIXTURES = frozenset({"server", "browser", "page", "workshop", "report_run", "reports_out", "kernel",
