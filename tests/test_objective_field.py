@@ -253,3 +253,108 @@ def test_verb_forms_come_from_the_dictionary():
     assert inflect("agree", "third") == "agrees" and inflect("bring", "past") == "brought"
     assert inflect("greenlight", "third") == "greenlights"           # a verb the dictionary does not know
     assert verb_base("signed") == "sign" and verb_base("sent") == "send"
+
+
+# -- field set 7: the families behind its misses, in sentences of our own ------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # a possessive subject: the word after "Femi's" is what Femi has, not a verb
+    "Greta's boss approves the pilot budget by Thursday",
+    "Marco's report confirms the pilot start date by fri",
+    "Kenji's infra team kicks off the load test on Monday",
+    "Lotte's procurement lead kicks off supplier registration for us this week",
+    # verbless headlines: a verbal, "them <verb>ing"
+    "Verbal from Ingrid that they'll move ahead with the rollout",
+    "a verbal from the COO by Thursday",
+    "Them booking the steering committee slot by Wednesday",
+    "Him countersigning the order form today",
+    "Her scheduling the security review by Tuesday",
+    # "don't hang up without <what the client gives>"
+    "Don't hang up w/out a slot in Marek's diary for the CFO review",
+    "not leaving without a date for the kickoff with Anya's planners",
+    # coming back with their side of the deal
+    "Sven comes back with their redlines on the MSA by Friday",
+    "procurement came back with a counter-offer on the rates",
+    # "<a step> - X agrees (to do it)": the agreement is to the step before the dash
+    "Site tour of the Leeds depot for their COO - Gemma agrees to it",
+    "Workshop with their finance team on the 4th - Paulo agrees",
+    "Reference visit to a peer hospital: Dr Osei agrees to do it next week",
+    # agreeing to take a part in the sale
+    "Hana agrees to be a reference for our next bid",
+    "the COO volunteers to be the exec sponsor for phase 2",
+    # the client wins the approval on their own side
+    "Tomas's sponsor gets finance approval for the spend by month end",
+    "the CFO gets budget for the second phase this week",
+])
+def test_field7_client_advances_of_every_family(text):
+    a = assess_objective(text)
+    assert a.is_advance and a.is_specific, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "get their feedback on the pilot and a verbal by the end of the call",
+    "Get her feedback on the quote and a verbal yes before we hang up",
+    "Get the team's feedback and a go-ahead from Nadia by Friday",
+])
+def test_a_commitment_next_to_a_vague_ask_decides(text):
+    a = assess_objective(text)
+    assert a.is_advance and a.is_specific, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "don't hang up w/out a nice chat",                   # nothing the client gives
+    "they come back with us next month",                  # no answer, a continuation
+    "send the deck - Maria agrees",                       # the step before the dash is ours
+    "nice chat - Maria agrees",                           # and a vague one agrees to nothing
+    "Lee agrees to be happy with the plan",               # a feeling, not a part in the sale
+    "Tom gets approval from our VP for the discount",     # an approval on our side
+])
+def test_field7_rules_stop_where_their_family_ends(text):
+    a = assess_objective(text)
+    assert not a.is_advance, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    # seller discovery: what follows "how", "who", "when" is the question, not the client acting
+    "figure out how they approve spend",
+    "work out who signs and how they budget",
+    "figure out when they renew",
+    # a client action with no time of its own is a continuation
+    "She'll book the pilot review when she gets round to it",
+    "They'll send the data in due course",
+    "Priya signs the order when she gets a chance",
+])
+def test_field7_lines_that_are_not_advances(text):
+    a = assess_objective(text)
+    assert not a.is_advance, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "figure out how they approve spend",
+    "She'll book the pilot review when she gets round to it",
+    "They'll send the data in due course",
+    # seller lines with no end point
+    "Collect requirements",
+    "gather their requirements by fri",
+    "Keep chasing legal on the DPA",
+    "keep nudging procurement on the PO",
+])
+def test_field7_open_ended_lines_are_not_specific(text):
+    a = assess_objective(text)
+    assert not a.is_specific, (text, [f.message for f in a.findings])
+    assert codes(a) & {"objective.vague", "objective.continuation"}
+
+
+@pytest.mark.parametrize("text, stage, implied, realistic", [
+    ("Marta gives us the go/no-go date for the rollout", "qualify", "propose", False),
+    ("Marta gives us the go/no-go date for the rollout", "validate", "propose", True),
+    ("verbal from Kofi that they'll go with us", "solution", "propose", False),
+    ("Rhea tells us by Friday they'll go with us", "discover", "propose", False),
+    ("push this one over the line", "propose", "close", False),
+    ("push this across the line by EOM", "validate", "close", False),
+    ("get this over the line", "negotiate", "close", True),
+])
+def test_field7_stage_cues(text, stage, implied, realistic):
+    a = assess_objective(text, stage=stage)
+    assert a.implied_stage == implied and a.is_realistic is realistic, (text, a.implied_stage, a.is_realistic)

@@ -235,6 +235,11 @@ class Lexicon:
     transfer_phrases: Phrases
     negations: frozenset[str]
     speller: Speller
+    # optional lists (a lexicon without them reads as before)
+    client_obtains: Phrases = Phrases("client_obtains", (), {})  # what a client wins on their side: "gets procurement approval"
+    ongoing_verbs: frozenset[str] = frozenset()  # "keep pushing on T&Cs": an activity with no end
+    gathering_verbs: frozenset[str] = frozenset()  # "gather requirements": collecting with nothing to check
+    generic_info: Phrases = Phrases("generic_info", (), {})
 
     def reads_as_english(self, reading: Reading) -> bool:
         """Whether a text is English enough to judge: a quarter of its words are the lexicon's, or most are English.
@@ -407,6 +412,8 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     phrase_lists = {key: _phrases(key, _strings(data, key, source), irregular, source)
                     for key in ("no_substance", "best_case", "fallback_case", "transfer_phrases")}
     slash_pairs = frozenset(_strings(data, "slash_pairs", source)) if data.get("slash_pairs") else frozenset()
+    optional = {key: _strings(data, key, source) if data.get(key) else []
+                for key in ("client_obtains", "ongoing_verbs", "gathering_verbs", "generic_info")}
 
     roles = frozenset(r.split()[-1] for r in _strings(data, "client_roles", source))  # "decision maker" -> maker
     departments = frozenset(_strings(data, "client_departments", source))
@@ -426,8 +433,13 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
             vocabulary |= cue.words()
     commitment_nouns = _phrases("commitment_nouns", _strings(data, "commitment_nouns", source), irregular, source)
     meeting_nouns = _phrases("meeting_nouns", _strings(data, "meeting_nouns", source), irregular, source)
-    for ph in (commitment_nouns, meeting_nouns, *phrase_lists.values()):
+    client_obtains = _phrases("client_obtains", optional["client_obtains"], irregular, source)
+    generic_info = _phrases("generic_info", optional["generic_info"], irregular, source)
+    for ph in (commitment_nouns, meeting_nouns, *phrase_lists.values(), client_obtains, generic_info):
         vocabulary |= ph.words()
+    for key in ("ongoing_verbs", "gathering_verbs"):
+        for item in optional[key]:
+            vocabulary.update(item.split())
     for text in (*shorthand.values(), *_strings(data, "seller_things", source), *_strings(data, "seller_subjects", source)):
         vocabulary.update(text.lower().split())
     vocabulary.update(_DATE_WORDS)
@@ -477,6 +489,10 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         fallback_case=phrase_lists["fallback_case"],
         transfer_phrases=phrase_lists["transfer_phrases"],
         speller=Speller(vocabulary),
+        client_obtains=client_obtains,
+        ongoing_verbs=frozenset(optional["ongoing_verbs"]),
+        gathering_verbs=frozenset(optional["gathering_verbs"]),
+        generic_info=generic_info,
     )
 
 

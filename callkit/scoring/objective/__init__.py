@@ -94,8 +94,62 @@ def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | Non
                 or after and lex.meeting_nouns.search(after[0])
                 or purpose):  # "brings her procurement lead to go over the quote": the purpose of the advance
             continue  # "agrees to a follow-up call", "f/u mtg booked by Lena": the noun, not the aim
+        if clause is not None and clause.advance and _commitment_alongside(core[m.end():].split(), lex):
+            continue  # "get their pricing feedback and a verbal": the commitment in the same list is checkable
+        if clause is not None and clause.advance and clause.voice == "headline" and " that " in f" {core[: m.start()]}":
+            continue  # "Verbal from Ingrid that they'll move ahead": what they commit to, not a vague aim
         return m
     return None
+
+
+def _commitment_alongside(rest: list[str], lex: Lexicon) -> bool:
+    """After a vague ask, 'and a verbal', 'and the go-ahead from Nadia': a commitment asked for in the same breath."""
+    if "and" not in rest:
+        return False
+    k = rest.index("and") + 1
+    after = rest[k:k + 4]
+    if not after or not (after[0] in lex.grammar["determiners"] or lex.commitment_nouns.regex is not None
+                         and lex.commitment_nouns.regex.match(" ".join(after))):
+        return False
+    return lex.commitment_nouns.search(" ".join(after)) is not None
+
+
+def _open_ended(reader: ObjectiveReader, clause: Clause | None, core: str) -> re.Match | None:
+    """A seller line with no end point: an ongoing activity ("keep pushing on T&Cs", "continue chasing legal") or
+    collecting generic information with nothing named ("Gather requirements", "collect their feedback")."""
+    if clause is None or clause.actor != "seller":
+        return None
+    lex, low = reader.lex, reader.low
+    a, b = clause.start, clause.end
+    found: str | None = None
+    for k in range(a, b - 1):
+        word = low[k] if low[k] in lex.ongoing_verbs else " ".join(low[k:k + 2])
+        if word not in lex.ongoing_verbs:
+            continue
+        nxt = k + len(word.split())
+        if nxt < b and "ing" in reader.any_kinds(nxt):
+            found = reader.text(k, nxt + 1)
+            break
+    j = clause.verb_at
+    if found is None and 0 <= j < b and (clause.verb in lex.gathering_verbs or " ".join(low[j:j + 2]) in lex.gathering_verbs):
+        k = j + (2 if " ".join(low[j:j + 2]) in lex.gathering_verbs else 1)
+        words = [i for i in range(k, b) if not reader.is_punct(i)]
+        while words and (reader.is_date_at(words[-1]) or low[words[-1]] in ("by", "before", "on", "this", "next", "today")):
+            words.pop()  # "gather requirements by Friday": still nothing named
+        if words and low[words[0]] in ("their", "his", "her") and clause.advance:
+            return None  # "collect their requirements by fri": theirs, handed over
+        if words and low[words[0]] in ("the", "some", "more", "all", "any", "their", "his", "her", "initial", "basic", "key"):
+            words.pop(0)
+        thing = " ".join(low[i] for i in words)
+        named = any(reader.is_party(i) and low[i] not in lex.generic_client_words or reader.is_number(i) for i in words)
+        m = lex.generic_info.regex.fullmatch(thing) if lex.generic_info.regex is not None and thing else None
+        if m is None and len(words) == 2 and lex.generic_info.regex is not None:
+            m = lex.generic_info.regex.fullmatch(low[words[1]])  # "customer requirements"
+        if m is not None and not named:
+            found = reader.text(j, words[-1] + 1)
+    if found is None:
+        return None
+    return re.search(r"(?<!\S)" + re.escape(found) + r"(?!\S)", core)
 
 
 def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, suggest: bool,
@@ -147,7 +201,7 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
 
     continuation = lex.cues["continuation"].search(span)
     hedge = lex.cues["hedge"].search(reader.text(parse.start, clause.end) if deciding and clause is not None else parse.core)
-    vague = _vague_cue(span, clause, lex)
+    vague = _vague_cue(span, clause, lex) or _open_ended(reader, clause, span)
     too_long = words > MAX_WORDS or len(raw.strip()) > MAX_CHARS
     advance = deciding and not (continuation or hedge or vague)
     has_action = clause is not None or (lex.commitment_nouns.search(parse.core) is not None

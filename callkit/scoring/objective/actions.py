@@ -11,6 +11,7 @@ from ..english import parts_of_speech
 from ..reading import PUNCT
 from .clause import Reason
 from .verbs import VerbReader
+from .words import OBJECT_PRONOUNS
 
 _DELIVERY_NOUNS = frozenset({"access", "intro", "introduction", "introductions", "invitation", "invite", "referral"})
 _TRANSFER_PARTICLES = ("over", "across", "back", "out", "through")
@@ -95,6 +96,8 @@ class ActionReader(VerbReader):
         classes = lex.verb_classes
         base = self.base(i)
         nxt = self.low[i + 1] if i + 1 < end else ""
+        if base in classes["intent"] and nxt == "to" and i + 2 < end and self.low[i + 2] == "be" and self.takes_a_part(i + 3, end):
+            return True, "client_action"  # "agrees to be a reference for us", "volunteers to be the exec sponsor"
         if base in classes["intent"] and nxt == "to" and i + 2 < end and "base" in self.any_kinds(i + 2):
             ok, why = self.client_verb(i + 2, end)
             if why == "unknown_action" and self.has_object(i + 2, end):
@@ -119,6 +122,8 @@ class ActionReader(VerbReader):
         obj = self.text(start, stop)  # what the verb acts on, up to the next comma: "... data, thanks" is not a thank-you
         if lex.no_substance.search(obj):
             return False, "no_substance"
+        if base in classes["obtain"] and not passive and self.wins_on_their_side(start, stop):
+            return True, "client_action"  # "Elif's sponsor gets procurement approval for the spend"
         if base in classes["solo"] and not self.with_someone(i + 1, end):
             return False, "solo"
         if base in classes["feeling"] and base not in classes["advance"]:
@@ -128,6 +133,25 @@ class ActionReader(VerbReader):
         if base in classes["advance"]:
             return True, "client_action"
         return False, "unknown_action"
+
+    def wins_on_their_side(self, a: int, b: int) -> bool:
+        """The client's object is an approval they win on their side ('procurement approval for the spend', 'budget for
+        phase 2'), in its first words and not given by us ('sign-off from our VP')."""
+        if a >= b or self.low[a] in ("us", "me", "our", "my"):
+            return False
+        head = self.text(a, min(b, a + 4))
+        if self.lex.client_obtains.search(head) is None:
+            return False
+        giver = self.giver(a, b)
+        return giver is None or not self.is_ours(*giver)
+
+    def takes_a_part(self, a: int, end: int) -> bool:
+        """After 'agrees to be': a part in the sale ('a reference', 'our pilot site', 'the exec sponsor')."""
+        if a >= end or self.low[a] not in self.det:
+            return False
+        stop = self.noun_phrase_end(a + 1, end, limit=4)
+        people = [k for k in range(a + 1, stop) if self.lex.is_role(self.low[k]) and self.low[k] not in OBJECT_PRONOUNS]
+        return self.has_commitment(a + 1, stop) or bool(people)
 
     def client_causative(self, j: int, end: int, default: tuple[bool, Reason]) -> tuple[bool, Reason]:
         """The client gets someone else to act ('Aleksander gets his IT team to start the review') or has it done

@@ -16,6 +16,7 @@ from .clause import Clause
 from .reader import ClauseReader
 
 _QUESTION_AUX = frozenset({"can", "could", "will", "would", "shall", "should", "may", "do", "does", "did"})
+_QUESTION_WORDS = frozenset({"how", "who", "what", "when", "where", "why", "whether", "which"})
 _SUBJECT_WORDS = frozenset({"we", "i", "you", "they", "he", "she", "us"})
 
 
@@ -44,8 +45,11 @@ class ObjectiveReader(ClauseReader):
         start = 0
         words = [i for i, t in enumerate(low) if t not in PUNCT]
         m = self.lex.framing.match(self.r.canon)
+        self.framed_obtain = False
         if m and m.end() > 0:
             consumed = len(m.group(0).split())
+            # "don't hang up without X", "walk away with X": what follows is what we get from the client
+            self.framed_obtain = m.group(0).split()[-1] in ("without", "with")
             start = words[consumed] if consumed < len(words) else n
         while start < n and low[start] in PUNCT:
             start += 1
@@ -143,6 +147,37 @@ class ObjectiveReader(ClauseReader):
             found.advance, found.reason = False, "negated"
         return found
 
+    def obtained(self, a: int, b: int) -> Clause | None:
+        """After "don't hang up without", a verbless thing is what we get: "... a date for the intro mtg with
+        Rosa's team" reads as "get a date for ...", an advance when the thing is a client commitment."""
+        if self.find_verb(a, self.main_end(a, b)) is not None:
+            return None
+        c = self.seller_clause(a, a - 1, "get", "imperative", b)
+        c.start = a
+        return c if c.advance else None
+
+    def names_a_step(self, a: int, b: int) -> bool:
+        """A verbless segment that names a client step (a commitment or a meeting), neither vague nor a continuation."""
+        text = self.text(a, b)
+        cues = self.lex.cues
+        return (self.has_commitment(a, b) or self.lex.meeting_nouns.search(text) is not None) \
+            and cues["vague"].search(text) is None and cues["continuation"].search(text) is None \
+            and cues["hedge"].search(text) is None
+
+    def agrees_to_it(self, c: Clause) -> bool:
+        """The client agrees with nothing after it but 'it' ('Luis agrees', 'agrees to do it this wk', 'ok's that')."""
+        if c.actor != "client" or c.advance or c.reason not in ("no_object", "unknown_action") or c.verb_at < 0:
+            return False
+        if c.verb not in self.lex.verb_classes["intent"] and c.verb not in self.lex.needs_object:
+            return False
+        for k in range(c.verb_at + 1, c.end):
+            w = self.low[k]
+            if self.is_date_at(k) or w in ("by", "before", "on", "this", "next", "today", "tomorrow", "after"):
+                return True
+            if not (self.is_punct(k) or self.is_adverb(w) or w in ("to", "do", "it", "that", "this", "so", "one", "with", "us", "me")):
+                return False
+        return True
+
     def skip_framing(self, a: int, b: int) -> int:
         """'... ; goal is Mr Tan taking it to his CFO': a framing prefix inside the text, dropped like one at the start."""
         m = self.lex.framing.match(self.text(a, b))
@@ -165,11 +200,16 @@ class ObjectiveReader(ClauseReader):
         core = self.text(start, end)
         clauses: list[Clause] = []
         chosen: Clause | None = None
+        thing_before = False  # the segment before names a step with no verb: "Reference call w/ a peer bank - ..."
         for a, b in segments:
             if a > start:
                 a = self.skip_framing(a, b)
             headline = self.headline(self.skip_question(a, b), b)
             found = [headline] if headline is not None else []
+            if not found and a == start and self.framed_obtain:
+                obtained = self.obtained(a, b)
+                if obtained is not None:
+                    found = [obtained]
             if not found:
                 for cs in self.clause_starts(a, b):
                     before = found[-1] if found else (clauses[-1] if clauses else None)
@@ -177,6 +217,10 @@ class ObjectiveReader(ClauseReader):
                     if before is not None and before.actor == "client" and cs > a - 1 and self.kinds(cs) & {"third", "past"} \
                             and not self.kinds(cs) & {"base"}:
                         c = self.shared_subject(cs, b, before, soft=True)  # "Tomasz likes ... / says he'll ..."
+                    if c is None and self.low[cs] in _QUESTION_WORDS and found and found[-1].actor == "seller":
+                        # "work out who signs and how they budget": the next question, still ours
+                        c = Clause("seller", found[-1].voice, found[-1].verb, found[-1].verb_at, None, False, "seller_action", b,
+                                   start=cs)
                     if c is None:
                         c = self.clause(cs, b)
                     if c is None and found and found[-1].actor == "client":
@@ -191,6 +235,8 @@ class ObjectiveReader(ClauseReader):
                         if c.advance:
                             break
             for c in found:
+                if thing_before and self.agrees_to_it(c):
+                    c.advance, c.reason = True, "client_action"  # "... - Tariq agrees to do it this wk": agrees to that step
                 inside = f" {self.text(c.start, c.end)} "
                 ours_here = " on our side " in inside or c.actor != "client" and (" internally " in inside or " in house " in inside)
                 if c.advance and (ours or ours_here):
@@ -198,6 +244,7 @@ class ObjectiveReader(ClauseReader):
                 clauses.append(c)
                 if chosen is None and c.advance:
                     chosen = c
+            thing_before = not found and self.names_a_step(a, b)
         if chosen is None and clauses:
             chosen = clauses[0]
         return Parse(start, end, core, chosen, clauses, fallback, ours)

@@ -155,7 +155,9 @@ class ClauseReader(ActionReader):
         if found is None:
             return self._transfer(start, end)
         at, stop = found
-        verb = self.find_verb(stop, self.main_end(stop, end))
+        main = self.main_end(stop, end)
+        main = next((k for k in range(stop, main) if self.low[k] == "that"), main)  # "Verbal from Omar that they'll go with us"
+        verb = self.find_verb(stop, main)
         if verb is not None and verb[1] != "passive":
             return None
         before = range(start, at)

@@ -11,7 +11,9 @@ import re
 
 from ..reading import PUNCT
 from .clause import Actor
-from .words import OBJECT_PRONOUNS, Words
+from .words import OBJECT_PRONOUNS, WH, Words
+
+_PARTICLES = frozenset({"out", "up", "through", "over", "down", "together"})
 
 
 class VerbReader(Words):
@@ -76,14 +78,17 @@ class VerbReader(Words):
                 j += 1  # "export of last year's work orders", "review of the contract": a noun
                 continue
             if j == cs and not lex.is_verb(t) and "base" in self.any_kinds(j) and j + 1 < end \
-                    and (low[j + 1] in self.det or low[j + 1] in OBJECT_PRONOUNS) and not self.is_name(j) \
+                    and (self.opens_object(j + 1, end) or low[j + 1] in _PARTICLES and self.opens_object(j + 2, end)
+                         and low[j + 2] not in ("to",)) and not self.is_name(j) \
                     and not self.lex.is_role(t):
-                return j, "imperative"  # a verb the lexicon does not list, as an instruction: "finish our RFP answers"
+                return j, "imperative"  # a verb the lexicon does not list, as an instruction: "finish our RFP answers",
+                # "figure out how they buy": what follows a question word is the question, not who acts
             if lex.is_verb(t):
                 kinds = self.kinds(j)
                 prev = low[j - 1] if j > cs else None
                 if prev is not None and (prev in self.det or prev in self.prep or self.is_number(j - 1)
-                                         or self.client_possessive(j - 1)):
+                                         or self.client_possessive(j - 1)) \
+                        and not (kinds == {"ing"} and self.gerund_subject(cs, j)):
                     j += 1
                     continue
                 if j == cs or all(self.is_adverb(w) for w in low[cs:j]):
@@ -100,6 +105,8 @@ class VerbReader(Words):
                     j += 1
                     continue
                 if kinds == {"ing"}:
+                    if self.gerund_subject(cs, j):
+                        return j, "finite"  # "Them booking the steering committee slot"
                     j += 1
                     continue
                 if kinds == {"base"} and not self.plural_subject(cs, j) and not self.subject_is_person(cs, j):
@@ -116,13 +123,26 @@ class VerbReader(Words):
                     return j, ("finite" if active else "passive")
                 return j, "finite"
             if j > cs and self.subject_is_person(cs, j) and self.any_kinds(j) & {"third", "past", "base"} \
-                    and not self.is_name(j) and not self.lex.is_role(t):
+                    and not self.is_name(j) and not self.lex.is_role(t) and not self.client_possessive(j - 1):
                 return j, "finite"  # a verb the lexicon does not list, after a person: "Purchasing lays out ..."
             j += 1
         for k in range(cs + 1, end):  # "mr tan taking it to his CFO": an -ing verb after a person, no other verb
-            if self.kinds(k) == {"ing"} and self.subject_is_person(cs, k):
+            if self.kinds(k) == {"ing"} and (self.subject_is_person(cs, k) or self.gerund_subject(cs, k)):
                 return k, "finite"
         return None
+
+    def opens_object(self, k: int, end: int) -> bool:
+        """Token k can start a verb's object: a determiner, an object pronoun, a question word ('how they buy')."""
+        return k < end and (self.low[k] in self.det or self.low[k] in OBJECT_PRONOUNS or self.low[k] in WH)
+
+    def gerund_subject(self, cs: int, k: int) -> bool:
+        """'Them signing the paper by fri', 'him booking the room': an object pronoun as the -ing verb's subject."""
+        words = [i for i in range(cs, k) if not self.is_punct(i) and not self.is_adverb(self.low[i])]
+        if len(words) != 1:
+            return False
+        if self.low[words[0]] in ("her", "his"):  # "Her scheduling the security review": with an object, not "her onboarding"
+            return k + 1 < self.n and (self.low[k + 1] in self.det or self.low[k + 1] in OBJECT_PRONOUNS)
+        return self.low[words[0]] in ("them", "him", "they")
 
     def plural_subject(self, cs: int, j: int) -> bool:
         """Whether the words before j can take a verb without -s: they/we/I/you, a plural, 'X and Y'."""
@@ -191,7 +211,7 @@ class VerbReader(Words):
         i = k
         while i < stop:
             w = self.low[i]
-            if w in PUNCT or w == "to" or (w in self.prep and w != "of"):
+            if w in PUNCT or w == "to" or (w in self.prep and w != "of") or (i > k and w in ("that", "who", "which")):
                 break
             if i > k and self.lex.is_verb(w) and self.low[i - 1] not in self.det and not self.low[i - 1].endswith("'s"):
                 break
