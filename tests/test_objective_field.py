@@ -358,3 +358,93 @@ def test_field7_open_ended_lines_are_not_specific(text):
 def test_field7_stage_cues(text, stage, implied, realistic):
     a = assess_objective(text, stage=stage)
     assert a.implied_stage == implied and a.is_realistic is realistic, (text, a.implied_stage, a.is_realistic)
+
+
+# -- field set 8: who acts, in every shape of sentence ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # a named person's document, or one coming back from a client person, is theirs to hand over
+    "Farah's org chart for the ops team",
+    "supplier questionaire back from their DPO",
+    "the site lead's rollout plan sign-off by 3/4",
+    # a thing the client has signed, approved or completed
+    "Ideally a countersigned SOW, min redlines back",
+    "a signed MSA from their GC by fri",
+    "ideally a countersigned order form, min a verbal",
+    # "don't <end the call> without X" in any words
+    "don't wrap up the call without Keiko's intro to her CFO",
+    "never hang up w/o a date for the pilot review with Ana's team",
+    # a verb and its particle with energy
+    "Ops lines up 4 drivers to trial the scanner",
+    "Marta firms up the pilot dates with her planners",
+    # the client's own deal desk is the client
+    "get their deal desk to approve the discount",
+    "have Acme's deal desk sign off the ramp",
+    # a hyphenated name before its verb; a person and their verb before a commitment noun
+    "Ji-woo books the site visit for her plant managers",
+    "kofi give us admin access by fri",
+    # agreeing to a list of things, not an opinion
+    "finance agrees delivery dates + payment terms",
+    # time with a client person
+    "get 20 mins w/ their head of ops, Mr Ito",
+])
+def test_field8_client_advances(text):
+    a = assess_objective(text)
+    assert a.is_advance and a.is_specific, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "our deck back from Farah",                           # ours, not theirs coming back
+    "Farah's team",                                       # a person's people, no document
+    "don't leave without thanking them",                  # nothing the client gives
+    "sent proposal",                                      # sent is our doing
+    "Luca shows up to the call",                          # being there is no step
+    "Dana turns up to the demo",
+    "get our deal desk to approve the discount",          # our deal desk
+    "Arjun wont sign the order this month",               # negated stays negated
+    "IT won't give sandbox access before the freeze",
+    "Dave agrees the terms are fair",                     # an opinion
+    "they agree to anything lol",                         # agrees to nothing named
+    "ideally Bo okays everything, min he reads the quote",
+    "intro deck - q&a - thank them for their time",       # "intro" as a kind of deck
+    "get 20 mins of airtime",                             # time with nobody
+    "we grab the CFO's attention",                        # attention is no step
+    "we secure the decision maker's attention",
+])
+def test_field8_rules_stop_where_their_family_ends(text):
+    a = assess_objective(text)
+    assert not a.is_advance, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "Tom agrees to everything in the SOW by fri",          # everything, and what it is
+    "an approved PO from Brigitte",                        # a done thing that already read as one
+    "Seo-yeon names her 2 approvers",
+    "we secure the decision maker's sign-off on the SOW",  # the decision maker's commitment
+    "Amir's intro to the board",
+])
+def test_field8_rules_keep_what_names_a_commitment(text):
+    a = assess_objective(text)
+    assert a.is_advance, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", ["we grab the CFO's attention", "they agree to anything lol"])
+def test_field8_attention_and_anything_are_not_specific(text):
+    assert not assess_objective(text).is_specific
+
+
+@pytest.mark.parametrize("text, stage, implied, realistic", [
+    ("the CFO's invite for a site walk at the Leeds depot", "discover", "validate", False),
+    ("the CFO's invite for a site walk at the Leeds depot", "solution", "validate", True),
+    ("vendor audit questionnaire back from Ines", "discover", "validate", False),
+    ("supplier audit done by their QA lead", "solution", "validate", True),
+    ("Oskar decides us vs Globex", "solution", "propose", False),
+    ("Oskar decides between us and Globex by fri", "validate", "propose", True),
+    # a start date in an objective about a trial is the trial's, however far apart the words are
+    ("pilot kickoff: Ayo confirms the 5 test users + start date", "validate", "validate", True),
+    ("Ayo confirms the go-live start date for the rollout", "validate", "negotiate", False),
+])
+def test_field8_stage_cues(text, stage, implied, realistic):
+    a = assess_objective(text, stage=stage)
+    assert a.implied_stage == implied and a.is_realistic is realistic, (text, a.implied_stage, a.is_realistic)

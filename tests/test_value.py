@@ -74,3 +74,47 @@ def test_contract_and_json():
         v.is_customer_centric = False  # type: ignore[misc]
     data = json.loads(json.dumps(assess_customer_value("Get a demo").to_dict()))
     assert data["is_customer_centric"] is False and data["findings"][0]["code"] == "value.about_us"
+
+
+# -- field set 5: their own meetings and lists, perks and our team ------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "rahel walks into her board meeting w/ a forecast she can stand behind",   # their meeting, not time we get
+    "Ana goes into her budget meeting with a number",
+    "the chef gets 2 menu costings at the new cocoa prices",                   # the costings, not our prices
+    "farm manager gets a feed plan at current grain prices",
+    "list of which contracts renew in q3",                                     # which contracts: theirs
+    "a note of which supplier contracts expire before june",
+])
+def test_field5_gains_in_their_terms(text):
+    v = assess_customer_value(text)
+    assert v.is_customer_centric, (text, [f.message for f in v.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "free coffee lol",                       # perks are no gain in their terms
+    "free lunch + swag",
+    "exposure to industry best practices",   # generic takeaways
+    "they get the information they need",
+    "they get to know our people",           # knowing us is about us
+    "she understands what we do",
+    "they see how we work",
+    "TBD after the call",                     # a placeholder with a time
+    "tbc next week",
+])
+def test_field5_not_in_their_terms(text):
+    v = assess_customer_value(text)
+    assert not v.is_customer_centric, (text, [f.message for f in v.findings])
+
+
+@pytest.mark.parametrize("text, centric", [
+    ("get time with their CFO", False),                                      # time we get stays ours
+    ("a meeting with their head of ops", False),
+    ("They get a demo of our mobile app", False),                           # our thing is still the head
+    ("tbd - depends on their freight volumes for q3", True),                # more than a placeholder
+    ("they understand what their scrap costs per line", True),              # their question, not us
+    ("a lunch-and-learn where their 12 nurses practise the new triage flow", True),
+])
+def test_field5_rules_stop_where_their_family_ends(text, centric):
+    assert assess_customer_value(text).is_customer_centric is centric, text

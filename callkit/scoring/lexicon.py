@@ -139,23 +139,25 @@ class Phrases:
 class StageCues:
     """The cues of one stage: plain phrases, plus phrases that do not count when an `unless` word is near.
 
-    "Near" is inside the matched words or within five words either side: "signs the SOW for the pilot"
+    "Near" is inside the matched words or within five words either side (a cue may say `near:` for more): "signs the SOW for the pilot"
     is a pilot's paperwork, not the main contract's.
     """
 
     stage: str
     plain: Phrases
     contextual: tuple[tuple[Phrases, Phrases], ...]
+    near: tuple[int, ...] = ()  # per contextual cue: how many words either side its `unless` words count (default _NEAR)
 
     def match(self, canon: str) -> str | None:
         """The words that show this stage, or None."""
         m = self.plain.search(canon)
         if m:
             return m.group(0)
-        for cue, unless in self.contextual:
+        for n, (cue, unless) in enumerate(self.contextual):
+            near = self.near[n] if n < len(self.near) else _NEAR
             for m in cue.finditer(canon):
-                before = canon[: m.start()].split()[-_NEAR:]
-                after = canon[m.end():].split()[:_NEAR]
+                before = canon[: m.start()].split()[-near:]
+                after = canon[m.end():].split()[:near]
                 if not unless.search(" ".join([*before, m.group(0), *after])):
                     return m.group(0)
         return None
@@ -240,6 +242,9 @@ class Lexicon:
     ongoing_verbs: frozenset[str] = frozenset()  # "keep pushing on T&Cs": an activity with no end
     gathering_verbs: frozenset[str] = frozenset()  # "gather requirements": collecting with nothing to check
     generic_info: Phrases = Phrases("generic_info", (), {})
+    advance_phrasal: frozenset[str] = frozenset()  # "lines up 3 pilots", "sets up the trial": a verb + particle with energy
+    presence_phrasal: frozenset[str] = frozenset()  # "shows up to the call": being there, no step
+    nothing_in_particular: frozenset[str] = frozenset()  # "agrees to everything": an object that names nothing
 
     def reads_as_english(self, reading: Reading) -> bool:
         """Whether a text is English enough to judge: a quarter of its words are the lexicon's, or most are English.
@@ -312,6 +317,22 @@ def _phrases(name: str, items: list[str], irregular: Mapping[str, list[str]], wh
         raise LexiconError(where, f"'{name}' has a phrase callkit cannot read ({exc}).") from None
 
 
+def _framing_source(prefix: str) -> str:
+    """Regex source for one framing prefix: its words as written, '...' for up to four others ("do not ... without")."""
+    pieces = [None if w == _GAP else re.escape(w) for w in prefix.split()]
+    out = ""
+    gap = False
+    for piece in pieces:
+        if piece is None:
+            gap = True
+            continue
+        if out:
+            out += f" (?:\\S+ ){{0,{_GAP_WORDS + 1}}}" if gap else " "  # "do not wrap up the call without"
+        out += piece
+        gap = False
+    return out
+
+
 def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     """Build a Lexicon from parsed YAML, with plain-English errors naming the file and the key."""
     if not isinstance(data, dict):
@@ -345,6 +366,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
             raise LexiconError(source, f"stage_cues.{stage} must be a list of cues.")
         plain: list[str] = []
         contextual: list[tuple[Phrases, Phrases]] = []
+        near: list[int] = []
         for item in items:
             if isinstance(item, str) and item.strip():
                 plain.append(item.strip().lower())
@@ -353,11 +375,16 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
                 cue = _phrases(f"stage_cues.{stage}", [item["cue"].lower()], irregular, source)
                 if unless:
                     contextual.append((cue, _phrases("unless", unless, {}, source)))
+                    reach = item.get("near", _NEAR)
+                    if not isinstance(reach, int) or isinstance(reach, bool) or reach < 1:
+                        raise LexiconError(source, f"stage_cues.{stage}: 'near' of {item['cue']!r} must be a whole number of words.")
+                    near.append(reach)
                 else:
                     plain.append(item["cue"].strip().lower())
             else:
                 raise LexiconError(source, f"stage_cues.{stage} has {item!r}: write a phrase, or 'cue:' with 'unless:'.")
-        stage_cues.append(StageCues(str(stage), _phrases(f"stage_cues.{stage}", plain, irregular, source), tuple(contextual)))
+        stage_cues.append(StageCues(str(stage), _phrases(f"stage_cues.{stage}", plain, irregular, source), tuple(contextual),
+                                    tuple(near)))
 
     sugg = _section(data, "suggestion", source)
     default_person = sugg.get("default_person") or {}
@@ -372,7 +399,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     framing_items = _strings(sugg, "framing_prefixes", source)
     framing = re.compile(
         r"^(?:(?:my|our|the|main|primary|call|first|this) )*(?:"
-        + "|".join(re.escape(p) for p in sorted(framing_items, key=len, reverse=True))
+        + "|".join(_framing_source(p) for p in sorted(framing_items, key=len, reverse=True))
         + r")(?: (?:is|was|will be|:|=))?(?: (?:to|that|for))? ?"
     )
 
@@ -413,7 +440,8 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
                     for key in ("no_substance", "best_case", "fallback_case", "transfer_phrases")}
     slash_pairs = frozenset(_strings(data, "slash_pairs", source)) if data.get("slash_pairs") else frozenset()
     optional = {key: _strings(data, key, source) if data.get(key) else []
-                for key in ("client_obtains", "ongoing_verbs", "gathering_verbs", "generic_info")}
+                for key in ("client_obtains", "ongoing_verbs", "gathering_verbs", "generic_info", "advance_phrasal",
+                            "presence_phrasal", "nothing_in_particular")}
 
     roles = frozenset(r.split()[-1] for r in _strings(data, "client_roles", source))  # "decision maker" -> maker
     departments = frozenset(_strings(data, "client_departments", source))
@@ -437,7 +465,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     generic_info = _phrases("generic_info", optional["generic_info"], irregular, source)
     for ph in (commitment_nouns, meeting_nouns, *phrase_lists.values(), client_obtains, generic_info):
         vocabulary |= ph.words()
-    for key in ("ongoing_verbs", "gathering_verbs"):
+    for key in ("ongoing_verbs", "gathering_verbs", "advance_phrasal", "presence_phrasal", "nothing_in_particular"):
         for item in optional[key]:
             vocabulary.update(item.split())
     for text in (*shorthand.values(), *_strings(data, "seller_things", source), *_strings(data, "seller_subjects", source)):
@@ -492,6 +520,9 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         client_obtains=client_obtains,
         ongoing_verbs=frozenset(optional["ongoing_verbs"]),
         gathering_verbs=frozenset(optional["gathering_verbs"]),
+        advance_phrasal=frozenset(optional["advance_phrasal"]),
+        presence_phrasal=frozenset(optional["presence_phrasal"]),
+        nothing_in_particular=frozenset(optional["nothing_in_particular"]),
         generic_info=generic_info,
     )
 

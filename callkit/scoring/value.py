@@ -32,9 +32,16 @@ _PUNCT_ONLY = re.compile(r"^[\W_]*$")
 _ABOUT_THEM = re.compile(r"\b(?:of|for|on|across|using|with) (?:their|the \S+'s|her|his|\S+'s)\b")
 _SELLER = frozenset({"we", "i", "us", "me", "my", "let"})
 OBJECT_WORDS = frozenset({"them", "him", "her", "us", "me", "it", "everyone", "their", "his"})
-_FILLER = frozenset({"just", "then", "and", "also", "so", "really", "quick", "quickly", "finally", "maybe", "to", "will",
+_FILLER = frozenset({"lol", "haha", "just", "then", "and", "also", "so", "really", "quick", "quickly", "finally", "maybe", "to", "will",
                      "can", "could", "would", "should", "get", "gets", "be", "is", "are", "a", "an", "the", "it", "its",
                      "for", "them", "they", "their", "of", "on", "in", "with", "this", "that", "some", "more", "all", "both"})
+
+# Seller gains that are time with someone: ours to win, unless the meeting is the customer's own ("her budget meeting with ...").
+_MEETING_GAINS = frozenset({"meeting", "time", "call", "session"})
+# Single-word placeholders that may trail a time: "TBC after call", "tbd next week".
+_PLACEHOLDER_WORDS = frozenset({"tbd", "tbc", "tba", "todo", "xxx", "tk"})
+_PLACEHOLDER_TAIL = frozenset({"after", "the", "call", "meeting", "mtg", "later", "next", "week", "post", "tomorrow", "soon",
+                               "until", "till", "once", "we", "i", "speak", "talk", "-", "for", "now", "pending", "prep"})
 
 Verdict = Literal["theirs", "about_us", "seller_gain", "vague"]
 
@@ -63,8 +70,10 @@ class _Part:
 
 def _is_placeholder(text: str, lex: Lexicon) -> bool:
     stripped = " ".join(text.lower().split()).strip(" .!")
+    words = stripped.replace(",", " ").split()
+    later = bool(words) and words[0].strip(".!?:") in _PLACEHOLDER_WORDS and all(w.strip(".!?:") in _PLACEHOLDER_TAIL for w in words[1:])
     return not stripped or _PUNCT_ONLY.match(stripped) is not None or stripped in lex.value.placeholders \
-        or stripped.startswith(("see notes", "see above", "see below", "same as "))
+        or stripped.startswith(("see notes", "see above", "see below", "same as ")) or later  # "TBC after call"
 
 
 class _ValueReader(Words):
@@ -165,9 +174,14 @@ class _ValueReader(Words):
             if base in v.improve_verbs and not self.ours_in(j + 1, b, unowned=False):
                 return self._substance(a, b, leftover, text)  # "their paralegals stop chasing signatures"
             gets = base in ("get", "receive", "take", "have", "keep", "leave", "walk")
-            obj = self.ours_in(j + 1, b, possessed=self.possessed(a, b), things_only=gets)
+            # what they get is the object's head: "gets 3 menu costings at the new flour prices" is costings, not our prices
+            head_end = next((i for i in range(j + 1, b) if low[i] in self.prep), b) if gets else b
+            obj = self.ours_in(j + 1, b, unowned=False, things_only=gets) \
+                or self.ours_in(j + 1, head_end, possessed=self.possessed(a, b), things_only=gets)
             if (base in v.reception_verbs or base in v.show_verbs or base == "be") and obj:
                 return _Part("about_us", obj)
+            if base in v.reception_verbs and j + 2 < b and low[j + 1] in WH and low[j + 2] in ("we", "us", "our"):
+                return _Part("about_us", self.said(j, min(b, j + 4)))  # "they understand what we do", "see how we work"
             if base in ("give", "send", "share", "provide", "hand") and j + 1 < b and low[j + 1] in ("us", "me"):
                 return _Part("seller_gain", self.said(k, min(b, j + 4)))
             if base in ("sign", "approve", "commit", "agree", "buy", "order", "purchase", "renew", "book") and not question:
@@ -284,8 +298,10 @@ class _ValueReader(Words):
         ('their current POS contract' is a contract they have, not one we get)."""
         text = self.text(a, b)
         v = self.lex.value
-        m = v.seller_gain.search(text)
-        if m:
+        for m in v.seller_gain.finditer(text):
+            before = text[: m.start()].split()[-3:]
+            if m.group(0).split()[0] in _MEETING_GAINS and any(w in ("their", "her", "his") or w.endswith("'s") for w in before):
+                continue  # "goes into her budget meeting with a number": their own meeting, not time we get with them
             return m.group(0)
         if not deals:
             return None

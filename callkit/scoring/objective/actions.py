@@ -79,7 +79,8 @@ class ActionReader(VerbReader):
                 return False
             if w in ("who", "what", "when", "which", "how", "whether", "if", "where"):
                 return False  # "tells us who decides": information, not an opinion
-            plural_noun = "NOUN" in parts_of_speech(w) and (m + 1 >= end or self.low[m + 1] in PUNCT or self.low[m + 1] in self.prep)
+            plural_noun = "NOUN" in parts_of_speech(w) and (m + 1 >= end or self.low[m + 1] in PUNCT or self.low[m + 1] in self.prep
+                                                            or self.low[m + 1] in ("and", "or", "plus"))  # "agrees payment terms and ..."
             if seen_noun and not plural_noun and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}
                                                   or "base" in self.any_kinds(m) and self.low[m - 1] in ("they", "we", "i", "you")):
                 return True
@@ -122,6 +123,13 @@ class ActionReader(VerbReader):
         obj = self.text(start, stop)  # what the verb acts on, up to the next comma: "... data, thanks" is not a thank-you
         if lex.no_substance.search(obj):
             return False, "no_substance"
+        if self.names_nothing(start, stop):
+            return False, "no_object"  # "they agree to everything": nothing named to check
+        phrasal = f"{base} {nxt}"
+        if phrasal in lex.presence_phrasal:
+            return False, "low_energy"  # "Luca shows up to the call": being there is no step
+        if phrasal in lex.advance_phrasal and self.has_object(i + 1, end):
+            return True, "client_action"  # "lines up 3 pilots to test the app", "sets up the sandbox"
         if base in classes["obtain"] and not passive and self.wins_on_their_side(start, stop):
             return True, "client_action"  # "Elif's sponsor gets procurement approval for the spend"
         if base in classes["solo"] and not self.with_someone(i + 1, end):
@@ -133,6 +141,18 @@ class ActionReader(VerbReader):
         if base in classes["advance"]:
             return True, "client_action"
         return False, "unknown_action"
+
+    def names_nothing(self, a: int, b: int) -> bool:
+        """The object is 'everything', 'anything', 'all of it' with nothing after it that names a thing ('everything lol')."""
+        words = [w for w in self.low[a:b] if w not in PUNCT]
+        if not words:
+            return False
+        many = self.lex.nothing_in_particular
+        n = next((k for k in (3, 2, 1) if " ".join(words[:k]) in many), 0)
+        if not n:
+            return False
+        rest = words[n:]
+        return not rest or rest[0] not in self.prep and rest[0] not in ("we", "you", "they", "that")
 
     def wins_on_their_side(self, a: int, b: int) -> bool:
         """The client's object is an approval they win on their side ('procurement approval for the spend', 'budget for

@@ -151,10 +151,13 @@ class ClauseReader(ActionReader):
         negated = False
         if k < end and low[k] in ("no", "not"):
             negated, k = True, k + 1
-        found = self._commitment_noun(k, end)
+        found = self._commitment_noun(k, end) or self._done_thing(k, end)
         if found is None:
             return self._transfer(start, end)
         at, stop = found
+        before_verb = self.find_verb(start, at) if at > start + 1 else None
+        if before_verb is not None and before_verb[1] == "finite" and self.subject_is_person(*self.trim_subject(start, before_verb[0])):
+            return None  # "vikram give us sandbox access": a person and their verb, a sentence, not a headline
         main = self.main_end(stop, end)
         main = next((k for k in range(stop, main) if self.low[k] == "that"), main)  # "Verbal from Omar that they'll go with us"
         verb = self.find_verb(stop, main)
@@ -173,8 +176,8 @@ class ClauseReader(ActionReader):
             return Clause("seller", "headline", self.text(at, stop), -1, None, False, "our_side", end)
         if giver is not None and not any(self.is_party(i) for i in range(*giver)):
             who = None
-        if stop < end and lex.meeting_nouns.search(low[stop]) and who is None:
-            return None  # "Intro call", "Decision date": a kind of meeting, not the commitment
+        if stop < end and (lex.meeting_nouns.search(low[stop]) or low[stop] in lex.seller_things) and who is None:
+            return None  # "Intro call", "Decision date", "intro slides": a kind of meeting or one of our things
         if negated:
             return Clause("client", "headline", self.text(at, stop), -1, who, False, "negated", end)
         return Clause("client", "headline", self.text(at, stop), -1, who or self.party_span(stop, end), True,
@@ -201,8 +204,11 @@ class ClauseReader(ActionReader):
         heads = self.lex.commitment_headlines
         if heads.regex is None:
             return None
-        for i in range(k, min(end, k + 5)):
+        first = k + 1 if k < end and self.low[k] in ("the", "a", "an") else k  # "the plant manager's POC plan sign-off"
+        for i in range(k, min(end, first + 5)):
             m = heads.regex.match(self.text(i, end))
+            if m is not None and m.end() > 0 and i > k and self.kinds(i) & {"third"} and self.subject_is_person(k, i):
+                return None  # "Bo okays everything": a person and their verb, not "okay" as a noun
             if m is not None and m.end() > 0:
                 stop = i + len(m.group(0).split())
                 if stop < end and self.low[stop] in ("form", "chain", "process", "date", "criteria", "steps", "maker", "makers"):
@@ -216,21 +222,43 @@ class ClauseReader(ActionReader):
                 return None  # "demo the new dashboard ...": an instruction, not a headline
         return None
 
+    def _done_thing(self, k: int, end: int) -> tuple[int, int] | None:
+        """'a signed MSA', 'countersigned order form from Ilya', 'an approved budget': a thing the client has signed,
+        approved or completed (a participle of `passive_client_verbs` before its noun) is their commitment."""
+        if k < end and self.low[k] in ("a", "an", "the", "their", "her", "his") or k < end and self.client_possessive(k):
+            k += 1
+        if k + 1 >= end or not self.is_past(k) or self.base(k) not in self.lex.passive_client_verbs:
+            return None
+        nxt = self.low[k + 1]
+        if nxt in PUNCT or nxt in self.det or nxt in self.prep or nxt in OBJECT_PRONOUNS or nxt in ("and", "or") \
+                or not (self.can_be_noun(k + 1) or self.is_name(k + 1) or self.orig[k + 1].isupper()):
+            return None
+        stop = self.noun_phrase_end(k + 1, end, limit=3)
+        return (k, stop) if stop > k + 1 else None
+
     def _transfer(self, start: int, end: int) -> Clause | None:
         """'Her 2023 freight invoices in our inbox by Monday', 'Shrinkage numbers w/ us by Mon, from Aoife',
         'redlines back from their solicitors': the client's thing, in our hands."""
         text = self.text(start, end)
         giver = self.giver(start + 1, end)
         from_client = giver is not None and self.low[giver[0] - 1] == "from" and not self.is_ours(*giver) \
-            and any(self.is_party(i) for i in range(*giver))
+            and (any(self.is_party(i) for i in range(*giver)) or self.client_possessive(giver[0]))  # "from their DPO"
+        # "security questionnaire back from the CISO": what comes back from a client person is theirs to send
+        back_at = giver[0] - 2 if giver is not None and from_client and giver[0] >= start + 3 else -1
+        back = back_at >= 0 and self.low[back_at] == "back"
         verb = self.find_verb(start, end)
+        if back and verb is not None and (not self.is_verb(verb[0]) or verb[0] >= back_at):
+            verb = None  # "questionnaire" read as a verb, or "completed" after the giver: no verb of the sentence
         if verb is not None and not (from_client and (verb[1] == "passive" or verb[0] == start and verb[1] == "imperative"
                                                       and self.can_be_noun(start))):
             return None  # a thing from the client ("budget range from Kwame"), not an instruction to budget
         theirs = self.client_possessive(start)
-        if not (theirs or self.has_commitment(start, min(end, start + 6)) or self.lex.is_verb(self.low[start], "advance")):
+        # "Hassan's org chart for the purchasing team": a named person's document, a thing they hand over
+        named = theirs and self.low[start] not in ("her", "his", "their") and verb is None \
+            and self.has_commitment(start + 1, min(end, start + 4))
+        if not (theirs or back or self.has_commitment(start, min(end, start + 6)) or self.lex.is_verb(self.low[start], "advance")):
             return None
-        if self.lex.transfer_phrases.search(text) is None and not from_client:
+        if self.lex.transfer_phrases.search(text) is None and not from_client and not named:
             return None
         if self.low[start] in ("our", "my"):
             return None

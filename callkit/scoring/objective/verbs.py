@@ -123,8 +123,10 @@ class VerbReader(Words):
                     return j, ("finite" if active else "passive")
                 return j, "finite"
             if j > cs and self.subject_is_person(cs, j) and self.any_kinds(j) & {"third", "past", "base"} \
-                    and not self.is_name(j) and not self.lex.is_role(t) and not self.client_possessive(j - 1):
+                    and not self.is_name(j) and not self.lex.is_role(t) and not self.client_possessive(j - 1) \
+                    and not (j + 1 < end and self.kinds(j + 1) & {"third", "past"} and not self.kinds(j + 1) & {"base"}):
                 return j, "finite"  # a verb the lexicon does not list, after a person: "Purchasing lays out ..."
+                # (not when a verb the lexicon knows follows: "Hyun-woo names ...", "Ana-lee signs ...": part of the name)
             j += 1
         for k in range(cs + 1, end):  # "mr tan taking it to his CFO": an -ing verb after a person, no other verb
             if self.kinds(k) == {"ing"} and (self.subject_is_person(cs, k) or self.gerund_subject(cs, k)):

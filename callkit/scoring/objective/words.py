@@ -121,6 +121,9 @@ class Words:
         words = [w for w in self.low[a:b] if w not in PUNCT]
         if not words:
             return False
+        if words[0] in ("their", "his", "her") or words[0].endswith("'s") and words[0] not in ("let's",) \
+                and not any(w in ("our", "my") for w in words[1:]):
+            return False  # "their deal desk", "Acme's legal": the client's own people, whatever they are called
         text = " ".join(words)
         if any(f" {w} " in f" {text} " for w in self.lex.our_side if " " in w):
             return True
