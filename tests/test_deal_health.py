@@ -440,3 +440,35 @@ def test_a_closed_deal_says_when_it_closed_and_why():
     h = deal_health(lost, [met(1, date(2026, 10, 1), "continuation")], PROCESS, today=TODAY)
     assert h.findings == [] and h.verdict == "lost" and h.headline == "This deal was lost on Mon 2 Nov 2026."
     assert h.closed_on == date(2026, 11, 2) and h.close_reason == "No budget" and h.continuations == 1
+
+
+def test_the_workspace_computes_the_same_stage_norms_in_sql(ws):
+    """Workspace.stage_norms (one SQL query) agrees with stage_norms over the deals, also on the edge cases: a
+    deal created before its first stage entry, a stay that ends by closing in the same stage, a stage entered
+    twice, a repeated entry that is no move, and a stage with fewer than three finished stays (no norm)."""
+    from callkit.models import Rep
+
+    assert ws.stage_norms() == stage_norms(ws.deals())  # the sample team
+    ws.add_rep(Rep(rep_id="norms", name="Norma Stay"))
+    start = date(2025, 1, 6)
+
+    def history(*steps: tuple[int, str, str]) -> list[StageChange]:
+        return [StageChange(changed_on=start + timedelta(days=d), stage=s, status=st) for d, s, st in steps]
+
+    shapes = [
+        (start - timedelta(days=9), history((0, "qualify", "open"), (12, "discover", "open"), (40, "solution", "open"))),
+        (None, history((0, "qualify", "open"), (5, "qualify", "open"), (21, "discover", "open"),
+                       (30, "discover", "won"))),
+        (start, history((0, "discover", "open"), (14, "solution", "open"), (20, "discover", "open"),
+                        (33, "solution", "open"))),
+        (start + timedelta(days=3), history((0, "negotiate", "open"), (8, "negotiate", "lost"))),
+    ]
+    for n, (created, changes) in enumerate(shapes * 2):
+        last = changes[-1]
+        ws.add_deal(Deal(deal_id=f"norm-{n}", rep_id="norms", name=f"Norm {n}", stage=last.stage, status=last.status,
+                         closed_on=last.changed_on if last.status != "open" else None, created=created,
+                         stage_history=changes))
+    deals = ws.deals()
+    assert ws.stage_norms() == stage_norms(deals)
+    only_new = stage_norms([d for d in deals if d.rep_id == "norms"])
+    assert "negotiate" not in only_new  # two finished stays: too few for a norm

@@ -455,7 +455,10 @@ def stage_entered(deal: Deal) -> date | None:
     return entered
 
 
-def stage_norms(deals: Iterable[Deal], min_stays: int = 3) -> dict[str, float]:
+MIN_STAYS = 3  # finished stays a stage needs before it has a norm (Workspace.stage_norms uses it too)
+
+
+def stage_norms(deals: Iterable[Deal], min_stays: int = MIN_STAYS) -> dict[str, float]:
     """The team's usual days in each stage: the median of the stays that ended (the deal moved on or closed).
 
     A stage with fewer than `min_stays` finished stays has no norm, so nobody is called stuck on thin evidence.

@@ -15,6 +15,33 @@ from ..models import Deal, StageChange, build
 from .records import RecordReads, iso
 
 
+# The median of the finished stays in each stage (the deal moved to another stage or closed), as
+# callkit.deals.stage_norms computes it: a first stay starts when the deal was created, if that is earlier.
+STAGE_NORMS_SQL = """
+WITH ordered AS (
+    SELECT deal_id, changed_on, stage, status,
+           ROW_NUMBER() OVER deal_order AS n,
+           LEAD(changed_on) OVER deal_order AS next_on,
+           LEAD(stage) OVER deal_order AS next_stage,
+           LEAD(status) OVER deal_order AS next_status
+    FROM stage_changes
+    WINDOW deal_order AS (PARTITION BY deal_id ORDER BY id)
+), stays AS (
+    SELECT o.stage,
+           CAST(julianday(o.next_on) - julianday(CASE WHEN o.n = 1 AND d.created IS NOT NULL AND d.created < o.changed_on
+                                                      THEN d.created ELSE o.changed_on END) AS INTEGER) AS days
+    FROM ordered o LEFT JOIN deals d ON d.deal_id = o.deal_id
+    WHERE o.next_on IS NOT NULL AND (o.next_stage != o.stage OR o.next_status != o.status)
+), ranked AS (
+    SELECT stage, days, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY days) AS k,
+           COUNT(*) OVER (PARTITION BY stage) AS stays
+    FROM stays
+)
+SELECT stage, AVG(days) FROM ranked
+WHERE k IN ((stays + 1) / 2, (stays + 2) / 2) AND stays >= ?
+GROUP BY stage
+"""
+
 class DealActions(RecordReads):
     """Deal actions: move, won, lost, reopened, and the team's usual days in each stage."""
 
@@ -50,27 +77,18 @@ class DealActions(RecordReads):
         return self._change_deal(deal_id, "reopen", on, seen, stage=stage)
 
     def stage_norms(self) -> dict[str, float]:
-        """The team's usual days in each stage (`callkit.deals.stage_norms` over every deal's stage history).
-
-        Read straight from the stage history (no Deal records are validated) and kept until the history changes,
-        so opening deal after deal on the coaching page stays quick on a CRM export of thousands of deals.
-        """
-        from ..deals import stage_norms
-
+        """The team's usual days in each stage: what `callkit.deals.stage_norms` gives for every deal's stage
+        history, computed by SQLite in one query (no deal is loaded into Python, so a CRM export of tens of
+        thousands of deals costs a report run no memory) and kept until the history changes."""
         with self._read() as conn:
             key = (conn.execute("SELECT COUNT(*), MAX(id) FROM stage_changes").fetchone()[:],
                    conn.execute("SELECT COUNT(*), MAX(created), MIN(created) FROM deals").fetchone()[:])
             cached = getattr(self, "_stage_norms_cache", None)
             if cached is not None and cached[0] == key:
                 return dict(cached[1])
-            created = {r[0]: r[1] for r in conn.execute("SELECT deal_id, created FROM deals")}
-            rows = conn.execute("SELECT deal_id, changed_on, stage, status FROM stage_changes ORDER BY deal_id, id")
-            history: dict[str, list[StageChange]] = {}
-            for deal_id, changed_on, stage, status in rows:  # model_construct: rows the workspace wrote, unchecked
-                history.setdefault(deal_id, []).append(
-                    StageChange.model_construct(changed_on=date.fromisoformat(changed_on), stage=stage, status=status))
-        norms = stage_norms(Deal.model_construct(stage_history=changes, created=date.fromisoformat(created[deal_id])
-                                                 if created.get(deal_id) else None) for deal_id, changes in history.items())
+            from ..scoring.deal_health import MIN_STAYS
+
+            norms = {stage: float(days) for stage, days in conn.execute(STAGE_NORMS_SQL, (MIN_STAYS,))}
         self._stage_norms_cache = (key, norms)
         return dict(norms)
 
