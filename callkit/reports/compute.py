@@ -356,51 +356,70 @@ def rep_summary(data: RepData) -> RepSummary:
 
 
 
-def _median(values: Iterable[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return statistics.median(known) if known else None
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
 
-def team_data(reps: list[RepSummary], since: date, until: date) -> TeamData:
+def team_data(reps: Iterable[RepSummary], since: date, until: date) -> TeamData:
     """The team's medians of every headline figure and skill, its totals, what each figure is compared with
     (`benchmark`), and the largest deal risk of any rep (what "who to coach first" measures against).
 
     Call figures are the median over the reps with calls in the period; deal figures over the reps with
-    deals (open at the end of the period, or closed in it); the win rate is the team's own.
+    deals (open at the end of the period, or closed in it); the win rate is the team's own. One pass over
+    `reps`, which may be a stream: only the figures' values are kept, never a rep's summary.
     """
-    active = [r for r in reps if r["counts"]["calls"]]
-    with_deals = [r for r in reps if r["figures"].get("open_deals") is not None]
-    skills: dict[str, dict[str, Any]] = {}
-    for rep in active:
-        for skill in rep["skills"]:
-            skills.setdefault(skill["id"], {"label": skill["label"], "values": []})["values"].append(skill["score"])
-    medians = {key: _median(r["figures"].get(key) for r in active) for key in CALL_KEYS}
-    medians.update({key: _median(r["figures"].get(key) for r in with_deals) for key in DEAL_KEYS})
-    won = sum(r["deals"]["won"]["count"] for r in reps)
-    lost = sum(r["deals"]["lost"]["count"] for r in reps)
+    values: dict[str, list[float]] = defaultdict(list)
+    skills: dict[str, list[float]] = defaultdict(list)
+    count = active = deal_reps = closing = 0
+    won = lost = open_deals = calls = risky_most = 0
+    pipeline = won_amount = at_risk = risk_most = 0.0
+    empty: list[str] = []
+    for rep in reps:
+        count += 1
+        figures, deals = rep["figures"], rep["deals"]
+        if rep["counts"]["calls"]:
+            active += 1
+            for key in CALL_KEYS:
+                if figures.get(key) is not None:
+                    values[key].append(figures[key])  # type: ignore[arg-type]
+            for skill in rep["skills"]:
+                scores = skills[skill["id"]]  # a skill nobody was scored on still has its (empty) median
+                if skill["score"] is not None:
+                    scores.append(skill["score"])
+        if figures.get("open_deals") is not None:
+            deal_reps += 1
+            for key in DEAL_KEYS:
+                if figures.get(key) is not None:
+                    values[key].append(figures[key])  # type: ignore[arg-type]
+        closing += figures.get("win_rate") is not None
+        won += deals["won"]["count"]
+        lost += deals["lost"]["count"]
+        open_deals += deals["open"]["count"]
+        pipeline += deals["open"]["amount"]
+        won_amount += deals["won"]["amount"]
+        at_risk += deals["at_risk"]["amount"]
+        risk_most = max(risk_most, deals["at_risk"]["amount"])
+        risky_most = max(risky_most, deals["at_risk"]["count"])
+        calls += rep["counts"]["calls"]
+        if rep.get("empty"):
+            empty.append(rep["rep"]["rep_id"])
+    medians: Figures = {key: _median(values[key]) for key in (*CALL_KEYS, *DEAL_KEYS)}
     team_rate = won / (won + lost) if won + lost else None
     return {
         "period": {"since": since.isoformat(), "until": until.isoformat()},
-        "reps": len(reps),
-        "active_reps": len(active),
-        "deal_reps": len(with_deals),
-        "closing_reps": sum(1 for r in reps if r["figures"].get("win_rate") is not None),
+        "reps": count,
+        "active_reps": active,
+        "deal_reps": deal_reps,
+        "closing_reps": closing,
         "medians": medians,
         # What a rep's figure is compared with: the median rep's, except the win rate, which is the whole team's
         # (won of all its closed deals): a median of rates over a handful of deals each says little.
         "benchmark": {**medians, "win_rate": team_rate},
-        "skills": {cid: _median(s["values"]) for cid, s in skills.items()},
-        "totals": {
-            "pipeline": sum(r["deals"]["open"]["amount"] for r in reps),
-            "open_deals": sum(r["deals"]["open"]["count"] for r in reps),
-            "won_amount": sum(r["deals"]["won"]["amount"] for r in reps),
-            "won_deals": won, "lost_deals": lost, "win_rate": team_rate,
-            "at_risk_amount": sum(r["deals"]["at_risk"]["amount"] for r in reps),
-            "calls": sum(r["counts"]["calls"] for r in reps),
-        },
-        "most_at_risk": {"amount": max((r["deals"]["at_risk"]["amount"] for r in reps), default=0.0),
-                         "count": max((r["deals"]["at_risk"]["count"] for r in reps), default=0)},
-        "empty_reps": [r["rep"]["rep_id"] for r in reps if r.get("empty")],
+        "skills": {cid: _median(scores) for cid, scores in skills.items()},
+        "totals": {"pipeline": pipeline, "open_deals": open_deals, "won_amount": won_amount, "won_deals": won,
+                   "lost_deals": lost, "win_rate": team_rate, "at_risk_amount": at_risk, "calls": calls},
+        "most_at_risk": {"amount": risk_most, "count": risky_most},
+        "empty_reps": empty,
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional, TypedDict
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, NamedTuple, Optional, TypedDict
 
 from .names import report_slug
 
@@ -260,12 +260,43 @@ def rep_cache_path(cache_dir: str | os.PathLike[str], rep_id: str) -> Path:
     return Path(cache_dir) / "reps" / f"{report_slug(rep_id)}.json"
 
 
+def compact_json(data: Any) -> str:
+    """`data` as JSON text without spaces (what the batch writes and passes between processes)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically (a kernel never reads half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    tmp.write_text(compact_json(data), encoding="utf-8")
     os.replace(tmp, path)
+
+
+class RepSummaries(Mapping[str, Optional[RepSummary]]):
+    """Every rep's summary in a batch, by rep id, kept as the JSON text the worker sent (None: the rep's data
+    could not be computed) and decoded only when asked for, one at a time: the parent of a 2,000-rep run holds
+    a few hundred bytes per rep, not a tree of objects per rep."""
+
+    def __init__(self) -> None:
+        self._text: dict[str, str | None] = {}
+
+    def add(self, rep_id: str, text: str | None) -> None:
+        self._text[rep_id] = text
+
+    def __getitem__(self, rep_id: str) -> RepSummary | None:
+        text = self._text[rep_id]
+        return None if text is None else json.loads(text)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text)
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    def known(self) -> Iterator[RepSummary]:
+        """The summaries that could be computed, decoded one at a time (for `compute.team_data`)."""
+        return (json.loads(text) for text in self._text.values() if text is not None)
 
 
 def load_report(workspace_path: str | None, rep_id: str | None, since: str | None, until: str | None,

@@ -81,8 +81,9 @@ def _statuses(out: Path, team: Sequence[tuple[str, str]], results: Sequence["Rep
 
 
 def _rows(team: Sequence["Rep"], rep_data: Mapping[str, Mapping[str, Any] | None], statuses: dict[str, dict[str, Any]],
-          team_figures: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per rep: their data, report status and coaching priority, in the order a manager reads them."""
+          team_figures: Mapping[str, Any], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per rep: the table's cells, report status and coaching priority, in the order a manager reads
+    them. A rep's summary is read once, here, and not kept: the row holds what the page shows."""
     rows: list[dict[str, Any]] = []
     for rep in team:
         entry = statuses.get(rep.rep_id)
@@ -93,13 +94,14 @@ def _rows(team: Sequence["Rep"], rep_data: Mapping[str, Mapping[str, Any] | None
             extra = priority.reasons[:1] if data is not None else []
             priority = Priority(score=priority.score, reasons=["the report could not be built", *extra],
                                 parts=priority.parts)
-        rows.append({"rep_id": rep.rep_id, "name": rep.name, "manager": rep.manager, "data": data, "status": status,
-                     "entry": entry or {}, "priority": priority})
+        rows.append({"rep_id": rep.rep_id, "name": rep.name, "manager": rep.manager, "status": status,
+                     "entry": entry or {}, "priority": priority, "cells": [_cell(k, data) for k in columns],
+                     "point": data["points"][0]["title"] if data and data["points"] else ""})
     rows.sort(key=lambda r: (r["status"] != "failed", -r["priority"].score, r["name"].lower(), r["rep_id"]))
     return rows
 
 
-def _cell(key: str, data: dict[str, Any] | None) -> dict[str, Any]:
+def _cell(key: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
     """One figure of one rep as the table shows it: the value, its change, and what the column sorts by."""
     value = data["figures"].get(key) if data else None
     before = (data.get("previous") or {}).get(key) if data else None
@@ -125,12 +127,8 @@ def worst_first(key: str) -> str:
 def _group(title: str, rows: list[dict[str, Any]], medians: dict[str, Any], table_id: str, calls: bool) -> dict[str, Any]:
     """One manager's table; without any call in the run, the call-plan columns are left out."""
     columns = COLUMNS if calls else DEAL_COLUMNS
-    shown = []
-    for row in rows:
-        data = row["data"]
-        shown.append({**row, "file": row["entry"].get("file"), "reasons": row["priority"].reasons,
-                      "priority": row["priority"].score, "cells": [_cell(k, data) for k in columns],
-                      "point": data["points"][0]["title"] if data and data["points"] else ""})
+    shown = [{**row, "file": row["entry"].get("file"), "reasons": row["priority"].reasons,
+              "priority": row["priority"].score} for row in rows]
     return {"title": title, "count": counted(len(rows), "rep"), "table_id": table_id, "calls": calls, "rows": shown,
             "columns": [{"key": k, "short": SHORT[k], "label": FIGURES[k].label, "first": worst_first(k)} for k in columns],
             "medians": [fmt_figure(k, medians.get(k)) for k in columns]}
@@ -175,9 +173,9 @@ def write_index(out: Path, team: Sequence["Rep"], rep_data: Mapping[str, Mapping
     team or manager the run was limited to ("manager Morgan Hale").
     """
     statuses = _statuses(out, [(r.rep_id, r.name) for r in team], results, since, until)
-    rows = _rows(team, rep_data, statuses, team_figures)
     medians = team_figures.get("benchmark") or team_figures["medians"]
     calls = bool(team_figures.get("active_reps"))
+    rows = _rows(team, rep_data, statuses, team_figures, COLUMNS if calls else DEAL_COLUMNS)
 
     by_manager: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -187,7 +185,7 @@ def write_index(out: Path, team: Sequence["Rep"], rep_data: Mapping[str, Mapping
               for n, m in enumerate(order, start=1)]
     failed = [r for r in rows if r["status"] == "failed"]
     now = datetime.now()
-    html = _TEMPLATES.get_template(TEMPLATE).render(
+    page = _TEMPLATES.get_template(TEMPLATE).stream(
         period=date_range(since, until), scope=scope, rep_count=counted(len(team), "rep"),
         generated=f"{short_date(now)} at {now:%H:%M}", warnings=list(warnings), failed=failed,
         failed_words=counted(len(failed), "report"), totals=_totals(team_figures), first=_first(rows),
@@ -195,6 +193,7 @@ def write_index(out: Path, team: Sequence["Rep"], rep_data: Mapping[str, Mapping
         css=Markup(CSS_FILE.read_text(encoding="utf-8")))
     path = out / INDEX
     tmp = path.with_name(INDEX + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
+    page.enable_buffering(100)  # written to the file as it is rendered: a 2,000-rep page is never one string
+    page.dump(str(tmp), encoding="utf-8")
     tmp.replace(path)
     return path

@@ -36,7 +36,7 @@ from ..exceptions import InvalidInputError, RecordNotFoundError
 from ..text import counted, date_range, join, short_date
 from . import index as index_page
 from .compute import default_period, team_data, team_stage_norms
-from .data import RepSummary, TeamData, team_cache_path, write_json
+from .data import RepSummaries, RepSummary, TeamData, team_cache_path, write_json
 from .names import report_slug
 from .pool import Job, JobFailed, WorkerLost, WorkerPool
 from .progress import Progress, terminal_text
@@ -220,7 +220,7 @@ def generate_reports(
             mark = time.perf_counter()
             batch.summaries = _score_team(pool, ws_path, team_reps, set(selected), start, end, norms, cache,
                                           progress, batch)
-            team_figures = team_data([d for d in batch.summaries.values() if d is not None], start, end)
+            team_figures = team_data(batch.summaries.known(), start, end)
             batch.team_figures = team_figures
             write_json(team_cache_path(cache), team_figures)
             timings["score_team"] = time.perf_counter() - mark
@@ -277,7 +277,7 @@ class _Batch:
     workers: int
     started: float
     timings: dict[str, float]
-    summaries: dict[str, RepSummary | None] = field(default_factory=dict)
+    summaries: RepSummaries = field(default_factory=RepSummaries)
     team_figures: TeamData | None = None
     outcomes: dict[str, RepResult] = field(default_factory=dict)
     retried: list[str] = field(default_factory=list)
@@ -389,22 +389,22 @@ def _select(team: list[tuple[str, str]], reps: Sequence[str] | None) -> list[str
 
 def _score_team(pool: WorkerPool, ws_path: Path, team: list[tuple[str, str]], selected: set[str], start: date,
                 end: date, norms: dict[str, float], cache: Path, progress: bool,
-                batch: _Batch) -> dict[str, RepSummary | None]:
+                batch: _Batch) -> RepSummaries:
     """Every rep's summary, computed in the workers (the reps to report on also get their data file in
     `cache`); a rep whose data fails to load maps to None."""
     bar = Progress(len(team), "Scoring the team", progress)
     batch.bars.append(bar)
     names = dict(team)
     jobs = [Job(rep_id, compute_rep, (str(ws_path), rep_id, start.isoformat(), end.isoformat(), norms,
-                                      str(cache) if rep_id in selected else None, True))
+                                      str(cache) if rep_id in selected else None))
             for rep_id, _ in team]
-    data: dict[str, RepSummary | None] = {}
+    data = RepSummaries()
 
     def done(job: Job, result: Any) -> None:
         if isinstance(result, (WorkerLost, JobFailed)):  # the rep's own notebook run will show what went wrong
-            data[job.key] = None
+            data.add(job.key, None)
         else:
-            data[job.key] = result[1]
+            data.add(job.key, result[1])
         bar.step()
 
     def retry(job: Job, exitcode: int | None) -> None:

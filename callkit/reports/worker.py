@@ -15,12 +15,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .result import RepResult
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .data import RepData, RepSummary
 
 EXECUTION_TIMEOUT = 600  # seconds one notebook cell may run before the rep is reported as failed
 KERNEL_ENGINE_OPTIONS: dict[str, Any] = {"shutdown_kernel": "immediate"}
@@ -107,23 +105,23 @@ def _exporter() -> Any:
 
 
 def compute_rep(workspace_path: str, rep_id: str, since: str, until: str,
-                norms: dict[str, float] | None = None, cache_dir: str | None = None,
-                summarize: bool = False) -> tuple[str, "RepSummary | RepData | None", str | None]:
-    """Phase one, in a worker: this rep's report data, or a one-line error.
+                norms: dict[str, float] | None = None, cache_dir: str | None = None) -> tuple[str, str | None, str | None]:
+    """Phase one, in a worker: (rep id, the rep's summary as compact JSON text, None), or (rep id, None, a one-line
+    error).
 
-    `norms` are the team's usual days per stage, worked out once by the parent for every rep. With
-    `cache_dir` (the rep's report will be built) the full data is written there for the rep's kernel and only
-    the summary the team figures and the index need comes back (`compute.rep_summary`), so the parent holds a
-    few numbers per rep, not every rep's report; `summarize` returns the summary without writing anything."""
+    `norms` are the team's usual days per stage, worked out once by the parent for every rep. With `cache_dir`
+    (the rep's report will be built) the full data is written there for the rep's kernel. Only the summary the
+    team figures and the index need comes back (`compute.rep_summary`), as one string of a few hundred bytes:
+    the parent keeps those (`data.RepSummaries`), not every rep's report or a tree of Python objects per rep."""
     from .compute import compute_rep_data, rep_summary
-    from .data import open_cached_workspace, rep_cache_path, write_json
+    from .data import compact_json, open_cached_workspace, rep_cache_path, write_json
 
     try:
         ws = open_cached_workspace(workspace_path)
         data = compute_rep_data(ws, rep_id, since, until, norms)
         if cache_dir is not None:
             write_json(rep_cache_path(cache_dir, rep_id), data)
-        return rep_id, (rep_summary(data) if cache_dir is not None or summarize else data), None
+        return rep_id, compact_json(rep_summary(data)), None
     except Exception as exc:  # one rep's bad data must not stop the others; its notebook run shows the error
         error = one_line(exc)
         print(f"scoring rep {rep_id!r} failed: {error}", file=sys.stderr, flush=True)  # the worker log
