@@ -5,15 +5,21 @@ Prints, in one run (figures, not pass/fail; the targets are issue 14's):
 - batch time / papermill floor with the same workers (target <= 1.0 with warm kernels): the floor is a
   one-cell notebook through papermill's standard engine + nbconvert, one fresh kernel per notebook, in the
   same kind of worker pool;
-- the 1 -> 2 workers speed-up (target >= 1.9);
+- the 1 -> 2 workers speed-up (target >= 1.9), on the comparison team and on the largest team;
 - a Dask LocalCluster with 2 worker processes against the local pool with 2 workers (target <= 1.2);
 - seconds per report for teams of 16, 200 and 2,000 reps (target: flat within 20%);
 - peak memory of the parent, a worker and a kernel, for each team size.
 
 The first three are measured on the same sample workspace (`--team`, default 100 reps) reporting on every
-rep (or its first `--reps`), each run scoring the whole team as a real run does. Team sizes come from `--sizes` (default 16,200,2000); `--quick` reports on
-at most 200 reps of each team (the whole team is still scored, as a real run does) so that it fits in about
-ten minutes on 2 cores.
+rep (or its first `--reps`), each run scoring the whole team as a real run does. Team sizes come from
+`--sizes` (default 16,200,2000); `--quick` reports on at most 200 reps of each team (the whole team is still
+scored, as a real run does) so that it fits in about fifteen minutes on 2 cores.
+
+Every run pays a start-up once (worker processes, imports, one kernel per worker: a few seconds) and then a
+steady cost per rep (scoring it, running its notebook). Both are printed: the run's own progress timing gives
+the time to its first rep and the pace after it (`ReportRun.timings`: score_first/score_each,
+notebooks_first/notebooks_each). Seconds per report are given for the whole batch and after the start-up; the
+speed-ups for the whole batch and after the start-up.
 
     .venv/bin/python benchmarks/bench_reports.py --quick
     .venv/bin/python benchmarks/bench_reports.py                 # every rep of every size: much longer
@@ -80,6 +86,12 @@ def notebooks_seconds(run) -> float:  # noqa: ANN001 - a ReportRun
     return run.timings.get("notebooks", run.seconds)
 
 
+def steady(run) -> float:  # noqa: ANN001 - a ReportRun
+    """Seconds one more rep costs a run once it has started: its scoring plus its notebook, at the run's pace."""
+    t = run.timings
+    return t.get("score_each", 0.0) + t.get("notebooks_each", 0.0)
+
+
 def mb(value: int) -> str:
     return f"{value / 2**20:.0f} MB"
 
@@ -90,15 +102,18 @@ def memory_words(run) -> str:  # noqa: ANN001 - a ReportRun
     return f"parent {mb(m.parent)}, worker {mb(worker)}, kernel {mb(m.kernel)}"
 
 
-def run_size(tmp: Path, size: int, cap: int | None, workers: int) -> tuple[float, int, str]:
-    """(seconds per report, reports written, memory) for a fresh sample team of `size` reps, in a child
-    process so that the parent's peak memory is this team's alone."""
+def run_size(tmp: Path, size: int, cap: int | None, workers: int) -> dict[str, float | int | str]:
+    """One batch on a sample team of `size` reps (built once), in a child process so that the parent's peak
+    memory is this team's alone: seconds per report for the whole batch (`per_report`) and after the run's
+    start-up (`steady`: one more rep's scoring plus one more report's notebook), the start-up itself, the batch
+    time, the reports written and the memory words."""
     import json
     import subprocess
 
     folder = tmp / f"ws-{size}"
-    subprocess.run([str(Path(sys.executable).with_name("callkit")), "init", str(folder), "--sample", "--reps", str(size)],
-                   check=True, capture_output=True)  # built in a process of its own: not in the run's peak memory
+    if not folder.exists():  # built in a process of its own: not in the run's peak memory
+        subprocess.run([str(Path(sys.executable).with_name("callkit")), "init", str(folder), "--sample", "--reps",
+                        str(size)], check=True, capture_output=True)
     code = f"""
 import json, sys, time
 from pathlib import Path
@@ -107,21 +122,28 @@ from callkit.workspace import Workspace
 tmp = Path({str(tmp)!r})
 with Workspace.open(tmp / "ws-{size}") as ws:
     ids = [r.rep_id for r in ws.reps()][:{cap!r}]
-run = generate_reports(tmp / "ws-{size}", tmp / "out-{size}", workers={workers}, reps=ids if {cap!r} else None,
-                       progress=False)
+run = generate_reports(tmp / "ws-{size}", tmp / "out-{size}-{workers}", workers={workers},
+                       reps=ids if {cap!r} else None, progress=False)
 m = run.memory
 print(json.dumps({{"seconds": run.seconds, "n": len(run.succeeded), "failed": len(run.failed),
                   "parent": m.parent, "worker": max(m.workers.values(), default=0), "kernel": m.kernel,
-                  "score": run.timings.get("score_team", 0.0), "notebooks": run.timings.get("notebooks", 0.0)}}))
+                  "timings": run.timings}}))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     r = json.loads(done.stdout.strip().splitlines()[-1])
+    t = r["timings"]
+    n = max(r["n"], 1)
+    score_each = t.get("score_each") or t.get("score_team", 0.0) / size
+    notebook_each = t.get("notebooks_each") or t.get("notebooks", 0.0) / n
+    steady = score_each + notebook_each
+    # A full run costs its start-up once, then `steady` per rep; with --quick only `n` of the `size` reps get a
+    # notebook, so the whole batch's seconds per report are what the same run would cost for every rep.
+    startup = r["seconds"] - size * score_each - n * notebook_each
     words = (f"parent {mb(r['parent'])}, worker {mb(r['worker'])}, kernel {mb(r['kernel'])}; scoring the team "
-             f"{r['score']:.1f} s, notebooks {r['notebooks']:.1f} s" + (f"; {r['failed']} FAILED" if r["failed"] else ""))
-    # Per report: the notebooks over the reports written, plus the rest of the batch (scoring the whole team,
-    # the index) over the team; with every rep reported on, that is simply the batch time over the reps.
-    rest = r["seconds"] - r["notebooks"]
-    return r["notebooks"] / max(r["n"], 1) + rest / size, r["n"], words
+             f"{t.get('score_team', 0.0):.1f} s, notebooks {t.get('notebooks', 0.0):.1f} s"
+             + (f"; {r['failed']} FAILED" if r["failed"] else ""))
+    return {"per_report": (startup + size * steady) / size, "steady": steady, "startup": startup,
+            "seconds": r["seconds"], "written": r["n"], "words": words}
 
 
 def main() -> None:
@@ -164,7 +186,8 @@ def main() -> None:
     print(f"callkit reports, standard engine, 2 workers: batch / floor {standard2.seconds / floor_wall:.2f}")
     print(f"1 -> 2 workers (warm): {warm1.seconds:.1f} s -> {warm2.seconds:.1f} s, speed-up "
           f"{warm1.seconds / warm2.seconds:.2f} (target >= 1.9); notebooks alone "
-          f"{notebooks_seconds(warm1) / notebooks_seconds(warm2):.2f}")
+          f"{notebooks_seconds(warm1) / notebooks_seconds(warm2):.2f}; after start-up "
+          f"{steady(warm1) / steady(warm2):.2f}")
     print(f"peak memory, warm, 2 workers: {memory_words(warm2)} (floor kernel {mb(floor_mem.get('kernel', 0))})",
           flush=True)
 
@@ -183,17 +206,25 @@ def main() -> None:
 
     print()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    per: dict[int, float] = {}
+    per: dict[int, dict] = {}
     for size in sizes:
         cap = QUICK_REPORTS if args.quick and size > QUICK_REPORTS else None
-        seconds, written, words = run_size(tmp, size, cap, 2)
-        per[size] = seconds
-        shown = f"{written} of {size}" if cap else f"all {written}"
-        print(f"team of {size:>5} reps ({shown} reports, 2 workers): {seconds:.3f} s per report; peak memory {words}",
-              flush=True)
+        r = per[size] = run_size(tmp, size, cap, 2)
+        shown = f"{r['written']} of {size}" if cap else f"all {r['written']}"
+        print(f"team of {size:>5} reps ({shown} reports, 2 workers): {r['per_report']:.3f} s per report for the whole "
+              f"batch, {r['steady']:.3f} s per report after a start-up of {r['startup']:.1f} s; peak memory "
+              f"{r['words']}", flush=True)
     if per:
-        low, high = min(per.values()), max(per.values())
-        print(f"seconds per report, largest / smallest: {high / low:.2f} (target: within 1.20)")
+        for key, what in (("per_report", "whole batch"), ("steady", "after start-up")):
+            values = [r[key] for r in per.values()]
+            print(f"seconds per report ({what}), largest / smallest: {max(values) / min(values):.2f} "
+                  "(target: within 1.20)")
+        big = max(per)
+        cap = QUICK_REPORTS if args.quick and big > QUICK_REPORTS else None
+        one = run_size(tmp, big, cap, 1)
+        print(f"1 -> 2 workers on the team of {big} reps: {one['seconds']:.1f} s -> {per[big]['seconds']:.1f} s, "
+              f"speed-up {one['seconds'] / per[big]['seconds']:.2f} (target >= 1.9); after start-up "
+              f"{one['steady'] / per[big]['steady']:.2f}", flush=True)
     print(f"\nbenchmark took {time.perf_counter() - began:.0f} s")
     if args.keep:
         print(f"files in {tmp}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
 
@@ -20,13 +21,20 @@ def stderr_is_terminal() -> bool:
 
 
 class Progress:
-    """Counts steps of one phase; a bar on a terminal, one line per message otherwise, nothing when disabled."""
+    """Counts steps of one phase; a bar on a terminal, one line per message otherwise, nothing when disabled.
+
+    It also times the phase: how long until the first step was done (`first`: the start-up the phase pays once,
+    starting processes and kernels) and how long each step took after that (`each`: what one more rep costs).
+    """
 
     def __init__(self, total: int, label: str, enabled: bool = True):
         self.total = total
         self.label = label
         self.enabled = enabled
         self.count = 0
+        self._began = time.perf_counter()
+        self._first: float | None = None
+        self._last: float | None = None
         self._bar: Any = None
         if enabled and total and stderr_is_terminal():
             from tqdm import tqdm
@@ -48,8 +56,23 @@ class Progress:
     def step(self) -> None:
         """One more step done."""
         self.count += 1
+        self._last = time.perf_counter()
+        if self._first is None:
+            self._first = self._last
         if self._bar is not None:
             self._bar.update(1)
+
+    @property
+    def first(self) -> float | None:
+        """Seconds from the start of the phase until its first step was done."""
+        return None if self._first is None else self._first - self._began
+
+    @property
+    def each(self) -> float | None:
+        """Seconds per step after the first (the phase's steady pace), None with fewer than two steps."""
+        if self._first is None or self._last is None or self.count < 2:
+            return None
+        return (self._last - self._first) / (self.count - 1)
 
     def close(self) -> None:
         """Remove the bar (a terminal keeps only the messages)."""
