@@ -90,9 +90,19 @@ def init_worker(log_path: str | None) -> None:
         os.dup2(fd, 1)  # kernels inherit these: their start-up and shutdown notices land in the log
         os.dup2(fd, 2)
         os.close(fd)
-    import papermill  # noqa: F401  (import cost paid once per worker, not per report)
-
+    import_papermill()
     _exporter()
+
+
+def import_papermill() -> None:
+    """Import papermill (and through it nbformat and jsonschema) once per worker, without the 0.8 s that
+    jsonschema spends on `rfc3987_syntax` when that optional package is installed (Voila's dependencies bring
+    it): it only checks "iri" formats, which no notebook schema uses. A None entry in sys.modules makes that
+    optional import fail the way jsonschema expects of a missing package, here and in nothing else."""
+    if "papermill" in sys.modules:
+        return
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import papermill  # noqa: F401
 
 
 def _exporter() -> Any:
@@ -226,7 +236,7 @@ def render_remote(payload: dict[str, Any], team: dict[str, Any], notebook_text: 
     from .data import rep_cache_path, team_cache_path, write_json
 
     if "exporter" not in _state:
-        import papermill  # noqa: F401
+        import_papermill()
 
     with tempfile.TemporaryDirectory(prefix="callkit-report-") as tmp:
         folder = Path(tmp)
