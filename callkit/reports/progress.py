@@ -74,6 +74,14 @@ class Progress:
             return None
         return (self._last - self._first) / (self.count - 1)
 
+    def record_pace(self, timings: dict[str, float], phase: str) -> None:
+        """Note the phase's start-up (`<phase>_first`) and steady seconds per rep (`<phase>_each`) in a run's
+        timings: what the benchmark separates, since a run costs its start-up once and then that much per rep."""
+        if self.first is not None:
+            timings[f"{phase}_first"] = self.first
+        if self.each is not None:
+            timings[f"{phase}_each"] = self.each
+
     def close(self) -> None:
         """Remove the bar (a terminal keeps only the messages)."""
         if self._bar is not None:

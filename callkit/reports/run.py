@@ -224,7 +224,7 @@ def generate_reports(
             batch.team_figures = team_figures
             write_json(team_cache_path(cache), team_figures)
             timings["score_team"] = time.perf_counter() - mark
-            _note_pace(timings, "score", batch.bars[-1])
+            batch.bars[-1].record_pace(timings, "score")
 
             mark = time.perf_counter()
             tasks = [_task(rep_id, names[rep_id], ws_path, start, end, cache, nb_path, html_dir, work, engine)
@@ -240,7 +240,7 @@ def generate_reports(
             else:
                 _render_all(pool, tasks, names, progress, batch)
             timings["notebooks"] = time.perf_counter() - mark
-            _note_pace(timings, "notebooks", batch.bars[-1])
+            batch.bars[-1].record_pace(timings, "notebooks")
     except (StopSignal, KeyboardInterrupt) as exc:
         signum = exc.signum if isinstance(exc, StopSignal) else signal.SIGINT
         with no_interruptions():
@@ -444,15 +444,6 @@ def report_done(bar: Progress, task: RenderTask, outcome: RepResult, names: dict
     else:
         bar.say(f"done: {who} in {outcome.seconds:.1f} s", quiet_on_terminal=True)
     bar.step()
-
-
-def _note_pace(timings: dict[str, float], phase: str, bar: Progress) -> None:
-    """The phase's start-up (`<phase>_first`: until its first rep was done) and steady seconds per rep
-    (`<phase>_each`), what the benchmark separates: a run costs its start-up once, then that much per rep."""
-    if bar.first is not None:
-        timings[f"{phase}_first"] = bar.first
-    if bar.each is not None:
-        timings[f"{phase}_each"] = bar.each
 
 
 def _render_all(pool: WorkerPool, tasks: list[RenderTask], names: dict[str, str], progress: bool,
