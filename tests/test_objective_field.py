@@ -448,3 +448,97 @@ def test_field8_attention_and_anything_are_not_specific(text):
 def test_field8_stage_cues(text, stage, implied, realistic):
     a = assess_objective(text, stage=stage)
     assert a.implied_stage == implied and a.is_realistic is realistic, (text, a.implied_stage, a.is_realistic)
+
+
+# -- field set 9: how new hires, managers, CRM templates and terse typists write ----------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # each verb has its own object: what the second verb does ("thanks us") is not what the first acts on
+    "dmitri emails me the plant manager's number and tells him to take my call",
+    "Hana shares the usage export + thanks us for the call",
+    # "you" in a line written for a rep is the rep, like "we"
+    "make sure you get their buyer to book the site visit",
+    "you need to have Lena send the volumes",
+    # a light verb takes its meaning from the commitment after it
+    "the buyer will do the pilot with their own orders",
+    "get Ravi to make the decision on the renewal by fri",
+    # what comes back from the client was theirs to send
+    "get the redlined terms back from Joao's legal team",
+    "the DPA sent back with their comments",
+    # a compound noun, then what the client did to it
+    "order form returned by thurs",
+    # initialling is signing
+    "get the FD to initial the SOW pages",
+    "Chidi initials each page of the order form",
+])
+def test_field9_client_advances(text):
+    a = assess_objective(text)
+    assert a.is_advance and a.is_specific, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "ops lead send us the scrap logs and we discuss them",             # a new subject starts a new clause
+    "Marco shares his shift data and we go over it together",
+    "Yusuf books the steering slot, ideally by the 14th",             # 'ideally' + a deadline: the best timing
+])
+def test_field9_what_we_do_after_their_step_does_not_blur_it(text):
+    a = assess_objective(text)
+    assert a.is_advance and a.is_specific, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "they watch the demo and love it",          # a verb without -s shares 'they': a feeling is no checkable step
+    "they hear our pitch and like it",
+    "ask about their timeline and budget",      # asking about topics
+    "keep the renewal on track",
+    "the review session went well",             # things going well
+    "pilot goes smoothly w/ the night shift",
+    "hear their requirements",                  # hearing or receiving generic information
+    "receive their input on the mockups",
+    "review the trial results with Omar",       # we go over it with them: a discussion
+])
+def test_field9_not_specific(text):
+    a = assess_objective(text)
+    assert not a.is_specific, (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "finalise the deck",                        # finalising our own thing is preparation
+    "finalize quote + send",
+])
+def test_field9_finalising_our_things_is_ours(text):
+    a = assess_objective(text)
+    assert not a.is_advance and "objective.seller_action" in codes(a), (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text, advance, specific", [
+    ("Olu accepts the calendar invite", False, True),            # an invitation to nothing named is a courtesy
+    ("Olu accepts the invite to the pilot kickoff", True, True),  # ... one to a named meeting is a step
+    ("you send the deck to Lena", False, True),                   # the rep acting is still the rep
+    ("we send the data and we discuss it", False, False),
+    ("they see the demo and book the pilot", True, True),         # a bare verb after 'and' shares 'they'
+    ("we make a decision on the discount", False, True),          # a light verb of ours stays ours
+    ("they do the reading", False, False),                        # ... and one with no commitment names none
+    ("send the proposal back to them", False, True),              # what we send back is ours
+    ("get the deck back from our designer", False, True),
+    ("demo script sent", False, True),                            # a compound noun sent by us
+    ("initial discovery chat with the team", False, False),       # 'initial' as an adjective is no signature
+    ("Initial call with the CFO booked", True, True),
+    ("Yusuf ideally books the steering slot", False, False),      # 'ideally' before the verb still hedges
+    ("hopefully by fri Yusuf books the slot", False, False),
+    ("finalise the contract with their GC", True, True),          # the contract is finalised together
+    ("Omar reviews the trial results with us on Tue", True, True),  # the client reviewing with us is a step
+    ("receive the signed order from Rosa", True, True),
+])
+def test_field9_rules_stop_where_their_family_ends(text, advance, specific):
+    a = assess_objective(text)
+    assert (a.is_advance, a.is_specific) == (advance, specific), (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text, stage, realistic", [
+    ("Aiko sets up a call with the people who must say yes", "qualify", True),   # who says yes is who decides
+    ("the CFO says yes to the proposal", "qualify", False),                       # their yes is still a propose step
+])
+def test_field9_who_says_yes_is_not_their_yes(text, stage, realistic):
+    assert assess_objective(text, stage=stage).is_realistic is realistic, text

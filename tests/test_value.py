@@ -118,3 +118,49 @@ def test_field5_not_in_their_terms(text):
 ])
 def test_field5_rules_stop_where_their_family_ends(text, centric):
     assert assess_customer_value(text).is_customer_centric is centric, text
+
+
+# -- field set 6: trust is no takeaway, a CRM step or our pipeline is ours, framing and conditions are not the answer --
+
+
+@pytest.mark.parametrize("text", [
+    "earn their trust",                              # what a relationship is made of
+    "build confidence",
+    "Next step",                                     # a CRM template's step
+    "next step: book the demo",
+    "opp advances to propose stage",                 # our pipeline ('opp' is an opportunity)
+    "oppty progresses to validate stage",
+    "she learns about the launch offer",             # our offers are about us
+    "make sure they see the promo",
+])
+def test_field6_not_in_their_terms(text):
+    v = assess_customer_value(text)
+    assert not v.is_customer_centric, (text, [f.message for f in v.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "learn where their freight spend leaks",                          # their question: where their money goes
+    "learn what the penalty would be for a late filing",              # what a miss would cost them
+    "their freight cost vs the competition",                          # a comparison for them, no intelligence for us
+    "what they pay per pallet compared with their competitors",
+    "My aim is that their buyers leave with a shrink report for each store",   # framing, then the answer
+    "a sizing estimate for their new line that holds even if they never buy from us",  # a condition, not the gain
+])
+def test_field6_in_their_terms(text):
+    v = assess_customer_value(text)
+    assert v.is_customer_centric, (text, [f.message for f in v.findings])
+
+
+@pytest.mark.parametrize("text, centric", [
+    ("confidence that the March go-live holds", True),        # confidence in something of theirs is more than the word
+    ("find out where they are in the process", False),        # where THEY are is our question
+    ("find out what their budget is", False),                 # their budget is what we get
+    ("who the competition is", False),                        # competitors with no comparison stay intelligence for us
+    ("intel on competitors", False),
+    ("a promo plan for their stores", True),                  # a plan for their stores, not our promo
+    ("My goal is that we get the order", False),              # framing dropped, still what we get
+    ("they hear about our roadmap even if they don't buy", False),
+    ("their rollout stays on schedule", True),
+])
+def test_field6_rules_stop_where_their_family_ends(text, centric):
+    assert assess_customer_value(text).is_customer_centric is centric, text

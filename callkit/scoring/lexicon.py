@@ -245,6 +245,8 @@ class Lexicon:
     advance_phrasal: frozenset[str] = frozenset()  # "lines up 3 pilots", "sets up the trial": a verb + particle with energy
     presence_phrasal: frozenset[str] = frozenset()  # "shows up to the call": being there, no step
     nothing_in_particular: frozenset[str] = frozenset()  # "agrees to everything": an object that names nothing
+    light_verbs: frozenset[str] = frozenset()  # "do the trial", "make the decision": the commitment after them is the action
+    advance_if_verb: frozenset[str] = frozenset()  # "initial the pricing page": an advance, though mostly an adjective
 
     def reads_as_english(self, reading: Reading) -> bool:
         """Whether a text is English enough to judge: a quarter of its words are the lexicon's, or most are English.
@@ -441,7 +443,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     slash_pairs = frozenset(_strings(data, "slash_pairs", source)) if data.get("slash_pairs") else frozenset()
     optional = {key: _strings(data, key, source) if data.get(key) else []
                 for key in ("client_obtains", "ongoing_verbs", "gathering_verbs", "generic_info", "advance_phrasal",
-                            "presence_phrasal", "nothing_in_particular")}
+                            "presence_phrasal", "nothing_in_particular", "light_verbs", "advance_if_verb")}
 
     roles = frozenset(r.split()[-1] for r in _strings(data, "client_roles", source))  # "decision maker" -> maker
     departments = frozenset(_strings(data, "client_departments", source))
@@ -465,7 +467,8 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     generic_info = _phrases("generic_info", optional["generic_info"], irregular, source)
     for ph in (commitment_nouns, meeting_nouns, *phrase_lists.values(), client_obtains, generic_info):
         vocabulary |= ph.words()
-    for key in ("ongoing_verbs", "gathering_verbs", "advance_phrasal", "presence_phrasal", "nothing_in_particular"):
+    for key in ("ongoing_verbs", "gathering_verbs", "advance_phrasal", "presence_phrasal", "nothing_in_particular", "light_verbs",
+                "advance_if_verb"):
         for item in optional[key]:
             vocabulary.update(item.split())
     for text in (*shorthand.values(), *_strings(data, "seller_things", source), *_strings(data, "seller_subjects", source)):
@@ -523,6 +526,8 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         advance_phrasal=frozenset(optional["advance_phrasal"]),
         presence_phrasal=frozenset(optional["presence_phrasal"]),
         nothing_in_particular=frozenset(optional["nothing_in_particular"]),
+        light_verbs=frozenset(optional["light_verbs"]),
+        advance_if_verb=frozenset(optional["advance_if_verb"]),
         generic_info=generic_info,
     )
 

@@ -43,6 +43,11 @@ _PLACEHOLDER_WORDS = frozenset({"tbd", "tbc", "tba", "todo", "xxx", "tk"})
 _PLACEHOLDER_TAIL = frozenset({"after", "the", "call", "meeting", "mtg", "later", "next", "week", "post", "tomorrow", "soon",
                                "until", "till", "once", "we", "i", "speak", "talk", "-", "for", "now", "pending", "prep"})
 
+# A condition the answer holds under, not what the customer gets: "... she can use even if she never buys from us".
+_CONCESSIONS = frozenset({"even if", "even though", "whether or not", "regardless of whether", "regardless of if"})
+# Comparison words: "their prices vs the 3 local competitors" benchmarks them, it is no intelligence for us.
+_COMPARED = frozenset({"vs", "versus", "compared", "than", "against"})
+
 Verdict = Literal["theirs", "about_us", "seller_gain", "vague"]
 
 
@@ -127,6 +132,8 @@ class _ValueReader(Words):
 
     def classify(self, a: int, b: int) -> _Part:
         lex, v, low = self.lex, self.lex.value, self.low
+        a = self._after_framing(a, b)  # "My goal is that Ms Tan walks away with ...": the rest is the answer
+        b = self._before_concession(a, b)  # "... even if she never buys from us": a condition, not what she gets
         text = self.text(a, b)
         leftover = self._leftover(a, b)
         selling = v.about_us.search(text)
@@ -202,6 +209,22 @@ class _ValueReader(Words):
         if shown:
             return _Part("about_us", shown)
         return self._substance(a, b, leftover, text)
+
+    def _after_framing(self, a: int, b: int) -> int:
+        """Where the answer starts after a framing prefix ('my goal is that', 'the aim is for'), as in an objective."""
+        m = self.lex.framing.match(self.text(a, b))
+        if not m or m.end() == 0:
+            return a
+        consumed = len(m.group(0).split())
+        words = [i for i in range(a, b) if not self.is_punct(i)]
+        return words[consumed] if consumed < len(words) else a
+
+    def _before_concession(self, a: int, b: int) -> int:
+        """Where a concession starts ('even if they never buy', 'whether or not they sign'), else `b`."""
+        for k in range(a + 2, b - 1):
+            if " ".join(self.low[k:k + 2]) in _CONCESSIONS or " ".join(self.low[k:k + 3]) in _CONCESSIONS:
+                return k
+        return b
 
     def _presentation(self, k: int, b: int) -> str | None:
         """One of our presentations as the main thing of a part: 'demo of the new kiosk', 'a sneak peek at ...'."""
@@ -300,6 +323,8 @@ class _ValueReader(Words):
         v = self.lex.value
         for m in v.seller_gain.finditer(text):
             before = text[: m.start()].split()[-3:]
+            if any(w in _COMPARED for w in text[: m.start()].split()[-5:]):
+                continue  # "a benchmark of their prices vs the 3 local competitors": a comparison for them
             if m.group(0).split()[0] in _MEETING_GAINS and any(w in ("their", "her", "his") or w.endswith("'s") for w in before):
                 continue  # "goes into her budget meeting with a number": their own meeting, not time we get with them
             return m.group(0)

@@ -19,7 +19,7 @@ from ...process import SalesProcess
 from ..lexicon import Lexicon, default_lexicon
 from . import findings as say
 from .clause import Clause
-from .dates import has_date
+from .dates import DATE, has_date
 from .findings import CHECK_CODES, FORM_TIP, SPECIFIC_TIP, finding, quote
 from .parse import ObjectiveReader
 from .realism import implied_stage, is_realistic
@@ -102,6 +102,22 @@ def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | Non
     return None
 
 
+# "ideally before the end of the month", "ideally by fri": the best timing of a planned step, not a hope that it happens
+_TIMING_AFTER = re.compile(r" (?:by|before|on|within|in|no later than) ")
+_TIMING_WORDS = frozenset({"ideally", "preferably"})
+
+
+def _hedge(text: str, lex: Lexicon) -> re.Match | None:
+    """The first hedge in text; 'ideally' right before a deadline only says when the step is best done."""
+    for m in lex.cues["hedge"].finditer(text):
+        rest = text[m.end():]
+        t = _TIMING_AFTER.match(rest)
+        if m.group(0) in _TIMING_WORDS and (DATE.match(rest, t.end()) if t else DATE.match(rest, 1)):
+            continue
+        return m
+    return None
+
+
 def _commitment_alongside(rest: list[str], lex: Lexicon) -> bool:
     """After a vague ask, 'and a verbal', 'and the go-ahead from Nadia': a commitment asked for in the same breath."""
     if "and" not in rest:
@@ -140,13 +156,17 @@ def _open_ended(reader: ObjectiveReader, clause: Clause | None, core: str) -> re
             return None  # "collect their requirements by fri": theirs, handed over
         if words and low[words[0]] in ("the", "some", "more", "all", "any", "their", "his", "her", "initial", "basic", "key"):
             words.pop(0)
-        thing = " ".join(low[i] for i in words)
         named = any(reader.is_party(i) and low[i] not in lex.generic_client_words or reader.is_number(i) for i in words)
+        head = next((n for n, i in enumerate(words) if low[i] in reader.prep and low[i] != "of"), len(words))
+        words = words[:head] or words  # "obtain their feedback on the demo": feedback, whatever it is on
+        thing = " ".join(low[i] for i in words)
         m = lex.generic_info.regex.fullmatch(thing) if lex.generic_info.regex is not None and thing else None
         if m is None and len(words) == 2 and lex.generic_info.regex is not None:
             m = lex.generic_info.regex.fullmatch(low[words[1]])  # "customer requirements"
         if m is not None and not named:
             found = reader.text(j, words[-1] + 1)
+    if found is None and 0 <= j < b and clause.verb in lex.verb_classes["solo"] and reader.with_someone(j + 1, b):
+        found = reader.text(j, b)  # "review pilot KPIs with the customer": we go over it with them, a discussion
     if found is None:
         return None
     return re.search(r"(?<!\S)" + re.escape(found) + r"(?!\S)", core)
@@ -200,13 +220,15 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
         findings.append(finding("objective.symbols", "tip", "callkit ignored the emoji and symbols in the objective."))
 
     continuation = lex.cues["continuation"].search(span)
-    hedge = lex.cues["hedge"].search(reader.text(parse.start, clause.end) if deciding and clause is not None else parse.core)
+    hedge = _hedge(reader.text(parse.start, clause.end) if deciding and clause is not None else parse.core, lex)
     vague = _vague_cue(span, clause, lex) or _open_ended(reader, clause, span)
     too_long = words > MAX_WORDS or len(raw.strip()) > MAX_CHARS
     advance = deciding and not (continuation or hedge or vague)
     has_action = clause is not None or (lex.commitment_nouns.search(parse.core) is not None
                                         and reader.party_span(parse.start, parse.end) is not None)
-    feeling = clause is not None and clause.reason in ("feeling", "opinion", "no_object")
+    # "they see the demo and like it": with no advance, a feeling in any of the client's clauses is what they were to do
+    feeling = clause is not None and (clause.reason in ("feeling", "opinion", "no_object") or not deciding and any(
+        c.actor == "client" and c.reason in ("feeling", "opinion") for c in parse.clauses))
     solo = clause is not None and clause.reason == "solo" and not (continuation or hedge or vague)
     unclear = clause is not None and clause.reason == "unknown_action" and not (continuation or hedge or vague)
     specific = has_action and not (continuation or hedge or vague or too_long or feeling or solo or unclear)

@@ -15,6 +15,7 @@ from .words import OBJECT_PRONOUNS
 
 _DELIVERY_NOUNS = frozenset({"access", "intro", "introduction", "introductions", "invitation", "invite", "referral"})
 _TRANSFER_PARTICLES = ("over", "across", "back", "out", "through")
+_INVITES = frozenset({"invite", "invites", "invitation", "invitations", "request"})
 
 
 class ActionReader(VerbReader):
@@ -120,9 +121,12 @@ class ActionReader(VerbReader):
             return False, "no_object"
         start = self.object_start(i, end)
         stop = next((k for k in range(start, end) if self.low[k] in PUNCT), end)
+        stop = min(stop, self.clause_object_end(i, end))  # "forwards me the contact + tells him to expect my call": one verb each
         obj = self.text(start, stop)  # what the verb acts on, up to the next comma: "... data, thanks" is not a thank-you
         if lex.no_substance.search(obj):
             return False, "no_substance"
+        if base in ("accept", "open", "acknowledge") and self.bare_invite(start, stop):
+            return False, "no_substance"  # "Karin accepts the invite": an invitation to nothing named is a courtesy
         if self.names_nothing(start, stop):
             return False, "no_object"  # "they agree to everything": nothing named to check
         phrasal = f"{base} {nxt}"
@@ -132,15 +136,39 @@ class ActionReader(VerbReader):
             return True, "client_action"  # "lines up 3 pilots to test the app", "sets up the sandbox"
         if base in classes["obtain"] and not passive and self.wins_on_their_side(start, stop):
             return True, "client_action"  # "Elif's sponsor gets procurement approval for the spend"
+        if base in lex.light_verbs and self.commitment_head(start, stop):
+            return True, "client_action"  # "they do the trial with real data", "makes the decision on the contract"
         if base in classes["solo"] and not self.with_someone(i + 1, end):
             return False, "solo"
         if base in classes["feeling"] and base not in classes["advance"]:
             return False, "feeling"
         if base in classes["low_energy"] and base not in classes["advance"]:
             return False, "low_energy"
-        if base in classes["advance"]:
+        if base in classes["advance"] or base in lex.advance_if_verb:
             return True, "client_action"
         return False, "unknown_action"
+
+    def clause_object_end(self, j: int, end: int) -> int:
+        """Where the verb at j stops: at the next 'and'/'then' that starts another verb ('get X and book Y')."""
+        for k in range(j + 1, end - 2):
+            if self.low[k] in ("and", "then", ",") and self.any_kinds(k + 1) & {"base", "third"} \
+                    and (self.low[k + 2] in self.det or self.low[k + 2] in OBJECT_PRONOUNS or not self.can_be_noun(k + 1)):
+                return k
+        return end
+
+    def commitment_head(self, a: int, b: int) -> bool:
+        """The object starts (after a determiner or 'their') with a commitment noun: 'the decision of the contract', 'a pilot'."""
+        if a < b and (self.low[a] in self.det or self.client_possessive(a)):
+            a += 1
+        regex = self.lex.commitment_nouns.regex
+        return a < b and self.low[a] not in ("us", "me", "our", "my") and regex is not None \
+            and regex.match(self.text(a, b)) is not None
+
+    def bare_invite(self, a: int, b: int) -> bool:
+        """The object is only an invitation ('the invite', 'my calendar invite'), with nothing saying what it is for."""
+        words = [w for w in self.low[a:b] if w not in PUNCT and w not in self.det]
+        return bool(words) and words[-1] in _INVITES and all(w in _INVITES or w in ("calendar", "meeting", "teams", "zoom")
+                                                             for w in words)
 
     def names_nothing(self, a: int, b: int) -> bool:
         """The object is 'everything', 'anything', 'all of it' with nothing after it that names a thing ('everything lol')."""

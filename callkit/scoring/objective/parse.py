@@ -139,13 +139,27 @@ class ObjectiveReader(ClauseReader):
         With `soft`, any clause break counts ("Tomasz likes the results / says he'll talk to his boss").
         """
         breaks = ("and", "then", ",", "also", "plus") + ((CLAUSE_MARK, ":") if soft else ())
-        if cs == 0 or self.low[cs - 1] not in breaks or not self.kinds(cs) & {"third", "past"}:
+        if cs == 0 or self.low[cs - 1] not in breaks or not self.kinds(cs) & {"third", "past"} and not self.bare_after(cs, before):
             return None
         ok, why = self.client_verb(cs, end)
         found = Clause("client", "active", self.base(cs), cs, before.who, ok, why, end, start=cs)
         if self.negated(before.start, cs):
             found.advance, found.reason = False, "negated"
         return found
+
+    def bare_after(self, cs: int, before: Clause) -> bool:
+        """'they see the demo and like it': a verb without -s after 'and' shares a subject whose verb had no -s either."""
+        v = before.verb_at
+        return before.voice == "active" and 0 <= v < cs and self.low[cs - 1] in ("and", "then") \
+            and "base" in self.kinds(cs) and "base" in self.kinds(v) and "third" not in self.kinds(v)
+
+    def next_subject(self, cs: int, b: int) -> int:
+        """Where a new subject starts a new clause ('client sends us the doc and we discuss it'), else `b`."""
+        for k in range(cs + 2, b - 1):
+            if self.low[k - 1] in ("and", "then", "but", ",") and self.low[k] in _SUBJECT_WORDS and self.low[k] != "us" \
+                    and (self.any_kinds(k + 1) or self.low[k + 1] in self.modals):
+                return k - 1
+        return b
 
     def obtained(self, a: int, b: int) -> Clause | None:
         """After "don't hang up without", a verbless thing is what we get: "... a date for the intro mtg with
@@ -214,15 +228,15 @@ class ObjectiveReader(ClauseReader):
                 for cs in self.clause_starts(a, b):
                     before = found[-1] if found else (clauses[-1] if clauses else None)
                     c = None
-                    if before is not None and before.actor == "client" and cs > a - 1 and self.kinds(cs) & {"third", "past"} \
-                            and not self.kinds(cs) & {"base"}:
+                    if before is not None and before.actor == "client" and cs > a - 1 and (
+                            self.kinds(cs) & {"third", "past"} and not self.kinds(cs) & {"base"} or self.bare_after(cs, before)):
                         c = self.shared_subject(cs, b, before, soft=True)  # "Tomasz likes ... / says he'll ..."
                     if c is None and self.low[cs] in _QUESTION_WORDS and found and found[-1].actor == "seller":
                         # "work out who signs and how they budget": the next question, still ours
                         c = Clause("seller", found[-1].voice, found[-1].verb, found[-1].verb_at, None, False, "seller_action", b,
                                    start=cs)
                     if c is None:
-                        c = self.clause(cs, b)
+                        c = self.clause(cs, self.next_subject(cs, b))
                     if c is None and found and found[-1].actor == "client":
                         c = self.shared_subject(cs, b, found[-1])
                     elif c is not None and c.voice == "imperative" and found and found[-1].actor == "seller" \

@@ -55,7 +55,9 @@ class ClauseReader(ActionReader):
             toward_us = re.search(r"(?<!\S)(?:with|to) us(?!\S)", after) is not None or (j + 1 < end and low[j + 1] == "us")
             if self.is_ours(cs, j):
                 return Clause("seller", "passive", base, j, None, False, "our_side", end)
-            if base in lex.passive_client_verbs or toward_us:
+            # "pilot SOW sent back countersigned": what comes back was the client's to send
+            returned = j + 1 < end and low[j + 1] == "back" and not self.delivered(j, end)
+            if base in lex.passive_client_verbs or toward_us or returned:
                 if self.negated(cs, j):
                     return Clause("client", "passive", base, j, self.party_span(cs, end), False, "negated", end)
                 ok, why = self.client_verb(j, end, passive=True) if base in lex.verb_classes["advance"] else (True, "client_action")
@@ -122,25 +124,51 @@ class ClauseReader(ActionReader):
             return Clause("seller", voice, base, j, None, False, "our_side", end)  # "need our sales VP's ok on ..."
         stop = self.clause_object_end(j, end)
         committed = self.has_commitment(j + 1, stop) or self.has_meeting_with_client(j + 1, stop)
+        if base in classes["obtain"] and self.back_from_client(j + 1, stop):
+            return Clause("seller", voice, base, j, who, True, "client_action", end)  # "get the redlines back from their legal"
         if explicit:
             if base in ("sign", "countersign"):
                 return Clause("seller", voice, base, j, who, True, "client_action", end)
             if base in classes["obtain"] and committed and not self.delivered(j, end):
                 return Clause("seller", voice, base, j, who, True, "client_action", end)
             return Clause("seller", voice, base, j, who, False, "seller_action", end)
-        if base in classes["mutual"]:
-            return Clause("seller", voice, base, j, who, True, "client_action", end)
+        if base in classes["mutual"] and not (base not in ("sign", "countersign", "agree") and self.our_thing_object(j, stop)):
+            return Clause("seller", voice, base, j, who, True, "client_action", end)  # not "finalize proposal": our own draft
         if base in classes["arrange"] and committed and (who is not None or base not in ("confirm", "decide", "plan")):
             return Clause("seller", voice, base, j, who, True, "client_action", end)
         if base in classes["obtain"] and committed and not self.delivered(j, end):
             return Clause("seller", voice, base, j, who, True, "client_action", end)
         return Clause("seller", voice, base, j, who, False, "seller_action", end)
 
+    def our_thing_object(self, j: int, b: int) -> bool:
+        """The verb's object is one of our things ('proposal', 'our deck', 'the quote'), not the client's."""
+        k = j + 1
+        if k < b and self.low[k] in ("the", "a", "an", "our", "my"):
+            k += 1
+        words: list[str] = []
+        for i in range(k, self.noun_phrase_end(k, b, limit=3)):
+            if self.low[i] in ("and", "or", "plus", "then"):
+                break  # "finalize quote + send"
+            if not self.is_punct(i):
+                words.append(self.low[i])
+        return bool(words) and words[-1] in self.lex.seller_things
+
+    def back_from_client(self, a: int, b: int) -> bool:
+        """'... back from their legal', '... back from Ines': the client sends it back to us."""
+        for k in range(a + 1, b - 1):
+            if self.low[k] == "from" and self.low[k - 1] == "back":
+                giver = self.giver(k, b)
+                return giver is not None and not self.is_ours(*giver) and (
+                    any(self.is_party(i) for i in range(*giver)) or self.client_possessive(giver[0]))
+        return False
+
     def subject_ours(self, cs: int, j: int) -> bool:
         """The subject is someone on our side other than 'we'/'I': 'deal desk approves', 'our legal sends'."""
         a, b = self.trim_subject(cs, j)
         words = self.text(a, b)
-        return bool(words) and words not in ("we", "i", "us") and self.is_ours(a, b) and words.split()[0] not in ("we", "i")
+        # "you" is the rep the line is written for ("make sure you get their IT lead to sign the NDA"), like "we"
+        return bool(words) and words not in ("we", "i", "us", "you") and self.is_ours(a, b) \
+            and words.split()[0] not in ("we", "i", "you")
 
     # -- verbless headlines --------------------------------------------------------------------------
     def headline(self, start: int, end: int) -> Clause | None:
@@ -188,14 +216,6 @@ class ClauseReader(ActionReader):
         for k in range(a, end):
             if self.low[k] in ("before", "after", "when", "until", "once", "while", "if", "unless", "so") \
                     and k + 1 < end and not self.is_date_at(k + 1):
-                return k
-        return end
-
-    def clause_object_end(self, j: int, end: int) -> int:
-        """Where the verb at j stops: at the next 'and'/'then' that starts another verb ('get X and book Y')."""
-        for k in range(j + 1, end - 2):
-            if self.low[k] in ("and", "then", ",") and self.any_kinds(k + 1) & {"base", "third"} \
-                    and (self.low[k + 2] in self.det or self.low[k + 2] in OBJECT_PRONOUNS or not self.can_be_noun(k + 1)):
                 return k
         return end
 

@@ -98,6 +98,9 @@ class VerbReader(Words):
                     if j + 1 < end and self.is_past(j + 1) and self.can_be_noun(j) and "base" in kinds:
                         j += 1  # "Pilot approved", "Quote sent to procurement": a noun, then its verb
                         continue
+                    if "base" in kinds and self.can_be_noun(j) and self.compound_done(j, end):
+                        j += 1  # "order form signed", "pilot SOW sent back": a compound noun, then what the client did to it
+                        continue
                     if "base" in kinds and not subject_first:
                         return j, "imperative"
                     if "past" in kinds and lex.base(t) in lex.passive_client_verbs:
@@ -132,6 +135,17 @@ class VerbReader(Words):
             if self.kinds(k) == {"ing"} and (self.subject_is_person(cs, k) or self.gerund_subject(cs, k)):
                 return k, "finite"
         return None
+
+    def compound_done(self, j: int, end: int) -> bool:
+        """Nouns after j (up to two: 'form', 'SOW'), then a participle the client does ('signed') or returns ('sent back')."""
+        k = j + 1
+        while k < min(end, j + 3) and not self.lex.is_verb(self.low[k]) and self.low[k] not in PUNCT \
+                and self.low[k] not in self.det and self.low[k] not in self.prep and self.low[k] not in OBJECT_PRONOUNS \
+                and (self.can_be_noun(k) or self.orig[k].isupper()):
+            k += 1
+        if k == j + 1 or k >= end or not self.is_past(k):
+            return False
+        return self.base(k) in self.lex.passive_client_verbs or k + 1 < end and self.low[k + 1] == "back"
 
     def opens_object(self, k: int, end: int) -> bool:
         """Token k can start a verb's object: a determiner, an object pronoun, a question word ('how they buy')."""
