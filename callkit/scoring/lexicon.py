@@ -1,8 +1,9 @@
 """The word lists behind the objective and customer-value checks (callkit/data/lexicon.yaml), read once.
 
-The YAML is what a coach edits; this module turns it into compiled matchers: verb forms, phrase
-regexes (see the file's header for the phrase syntax) and stage cues, plus the canonical reading of
-a text (tokens, lowercase, short forms spelled out) that every matcher works on.
+The YAML is what a coach edits; this module checks it and turns it into the compiled matchers of
+`phrases.py` (verb forms, phrase regexes, see the file's header for the phrase syntax, and stage cues),
+plus the canonical reading of a text (`reading.py`: tokens, lowercase, short forms spelled out) that every
+matcher works on.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
-
+from typing import Any, Mapping
 
 from ..datafiles import packaged_text, parse_yaml, read_yaml
 from ..exceptions import LexiconError
 from .english import is_english
-from .reading import Reading, read_text, shorthand_pattern
+from .phrases import GAP, GAP_WORDS, NEAR, Phrases, StageCues, ValueWords, verb_forms  # noqa: F401 - verb_forms: old path
+from .reading import Reading, read_text, shorthand_pattern  # noqa: F401 - read_text: old import path
 from .spelling import Speller
 
 DEFAULT_SOURCE = "callkit/data/lexicon.yaml"
@@ -27,165 +28,6 @@ _DATE_WORDS = frozenset(
     "january february march april may june july august september october november december jan feb mar apr jun "
     "jul aug sep sept oct nov dec today tomorrow tonight week weeks month months quarter year eod eow eom eoq "
     "eoy cob noon midday morning afternoon evening".split())
-_GAP = "..."
-_GAP_WORDS = 3
-_NEAR = 5  # words either side of a stage cue where its `unless` words count
-_VOWELS = set("aeiou")
-
-# -- reading a text --------------------------------------------------------------------------------
-# Reading and read_text live in reading.py; they are re-exported here for older imports.
-
-# -- verb forms ------------------------------------------------------------------------------------
-
-
-def _cvc(word: str) -> bool:
-    return len(word) >= 3 and word[-1] not in _VOWELS | set("wxy") and word[-2] in _VOWELS and word[-3] not in _VOWELS
-
-
-def verb_forms(base: str, irregular: Iterable[str] = ()) -> dict[str, set[str]]:
-    """Every form of a verb mapped to its kinds: 'base', 'third' (-s), 'past' (-ed / irregular), 'ing'."""
-    forms: dict[str, set[str]] = {}
-
-    def add(form: str, kind: str) -> None:
-        forms.setdefault(form, set()).add(kind)
-
-    consonant_y = base.endswith("y") and len(base) > 1 and base[-2] not in _VOWELS
-    if base.endswith("o"):
-        add(base + "s", "third")  # demos, ...
-        add(base + "es", "third")  # ... goes, does
-    elif base.endswith(("s", "x", "z", "ch", "sh")):
-        add(base + "es", "third")
-    else:
-        add(base[:-1] + "ies" if consonant_y else base + "s", "third")
-    if base.endswith("e"):
-        add(base + "d", "past")
-    else:
-        add(base[:-1] + "ied" if consonant_y else base + "ed", "past")
-    if base.endswith("ie"):
-        add(base[:-2] + "ying", "ing")
-    elif base.endswith("e") and not base.endswith("ee"):
-        add(base[:-1] + "ing", "ing")
-    else:
-        add(base + "ing", "ing")
-    if _cvc(base):
-        add(base + base[-1] + "ed", "past")
-        add(base + base[-1] + "ing", "ing")
-    for form in irregular:
-        add(form, "past")
-    add(base, "base")
-    return forms
-
-
-# -- phrases ---------------------------------------------------------------------------------------
-
-
-def _word_pattern(word: str, forms: Iterable[str]) -> str:
-    alts = sorted({word, *forms}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(a) for a in alts) + ")"
-
-
-def phrase_pattern(phrase: str, irregular: Mapping[str, list[str]]) -> str:
-    """Regex source for one phrase: first word in all its verb forms, last word +plural, '...' = a gap."""
-    words = phrase.lower().replace("-", " ").split()
-    if not words:
-        raise ValueError("empty phrase")
-    pieces: list[str | None] = []
-    for i, word in enumerate(words):
-        if word == _GAP:
-            pieces.append(None)
-            continue
-        alts: set[str] = set()
-        if i == 0:
-            alts |= set(verb_forms(word, irregular.get(word, ())))
-        if i == len(words) - 1 and len(word) > 2:  # "po" + s is "POS" (point of sale), another word
-            alts |= {word + "s", word + "es"}
-        pieces.append(_word_pattern(word, alts))
-    source = ""
-    gap = False
-    for piece in pieces:
-        if piece is None:
-            gap = True
-            continue
-        if source:
-            source += f" (?:\\S+ ){{0,{_GAP_WORDS}}}" if gap else " "
-        source += piece
-        gap = False
-    if not source:
-        raise ValueError("a phrase needs at least one word")
-    return source
-
-
-class Phrases:
-    """One list of phrases from the lexicon, compiled into a single regex over canonical text."""
-
-    def __init__(self, name: str, phrases: Iterable[str], irregular: Mapping[str, list[str]]):
-        self.name = name
-        self.phrases = tuple(phrases)
-        sources = [phrase_pattern(p, irregular) for p in self.phrases]
-        self.regex = re.compile(r"(?<!\S)(?:" + "|".join(sources) + r")(?!\S)") if sources else None
-
-    def search(self, canon: str) -> re.Match | None:
-        """The first match in canonical text, or None."""
-        return self.regex.search(canon) if self.regex is not None else None
-
-    def finditer(self, canon: str) -> Iterator[re.Match]:
-        return self.regex.finditer(canon) if self.regex is not None else iter(())
-
-    def words(self) -> set[str]:
-        return {w for p in self.phrases for w in p.lower().replace("-", " ").split() if w != _GAP}
-
-
-@dataclass(frozen=True)
-class StageCues:
-    """The cues of one stage: plain phrases, plus phrases that do not count when an `unless` word is near.
-
-    "Near" is inside the matched words or within five words either side (a cue may say `near:` for more): "signs the SOW for the pilot"
-    is a pilot's paperwork, not the main contract's.
-    """
-
-    stage: str
-    plain: Phrases
-    contextual: tuple[tuple[Phrases, Phrases], ...]
-    near: tuple[int, ...] = ()  # per contextual cue: how many words either side its `unless` words count (default _NEAR)
-
-    def match(self, canon: str) -> str | None:
-        """The words that show this stage, or None."""
-        m = self.plain.search(canon)
-        if m:
-            return m.group(0)
-        for n, (cue, unless) in enumerate(self.contextual):
-            near = self.near[n] if n < len(self.near) else _NEAR
-            for m in cue.finditer(canon):
-                before = canon[: m.start()].split()[-near:]
-                after = canon[m.end():].split()[:near]
-                if not unless.search(" ".join([*before, m.group(0), *after])):
-                    return m.group(0)
-        return None
-
-
-@dataclass(frozen=True)
-class ValueWords:
-    """The `value:` section: the ways an answer to "what's in it for the customer" is not in their terms."""
-
-    placeholders: frozenset[str]
-    vague: frozenset[str]
-    about_us: Phrases
-    our_things: frozenset[str]
-    presentations: frozenset[str]
-    improve_verbs: frozenset[str]
-    credited_to_us: Phrases
-    show_verbs: frozenset[str]
-    reception_verbs: frozenset[str]
-    learn_verbs: frozenset[str]
-    their_questions: Phrases
-    client_learn: frozenset[str]
-    seller_gain: Phrases
-    deal_words: Phrases
-    deal_not_ours: frozenset[str]
-    obtain_verbs: frozenset[str]
-    client_view: frozenset[str]
-
-
 # -- the lexicon -----------------------------------------------------------------------------------
 
 
@@ -321,7 +163,7 @@ def _phrases(name: str, items: list[str], irregular: Mapping[str, list[str]], wh
 
 def _framing_source(prefix: str) -> str:
     """Regex source for one framing prefix: its words as written, '...' for up to four others ("do not ... without")."""
-    pieces = [None if w == _GAP else re.escape(w) for w in prefix.split()]
+    pieces = [None if w == GAP else re.escape(w) for w in prefix.split()]
     out = ""
     gap = False
     for piece in pieces:
@@ -329,7 +171,7 @@ def _framing_source(prefix: str) -> str:
             gap = True
             continue
         if out:
-            out += f" (?:\\S+ ){{0,{_GAP_WORDS + 1}}}" if gap else " "  # "do not wrap up the call without"
+            out += f" (?:\\S+ ){{0,{GAP_WORDS + 1}}}" if gap else " "  # "do not wrap up the call without"
         out += piece
         gap = False
     return out
@@ -377,7 +219,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
                 cue = _phrases(f"stage_cues.{stage}", [item["cue"].lower()], irregular, source)
                 if unless:
                     contextual.append((cue, _phrases("unless", unless, {}, source)))
-                    reach = item.get("near", _NEAR)
+                    reach = item.get("near", NEAR)
                     if not isinstance(reach, int) or isinstance(reach, bool) or reach < 1:
                         raise LexiconError(source, f"stage_cues.{stage}: 'near' of {item['cue']!r} must be a whole number of words.")
                     near.append(reach)
