@@ -30,7 +30,6 @@ offer can still be imported from here.
 
 from __future__ import annotations
 
-import argparse
 import errno
 import os
 import socket
@@ -87,8 +86,8 @@ __all__ = [
     "TOKEN_BYTES", "WILDCARD_HOSTS", "WORKSPACE_ENV", "Door", "OpenPages", "check_port", "check_token", "code_spans",
     "coaching_notebook", "cookie_secret", "exposure_line", "is_loopback", "is_wildcard", "kernel_manager_class",
     "network_address", "new_token", "package_dir", "page_url", "quiet_jupyter_logs",
-    "refusal_page", "run_sync_shutdown", "say", "server_environment", "session_line", "template_root",
-    "voila_app_class", "voila_config", "with_token", "workshop_command",
+    "refusal_page", "run_sync_shutdown", "say", "serve_workshop", "server_environment", "session_line",
+    "template_root", "voila_app_class", "voila_config", "with_token",
 ]
 
 NOTEBOOK_NAME = "coaching_session.ipynb"
@@ -145,21 +144,23 @@ def server_environment(workspace: Path, environ: dict[str, str] | None = None) -
     return env
 
 
-def workshop_command(args: argparse.Namespace) -> int:
-    """Run the workshop server until Ctrl-C (the `callkit workshop` handler)."""
+def serve_workshop(path: str | os.PathLike[str], *, host: str = "127.0.0.1", port: int = 8866,
+                   token: str | None = None, open_browser: bool = True, debug: bool = False) -> int:
+    """Serve the coaching page for the workspace at `path` until Ctrl-C (what `callkit workshop` runs).
+
+    `token` is the secret in the page's address (a new random one when None); a weak token, a folder that is
+    not a workspace or a port in use fails first, in one sentence, before anything is started."""
     from .workspace import Workspace
 
-    token = check_token(getattr(args, "token", None))  # an empty or weak --token fails first, in one sentence
-    workspace = Path(args.path).expanduser().resolve()
+    token = check_token(token)  # an empty or weak --token fails first, in one sentence
+    workspace = Path(path).expanduser().resolve()
     Workspace.open(workspace).close()  # a wrong folder fails here, in one sentence
     notebook = coaching_notebook()
-    host, port = args.host, args.port
     check_port(host, port)
     os.environ.update(server_environment(workspace))
-    debug = bool(getattr(args, "debug", False))
     quiet_jupyter_logs(debug)
 
-    config = voila_config(host, port, open_browser=not args.no_browser, debug=debug, token=token,
+    config = voila_config(host, port, open_browser=open_browser, debug=debug, token=token,
                           secret=cookie_secret())
     app = voila_app_class()(config=config)
     app.initialize([str(notebook)])

@@ -532,7 +532,7 @@ def test_reports_for_one_manager_or_one_team(crm_ws: Path, tmp_path: Path, capsy
 
 
 def test_the_reports_command_passes_typed_arguments(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from callkit.reports import commands
+    from callkit.cli import reports as commands
 
     seen = {}
 

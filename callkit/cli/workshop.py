@@ -7,6 +7,7 @@ import argparse
 
 def workshop_command(args: argparse.Namespace) -> int:
     """`callkit workshop PATH [--port N] [--host H] [--token T] [--no-browser]`."""
-    from ..workshop import workshop_command as serve
+    from ..workshop import serve_workshop
 
-    return serve(args)
+    return serve_workshop(args.path, host=args.host, port=args.port, token=getattr(args, "token", None),
+                          open_browser=not args.no_browser, debug=bool(getattr(args, "debug", False)))

@@ -13,8 +13,8 @@ _EXPORTS = {
     "generate_reports": "callkit.reports.run",
     "ReportRun": "callkit.reports.run",
     "RepResult": "callkit.reports.result",
-    "reports_command": "callkit.reports.commands",
-    "demo_command": "callkit.reports.commands",
+    "reports_command": "callkit.cli.reports",
+    "demo_command": "callkit.cli.reports",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -24,6 +24,6 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .commands import demo_command, reports_command
+    from ..cli.reports import demo_command, reports_command
     from .result import RepResult
     from .run import ReportRun, generate_reports
