@@ -12,20 +12,23 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, NamedTuple, Optional, TypedDict
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, NamedTuple, Optional, TypedDict
 
 from .names import report_slug
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..workspace import Workspace
 
+Unit = Literal["%", "$", "score", "x", "n"]  # a share 0..1, an amount, a 0-100 score, a ratio, a count
+
+
 class Figure(NamedTuple):
     """A headline figure of the report: what it is called, how it reads, which way is better."""
 
     label: str
-    unit: str  # "%": a share 0..1, "$": an amount, "score": 0-100, "x": a ratio, "n": a count
+    unit: Unit
     higher_is_better: bool | None  # None: neither (how many calls, the pipeline)
-    about: str  # "calls" (from the call plans and debriefs) or "deals" (from the CRM's deals)
+    about: Literal["calls", "deals"]  # from the call plans and debriefs, or from the CRM's deals
     note: str = ""  # what it is measured over, shown beside the label
 
 
