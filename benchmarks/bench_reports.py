@@ -49,6 +49,28 @@ from callkit.workspace import Workspace
 QUICK_REPORTS = 200
 
 
+def _burn(n: int) -> float:
+    started = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i * i % 7
+    return time.perf_counter() - started
+
+
+def machine_ceiling(n: int = 20_000_000) -> float:
+    """What 2 processes of plain Python arithmetic gain over 1 on this machine, now: the most any 2-worker run
+    can gain (shared or throttled cores give less than 2)."""
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_burn, [1000, 1000]))
+        started = time.perf_counter()
+        list(pool.map(_burn, [n]))
+        one = time.perf_counter() - started
+        started = time.perf_counter()
+        list(pool.map(_burn, [n // 2, n // 2]))
+        two = time.perf_counter() - started
+    return one / two
+
+
 def one_cell_notebook(path: Path) -> Path:
     """The floor's notebook: a parameters cell papermill fills in, and one trivial cell."""
     cells = [new_code_cell("\n".join(f"{p} = None" for p in PARAMETERS), metadata={"tags": ["parameters"]}),
@@ -166,7 +188,8 @@ def main() -> None:
     ws.close()
     n = len(rep_ids)
     print(f"workspace: {counts['reps']} reps, {counts['calls']} calls; comparisons report on {n} reps; "
-          f"{os.cpu_count()} cores", flush=True)
+          f"{os.cpu_count()} cores; this machine's own 1 -> 2 processes ceiling (plain Python, now): "
+          f"{machine_ceiling():.2f}", flush=True)
 
     floor_wall, floor_mem = floor(one_cell_notebook(tmp / "one_cell.ipynb"), rep_ids, 2, tmp / "floor")
     warm2 = generate_reports(tmp / "ws", tmp / "warm2", workers=2, reps=rep_ids, progress=False)
@@ -225,7 +248,8 @@ def main() -> None:
         print(f"1 -> 2 workers on the team of {big} reps: {one['seconds']:.1f} s -> {per[big]['seconds']:.1f} s, "
               f"speed-up {one['seconds'] / per[big]['seconds']:.2f} (target >= 1.9); after start-up "
               f"{one['steady'] / per[big]['steady']:.2f}", flush=True)
-    print(f"\nbenchmark took {time.perf_counter() - began:.0f} s")
+    print(f"\nthis machine's own 1 -> 2 processes ceiling at the end (plain Python): {machine_ceiling():.2f}")
+    print(f"benchmark took {time.perf_counter() - began:.0f} s")
     if args.keep:
         print(f"files in {tmp}")
     else:
