@@ -292,6 +292,11 @@ def plain_python_switch(ws_path: Path, deals: list, runs: int) -> float:
     return statistics.median(times)
 
 
+def against_bare(name: str, rows: list[dict], runs: dict[str, list[dict]]) -> str:
+    """'  ratio 1.23 vs bare': a page's median total against bare Voila's in the same run ('' for bare itself)."""
+    return "" if name == "bare" else f"  ratio {med(rows, 'total') / med(runs['bare'], 'total'):4.2f} vs bare"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="page opens per server")
@@ -392,9 +397,7 @@ def main() -> None:
         print("\ndeal switch (choose another deal until the tab the coach lands on shows it), target 0.5 s;"
               " then until all four tabs are built:")
         for name, rows in switches.items():
-            ratio = f"  ratio {med(rows, 'total') / med(switches['bare'], 'total'):4.2f} vs bare" \
-                if name != "bare" else ""
-            print(f"  {name:18s} {sec(med(rows, 'total'))}{ratio}, all tabs {sec(med(rows, 'all_tabs'))}   (browser -> kernel {ms(med(rows, 'to_kernel'))}, "
+            print(f"  {name:18s} {sec(med(rows, 'total'))}{against_bare(name, rows, switches)}, all tabs {sec(med(rows, 'all_tabs'))}   (browser -> kernel {ms(med(rows, 'to_kernel'))}, "
                   f"kernel busy {ms(med(rows, 'kernel'))}, tabs drawn {ms(med(rows, 'drawn_after_idle'))} after the "
                   f"kernel is idle; {med(rows, 'messages'):.0f} messages, {med(rows, 'widgets'):.0f} new widgets, "
                   f"{med(rows, 'kb'):.0f} KB)")
@@ -406,9 +409,7 @@ def main() -> None:
         print(f"\nscorecard updated after the last keystroke in the objective box, target 150 ms "
               f"(PlanForm's debounce: {delay * 1000:.0f} ms):")
         for name, rows in scores.items():
-            ratio = f"  ratio {med(rows, 'total') / med(scores['bare'], 'total'):4.2f} vs bare" \
-                if name != "bare" else ""
-            print(f"  {name:18s} {ms(med(rows, 'total'))}{ratio}   (keystroke -> sent {ms(med(rows, 'to_kernel'))}, "
+            print(f"  {name:18s} {ms(med(rows, 'total'))}{against_bare(name, rows, scores)}   (keystroke -> sent {ms(med(rows, 'to_kernel'))}, "
                   f"kernel: debounce + scoring + sending {ms(med(rows, 'kernel'))}, drawn {ms(med(rows, 'drawn'))}; "
                   f"{med(rows, 'typing_updates'):.0f} scorecard updates while typing "
                   f"{len(OBJECTIVES[1])} characters)")

@@ -86,11 +86,9 @@ def test_custom_process_round_trips_through_yaml(tmp_path: Path):
     ],
 )
 def test_malformed_process_file_names_file_and_problem(tmp_path: Path, text: str, problem: str):
-    path = tmp_path / "bad_process.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ck.ProcessError) as err:
-        ck.SalesProcess.from_yaml(path)
-    assert "bad_process.yaml" in str(err.value)
+    (tmp_path / "bad_process.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ck.ProcessError, match="bad_process.yaml") as err:
+        ck.SalesProcess.from_yaml(tmp_path / "bad_process.yaml")
     assert problem in str(err.value)
 
 
