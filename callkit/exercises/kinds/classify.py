@@ -16,7 +16,7 @@ from ...models import OUTCOME_PHRASES, OUTCOMES, sort_findings
 from ...scoring.objective import CHECK_CODES
 from ...text import join
 from ..results import CheckResult, CheckSpec, blank_result
-from . import register_kind
+from .registry import register_kind
 from .base import CheckContext, ExerciseKind, ItemBase, Text
 
 OBJECTIVE_LABELS: dict[str, str] = {"advance": "an advance", "continuation": "a continuation", "seller_action": "a seller action"}

@@ -21,7 +21,7 @@ from ...ui.markup import esc
 from ...text import counted, join
 from .. import text as words
 from ..results import CheckResult, CheckSpec, blank_result
-from . import register_kind
+from .registry import register_kind
 from .base import CheckContext, ExerciseKind, ItemBase, Strict, Text
 
 UNREALISTIC_PENALTY = 0.25

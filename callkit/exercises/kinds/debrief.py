@@ -22,7 +22,7 @@ from ...ui.markup import esc
 from ...text import join, long_date
 from .. import text as words
 from ..results import Check, CheckResult, CheckSpec, blank_result
-from . import register_kind
+from .registry import register_kind
 from .base import CheckContext, ExerciseKind, ItemBase, Strict, Text, WordList
 from .classify import CHOICES, OUTCOME_CHOICES, OUTCOME_LABELS
 

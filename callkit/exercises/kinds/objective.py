@@ -19,7 +19,7 @@ from ...ui.markup import esc
 from ...text import join
 from .. import text as words
 from ..results import CheckResult, CheckSpec, blank_result, scored
-from . import register_kind
+from .registry import register_kind
 from .base import CheckContext, ExerciseKind, ItemBase, NotRestate, Text, WordList, names_anyone, restatement
 
 VAGUE_CODES = CHECK_CODES["specific"]

@@ -18,7 +18,7 @@ from ...models import sort_findings
 from ...ui.markup import esc
 from .. import text as words
 from ..results import CheckResult, CheckSpec, blank_result, scored
-from . import register_kind
+from .registry import register_kind
 from .base import CheckContext, ExerciseKind, ItemBase, NotRestate, Text, WordList, restatement
 
 RESCHEDULE_MARK = "[reschedule]"  # in a labelled answers file: the reschedule box is ticked
