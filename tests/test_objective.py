@@ -345,11 +345,11 @@ def test_a_coach_can_extend_the_word_lists(tmp_path):
     import yaml
 
     data = yaml.safe_load((Path(ck.__file__).parent / "data" / "lexicon.yaml").read_text(encoding="utf-8"))
-    data["cues"]["vague"].append("socialise")
+    data["cues"]["vague"].append("evangelise")
     path = tmp_path / "lexicon.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     custom = lexicon_from_yaml(path)
-    text = "The sponsor agrees to socialise the proposal"
+    text = "The sponsor agrees to evangelise the proposal"
     assert assess_objective(text).is_specific
     assert not assess_objective(text, lexicon=custom).is_specific
 

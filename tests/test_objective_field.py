@@ -542,3 +542,92 @@ def test_field9_rules_stop_where_their_family_ends(text, advance, specific):
 ])
 def test_field9_who_says_yes_is_not_their_yes(text, stage, realistic):
     assert assess_objective(text, stage=stage).is_realistic is realistic, text
+
+
+# -- field set 10 / 11 ------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, advance, specific", [
+    # a lowercase name one letter off a month or weekday is a name ("marco", "frida"), never the date
+    ("get frida to book the steering committee slot", True, True),
+    # the client brings their own people into a meeting or one of our sessions
+    ("Kemal gets his finance lead into our pricing session on Tue", True, True),
+    ("Paolo gets his CFO to a demo next week", True, True),
+    # a light verb with time booked with a client person
+    ("can we get Wen to hold 45 min with her finance team on Monday?", True, True),
+    # a thing of theirs coming back to us
+    ("their solicitors' markup of the MSA back by wed", True, True),
+    # a compound noun before its verb: their review is what starts
+    ("their security review starts Monday", True, True),
+    # countersignature and ink are the client's signature
+    ("Countersignature from their COO by Friday", True, True),
+    # replying with times or dates is choosing when
+    ("Yara replies with 3 dates for the site visit", True, True),
+    # what the client gives up in a negotiation
+    ("legal drop the unlimited liability clause", True, True),
+    # a reference call with "a customer like them" is no 'like'
+    ("Gil agrees to a reference call with a customer like them", True, True),
+])
+def test_field10_11_client_advances(text, advance, specific):
+    a = assess_objective(text)
+    assert (a.is_advance, a.is_specific) == (advance, specific), (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text, advance, specific", [
+    ("we countersign the order form", False, True),                # our signature after theirs
+    ("Paolo gets a free demo from our SE", False, True),           # what they receive from us
+    ("who approves the spend?", False, False),                     # our question, not a step
+    ("Renew the 2 yr licence \U0001F91E", False, False),           # crossed fingers are a hope
+    ("Ayo signs the PO 'when she gets a minute'", False, False),   # no time of their own
+    ("get on the CFO's radar", False, False),
+    ("socialise the business case internally", False, False),
+    ("find the right person in procurement", False, False),
+    ("verify BANT with Tomasz", False, False),
+    ("Noa opens the pricing link", False, True),                   # a click, not a step
+])
+def test_field10_11_not_advances(text, advance, specific):
+    a = assess_objective(text)
+    assert (a.is_advance, a.is_specific) == (advance, specific), (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text, advance, specific", [
+    ("get junie to intro us to her plant director by thurs", True, True),
+    ("Ines brings her two shift managers to the workshop on the 9th", True, True),
+    ("Paolo gets our deck to his CFO", False, True),               # our thing delivered: still ours
+    ("Wen holds the line on price", False, False),
+    ("Acme's signed NDA back to us tomorrow", True, True),
+    ("our revised deck back to us by fri", False, False),          # our own thing coming back is no client step
+    ("Lukas won't sign until his CFO is back", False, True),       # back from leave, not a returned document
+    ("the proposal sent over by EOW", False, True),                # our thing sent: ours
+    ("we sign the order form together on Tuesday", True, True),    # signing together still counts
+    ("when do they decide", False, False),
+    ("who approves? then Dana books the pilot review for Tue", True, True),  # the client step after the question decides
+    ("Dana tells us who approves the spend", True, True),          # the client answering it is an advance
+    ("Yara replies to my email", False, True),                     # a reply with nothing in it
+    ("Noa opens the trial account for her 5 users", True, True),
+])
+def test_field10_11_rules_stop_where_their_family_ends(text, advance, specific):
+    a = assess_objective(text)
+    assert (a.is_advance, a.is_specific) == (advance, specific), (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text, stage, realistic", [
+    ("ink on the renewal this week", "negotiate", True),                          # ink is a signature: close
+    ("ink on the renewal this week", "solution", False),
+    ("Bea agrees to speak to a customer like them before Thursday", "qualify", False),  # a reference: validate
+    ("Bea agrees to speak to a customer like them before Thursday", "solution", True),
+    ("their ops lead walks the floor at one of our live customers", "discover", False),
+    ("Ravi runs the trial on live orders this week", "validate", True),          # live or test orders are data
+    ("their team enters 50 test orders in the sandbox", "solution", True),
+    ("Ravi places the order for 40 units", "validate", False),                   # ... a real order is still close
+    ("procurement sends their paper by Thursday", "validate", False),            # their paper is the contract
+    ("procurement sends their paper by Thursday", "propose", True),
+    ("Mo sends ROI inputs (shifts, overtime) by fri", "discover", True),         # an ROI's inputs are their numbers
+    ("Mo sends ROI inputs (shifts, overtime) by fri", "prospect", False),
+    ("Mo signs off the ROI model with us", "discover", False),                   # the ROI itself is validate
+])
+def test_field10_11_stage_cues(text, stage, realistic):
+    assert assess_objective(text, stage=stage).is_realistic is realistic, text
+
+
+def test_field11_the_clients_own_people_act_for_them():
+    # whoever the client gets to act, named by their possessive, acts for the client
+    assert assess_objective("Ana gets her three pickers to test the scanner app this week").is_advance

@@ -164,3 +164,21 @@ def test_field6_in_their_terms(text):
 ])
 def test_field6_rules_stop_where_their_family_ends(text, centric):
     assert assess_customer_value(text).is_customer_centric is centric, text
+
+
+@pytest.mark.parametrize("text, centric", [
+    ("peace of mind", False),                                       # a comfort with nothing in it
+    ("their planners train on our scheduling tool", False),         # learning our tool is about us
+    ("info on their current carrier contracts", False),             # what we learn about them
+])
+def test_field7_not_customer_value(text, centric):
+    assert assess_customer_value(text).is_customer_centric is centric, text
+
+
+@pytest.mark.parametrize("text, centric", [
+    ("peace of mind that the audit in May passes", True),           # their audit passing is theirs
+    ("their planners train their new hires in half the time", True),
+    ("a benchmark of their carrier contracts against peers", True),
+])
+def test_field7_rules_stop_where_their_family_ends(text, centric):
+    assert assess_customer_value(text).is_customer_centric is centric, text

@@ -28,6 +28,9 @@ _DATE_WORDS = frozenset(
     "january february march april may june july august september october november december jan feb mar apr jun "
     "jul aug sep sept oct nov dec today tomorrow tonight week weeks month months quarter year eod eow eom eoq "
     "eoy cob noon midday morning afternoon evening".split())
+# Month and weekday names: a lowercase word one letter off ("marco", "frida") is a name, never read as one of these.
+_CALENDAR_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+                            "july august september october november december".split())
 # -- the lexicon -----------------------------------------------------------------------------------
 
 
@@ -361,7 +364,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         best_case=phrase_lists["best_case"],
         fallback_case=phrase_lists["fallback_case"],
         transfer_phrases=phrase_lists["transfer_phrases"],
-        speller=Speller(vocabulary),
+        speller=Speller(vocabulary, never_into=_CALENDAR_NAMES),
         client_obtains=client_obtains,
         ongoing_verbs=frozenset(optional["ongoing_verbs"]),
         gathering_verbs=frozenset(optional["gathering_verbs"]),

@@ -29,9 +29,12 @@ def squeeze(word: str) -> str:
 class Speller:
     """Repairs misspelt words to the nearest word of a vocabulary, one or two edits away."""
 
-    def __init__(self, vocabulary: Iterable[str]):
+    def __init__(self, vocabulary: Iterable[str], never_into: Iterable[str] = ()):
+        """`never_into`: words a typo is never read as (month and weekday names: "marco" is a name, not "march")."""
+        vocabulary = frozenset(vocabulary)
+        self.known = vocabulary
+        vocabulary = vocabulary - frozenset(never_into)
         words = sorted({w for w in vocabulary if w.isalpha() and len(w) >= MIN_LENGTH - 1})
-        self.known = frozenset(vocabulary)
         self._words = words
         self._short_words = sorted({w for w in vocabulary if w.isalpha() and SHORT_LENGTH <= len(w) <= MIN_LENGTH})
         self._squeezed: dict[str, str] = {}

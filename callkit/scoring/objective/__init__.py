@@ -221,7 +221,8 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
 
     continuation = lex.cues["continuation"].search(span)
     hedge = _hedge(reader.text(parse.start, clause.end) if deciding and clause is not None else parse.core, lex)
-    vague = _vague_cue(span, clause, lex) or _open_ended(reader, clause, span)
+    vague = _vague_cue(span, clause, lex) or _open_ended(reader, clause, span) or (
+        re.search(re.escape(reader.text(*parse.question)), parse.core) if parse.question is not None else None)
     too_long = words > MAX_WORDS or len(raw.strip()) > MAX_CHARS
     advance = deciding and not (continuation or hedge or vague)
     has_action = clause is not None or (lex.commitment_nouns.search(parse.core) is not None

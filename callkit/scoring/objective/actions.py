@@ -15,6 +15,7 @@ from .words import OBJECT_PRONOUNS
 
 _DELIVERY_NOUNS = frozenset({"access", "intro", "introduction", "introductions", "invitation", "invite", "referral"})
 _TRANSFER_PARTICLES = ("over", "across", "back", "out", "through")
+_BRINGING = frozenset({"get", "bring", "take", "drag", "pull"})  # the client brings their people to a meeting
 _INVITES = frozenset({"invite", "invites", "invitation", "invitations", "request"})
 
 
@@ -136,8 +137,10 @@ class ActionReader(VerbReader):
             return True, "client_action"  # "lines up 3 pilots to test the app", "sets up the sandbox"
         if base in classes["obtain"] and not passive and self.wins_on_their_side(start, stop):
             return True, "client_action"  # "Elif's sponsor gets procurement approval for the spend"
-        if base in lex.light_verbs and self.commitment_head(start, stop):
-            return True, "client_action"  # "they do the trial with real data", "makes the decision on the contract"
+        if base in lex.light_verbs and (self.commitment_head(start, stop) or self.has_meeting_with_client(start, stop)):
+            return True, "client_action"  # "they do the trial with real data", "holds 30 min with her ops team"
+        if base in _BRINGING and self.brings_to_meeting(start, stop):
+            return True, "client_action"  # "Sven gets his planning team into our demo", "gets her CFO to a demo"
         if base in classes["solo"] and not self.with_someone(i + 1, end):
             return False, "solo"
         if base in classes["feeling"] and base not in classes["advance"]:
@@ -163,6 +166,18 @@ class ActionReader(VerbReader):
         regex = self.lex.commitment_nouns.regex
         return a < b and self.low[a] not in ("us", "me", "our", "my") and regex is not None \
             and regex.match(self.text(a, b)) is not None
+
+    def brings_to_meeting(self, a: int, b: int) -> bool:
+        """The object is a client person, then 'to' / 'into' a meeting or one of our sessions: 'his COO into a value
+        prop session', 'her CFO to a demo'. Not a thing they receive ('a personal demo from our CEO')."""
+        for k in range(a + 1, min(b, a + 7)):
+            if self.low[k] in ("to", "into", "along") and any(self.is_party(i) for i in range(a, k)):
+                if self.is_ours(a, k):
+                    return False
+                k2 = k + 1 if self.low[k] == "along" and k + 1 < b and self.low[k + 1] == "to" else k
+                rest = self.text(k2 + 1, min(b, k2 + 8))
+                return self.lex.meeting_nouns.search(rest) is not None and not self.verb_after_to(k2 + 1)
+        return False
 
     def bare_invite(self, a: int, b: int) -> bool:
         """The object is only an invitation ('the invite', 'my calendar invite'), with nothing saying what it is for."""
@@ -210,8 +225,15 @@ class ActionReader(VerbReader):
         a, b, v, how = emb
         if self.is_ours(a, b):
             return default
-        if how in ("to", "bare"):
+        # "his two dispatchers", "her": someone of theirs, not "a personal demo"
+        someone = any(self.is_party(i) or self.low[i] in ("her", "him", "them") or self.client_possessive(i) for i in range(a, b))
+        if how in ("to", "bare") and someone:
             return self.client_verb(v, end)
+        if how == "bare":  # "gets a personal demo from our CEO": "demo" is what they receive, not someone's action
+            done = next((k for k in range(v + 1, min(end, v + 3)) if self.is_past(k)), None)
+            if done is None:
+                return default
+            how, v = "participle", done  # "has the fleet data export scheduled": the export, then what they had done to it
         if how == "participle" and (self.base(v) in self.lex.passive_client_verbs or self.base(v) in self.lex.verb_classes["arrange"]):
             return True, "client_action"
         return default

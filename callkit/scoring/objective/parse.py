@@ -34,6 +34,7 @@ class Parse:
     clauses: list[Clause] = field(default_factory=list)
     fallback: tuple[int, int] | None = None
     ours: bool = False  # the text is marked as internal ("internal: finance approval for ...")
+    question: tuple[int, int] | None = None  # the objective opens with a question of ours: "who signs?"
 
 
 class ObjectiveReader(ClauseReader):
@@ -214,6 +215,7 @@ class ObjectiveReader(ClauseReader):
         core = self.text(start, end)
         clauses: list[Clause] = []
         chosen: Clause | None = None
+        question: tuple[int, int] | None = None
         thing_before = False  # the segment before names a step with no verb: "Reference call w/ a peer bank - ..."
         for a, b in segments:
             if a > start:
@@ -224,6 +226,9 @@ class ObjectiveReader(ClauseReader):
                 obtained = self.obtained(a, b)
                 if obtained is not None:
                     found = [obtained]
+            if not found and a == start and self.low[a] in _QUESTION_WORDS and b > a + 1:
+                question = (a, b)  # "who signs?", "what budget do they have": what we want to know, not a step
+                found = [Clause("seller", "imperative", "ask", -1, None, False, "seller_action", b, start=a)]
             if not found:
                 for cs in self.clause_starts(a, b):
                     before = found[-1] if found else (clauses[-1] if clauses else None)
@@ -261,4 +266,4 @@ class ObjectiveReader(ClauseReader):
             thing_before = not found and self.names_a_step(a, b)
         if chosen is None and clauses:
             chosen = clauses[0]
-        return Parse(start, end, core, chosen, clauses, fallback, ours)
+        return Parse(start, end, core, chosen, clauses, fallback, ours, question if chosen is not None and not chosen.advance else None)

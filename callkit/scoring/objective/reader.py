@@ -15,6 +15,9 @@ from .clause import Clause, Reason, Voice
 from .words import OBJECT_PRONOUNS
 
 
+_SENDING = frozenset({"send", "forward", "share", "hand", "return", "submit", "upload", "email"})
+
+
 class ClauseReader(ActionReader):
     """Reads clauses of one objective."""
 
@@ -57,7 +60,9 @@ class ClauseReader(ActionReader):
                 return Clause("seller", "passive", base, j, None, False, "our_side", end)
             # "pilot SOW sent back countersigned": what comes back was the client's to send
             returned = j + 1 < end and low[j + 1] == "back" and not self.delivered(j, end)
-            if base in lex.passive_client_verbs or toward_us or returned:
+            # "Procurement's terms sent over": their own thing, sent, is theirs to send
+            owned = base in _SENDING and self.client_possessive(cs) and low[j - 1] not in lex.seller_things
+            if base in lex.passive_client_verbs or toward_us or returned or owned:
                 if self.negated(cs, j):
                     return Clause("client", "passive", base, j, self.party_span(cs, end), False, "negated", end)
                 ok, why = self.client_verb(j, end, passive=True) if base in lex.verb_classes["advance"] else (True, "client_action")
@@ -127,7 +132,7 @@ class ClauseReader(ActionReader):
         if base in classes["obtain"] and self.back_from_client(j + 1, stop):
             return Clause("seller", voice, base, j, who, True, "client_action", end)  # "get the redlines back from their legal"
         if explicit:
-            if base in ("sign", "countersign"):
+            if base == "sign":  # "we sign the order form together"; "we countersign" is our signature after theirs
                 return Clause("seller", voice, base, j, who, True, "client_action", end)
             if base in classes["obtain"] and committed and not self.delivered(j, end):
                 return Clause("seller", voice, base, j, who, True, "client_action", end)
@@ -211,6 +216,16 @@ class ClauseReader(ActionReader):
         return Clause("client", "headline", self.text(at, stop), -1, who or self.party_span(stop, end), True,
                       "client_action", end)
 
+    def comes_back(self, a: int, end: int) -> bool:
+        """'... back to us', '... back by fri', '... back' at the end: a thing of theirs returned to us."""
+        for k in range(a + 1, end):
+            if self.low[k] != "back" or self.low[k - 1] in self.be:
+                continue  # "until legal is back": back from leave
+            rest = self.low[k + 1:end]
+            return not rest or rest[:2] in (("to", "us"), ("to", "me")) or self.is_date_at(k + 1) \
+                or rest[0] in ("by", "before") and k + 2 < end and self.is_date_at(k + 2)
+        return False
+
     def main_end(self, a: int, end: int) -> int:
         """Where a subordinate clause starts ('... before she goes on leave'), else `end`."""
         for k in range(a, end):
@@ -269,6 +284,11 @@ class ClauseReader(ActionReader):
         verb = self.find_verb(start, end)
         if back and verb is not None and (not self.is_verb(verb[0]) or verb[0] >= back_at):
             verb = None  # "questionnaire" read as a verb, or "completed" after the giver: no verb of the sentence
+        # "their lawyers' comments on the MSA back by fri": what comes back to us is theirs to send
+        if self.comes_back(start, self.main_end(start, end)) and not self.is_ours(start, min(end, start + 3)) and (
+                verb is None or verb[1] == "passive" or self.can_be_noun(verb[0]) and not self.negated(start, verb[0])
+                and self.low[verb[0] - 1] not in self.modals):
+            return Clause("client", "headline", "give", -1, giver if from_client else None, True, "client_action", end)
         if verb is not None and not (from_client and (verb[1] == "passive" or verb[0] == start and verb[1] == "imperative"
                                                       and self.can_be_noun(start))):
             return None  # a thing from the client ("budget range from Kwame"), not an instruction to budget

@@ -35,7 +35,8 @@ class VerbReader(Words):
                                                  or self.low[i] == "of") for i in words):
             return False  # "green light from their CTO on the integration plan": no subject, a headline
         return self.is_name(last) or self.low[last] in ("they", "she", "he", "we", "i") or any(
-            self.lex.is_role(self.bare(i)) and self.low[i] not in ("her", "him", "them", "it") for i in words)
+            self.lex.is_role(self.bare(i)) and (self.low[i] not in ("her", "him", "them", "it") or self.orig[i] == "IT")
+            for i in words)  # "IT book a deep dive": the department, not "it"
 
     def find_verb(self, cs: int, end: int) -> tuple[int, str] | None:
         """(index, kind) of the clause's main verb; kind is imperative, finite, passive or copula."""
@@ -111,6 +112,10 @@ class VerbReader(Words):
                     if self.gerund_subject(cs, j):
                         return j, "finite"  # "Them booking the steering committee slot"
                     j += 1
+                    continue
+                if kinds == {"base"} and not self.plural_subject(cs, j) and self.can_be_noun(j) and not lex.is_role(t) and j + 1 < end \
+                        and self.kinds(j + 1) & {"third"} and not self.kinds(j + 1) & {"base"} and low[cs] != "we":
+                    j += 1  # "their legal review starts ...": a compound noun, then its verb
                     continue
                 if kinds == {"base"} and not self.plural_subject(cs, j) and not self.subject_is_person(cs, j):
                     j += 1  # "Joint account plan agreed ...": a noun after a singular noun, not the verb

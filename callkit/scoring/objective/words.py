@@ -141,7 +141,7 @@ class Words:
         if word in ("them", "him", "they", "theirs"):
             return True
         if self.lex.is_role(word) and word not in ("her", "she", "he"):
-            return not (word == "it" and i + 1 < self.n and self.low[i + 1] not in ("team", "director", "lead", "manager", "department", "admin"))
+            return not (word == "it" and self.orig[i] != "IT" and i + 1 < self.n and self.low[i + 1] not in ("team", "director", "lead", "manager", "department", "admin"))
         return self.is_name(i) or word in self.lex.titles
 
     def is_date_at(self, i: int) -> bool:
