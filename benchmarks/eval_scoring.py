@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     files = [eval_dir / "objectives_dev.csv", eval_dir / "customer_value_dev.csv",
              *sorted(DATA.glob("objectives_*.csv")), *sorted(DATA.glob("customer_value_*.csv"))]
     objective_rows: list[dict[str, str]] = []
+    pooled: dict[str, list[int]] = {}  # held-out column -> [ok now, ok before, rows]
+    weakest: dict[str, tuple[float, str]] = {}
     for path in files:
         if not path.exists():
             print(f"{path}: not found, skipped")
@@ -144,12 +146,27 @@ def main(argv: list[str] | None = None) -> int:
         for col, (ok, n, misses) in now.items():
             was = _share(*before[col][:2]) if before else ""
             print(f"  {col:<20} {_share(ok, n):>18}   {was:>18}")
+        if held_out:
+            for col, (ok, n, _) in now.items():
+                tally = pooled.setdefault(col, [0, 0, 0])
+                tally[0] += ok
+                tally[1] += before[col][0] if before else 0
+                tally[2] += n
+                if n and (col not in weakest or ok / n < weakest[col][0]):
+                    weakest[col] = (ok / n, path.name)
         if args.misses and not held_out:
             for col, (_, _, misses) in now.items():
                 for line in misses:
                     print(f"{col}: {line.strip()}")
         if is_objective:
             objective_rows.extend(rows)
+    if pooled:
+        print("\nall held-out (*_check*) rows together")
+        print(f"  {'column':<20} {'now':>18}   {'before issue 9':>18}   weakest set now")
+        for col, (ok, was, n) in pooled.items():
+            low, name = weakest[col]
+            print(f"  {col:<20} {_share(ok, n):>18}   {_share(was, n) if previous else '':>18}   "
+                  f"{100 * low:.1f}% ({name})")
     made, passing, named, kept = suggestion_quality(objective_rows)
     print(f"\nsuggestions over all labelled objectives: {made}")
     print(f"  pass callkit's own advance, specific and realistic checks: {_share(passing, made)}")
