@@ -631,3 +631,58 @@ def test_field10_11_stage_cues(text, stage, realistic):
 def test_field11_the_clients_own_people_act_for_them():
     # whoever the client gets to act, named by their possessive, acts for the client
     assert assess_objective("Ana gets her three pickers to test the scanner app this week").is_advance
+
+
+# -- field sets 12/13: a client person placed in a meeting or a trial, vagueness qualifiers, who-signs questions --
+
+
+@pytest.mark.parametrize("text", [
+    "Ruth's plant manager on the next call",
+    "Anil's QA team on a two-week pilot",
+    "workshop w/ Dario's buyers in the diary",
+])
+def test_field13_client_person_placed_in_a_meeting_or_trial(text):
+    a = assess_objective(text)
+    assert a.is_advance and a.is_specific, text
+
+
+@pytest.mark.parametrize("text", [
+    "our SE on the next call",                   # one of ours in the meeting
+    "the client on a trial",                     # nobody named
+    "Ruth on holiday next week",                 # no meeting or trial
+    "not Anil on the call",                      # negated
+    "meeting with the customer in the diary",    # nobody named
+])
+def test_field13_presence_headline_stops(text):
+    assert not assess_objective(text).is_advance, text
+
+
+@pytest.mark.parametrize("text", [
+    "some kind of yes from Bram on the rollout",     # a vague quantity of commitment
+    "some sort of commitment on volumes from Tess",
+    "get aligned with Nadia on the roadmap",          # a state of mind
+    "more clarity from procurement on the timeline",
+    "keep the relationship with the ops team warm",   # maintaining, no end point
+    "establish whether the CIO has budget",           # a seller's finding out
+    "learn abt their warehouse setup",                # shorthand 'abt'
+    "walk through their returns process with Omar",   # going over their things: a discussion
+    "walk through their onboarding steps w/ HR",
+])
+def test_field12_13_vague_aims_are_not_specific(text):
+    assert not assess_objective(text).is_specific, text
+
+
+def test_field12_13_vague_cues_stop_at_a_named_commitment():
+    assert assess_objective("Bram gives a verbal yes on the rollout by Friday").is_specific
+    assert assess_objective("Nadia confirms in writing who signs off the roadmap budget").is_specific
+
+
+@pytest.mark.parametrize("text, stage, realistic", [
+    ("Clinic signs the CDA so we can see their infection data", "qualify", True),      # a CDA is an NDA
+    ("Femi confirms the spend range and who signs supplier contracts", "qualify", True),  # who signs: approvers
+    ("Joy confirms the board signs above 100k", "qualify", True),                      # signing authority
+    ("Joy signs the supply contract", "qualify", False),                                 # the signing itself
+    ("Clinic signs the master agreement", "qualify", False),
+])
+def test_field12_who_signs_and_cda_stage(text, stage, realistic):
+    assert assess_objective(text, stage=stage).is_realistic is realistic, text

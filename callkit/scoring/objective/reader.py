@@ -18,6 +18,10 @@ from .words import OBJECT_PRONOUNS
 _SENDING = frozenset({"send", "forward", "share", "hand", "return", "submit", "upload", "email"})
 
 
+_TRIALS = frozenset({"trial", "pilot", "poc", "evaluation"})
+_DIARY = frozenset({"diary", "calendar", "diaries", "calendars"})
+
+
 class ClauseReader(ActionReader):
     """Reads clauses of one objective."""
 
@@ -186,7 +190,7 @@ class ClauseReader(ActionReader):
             negated, k = True, k + 1
         found = self._commitment_noun(k, end) or self._done_thing(k, end)
         if found is None:
-            return self._transfer(start, end)
+            return self._transfer(start, end) or (None if negated else self._presence(start, end))
         at, stop = found
         before_verb = self.find_verb(start, at) if at > start + 1 else None
         if before_verb is not None and before_verb[1] == "finite" and self.subject_is_person(*self.trim_subject(start, before_verb[0])):
@@ -304,3 +308,36 @@ class ClauseReader(ActionReader):
             return None
         who = giver if from_client else ((start, start + 1) if theirs and self.low[start] not in ("her", "his", "their") else None)
         return Clause("client", "headline", "give", -1, who, True, "client_action", end)
+
+    def _presence(self, start: int, end: int) -> Clause | None:
+        """A named client person placed in a meeting or trial: "kofi's ops manager on the next call", "Yusuf's team
+        on a 30-day trial", "mtg w/ Helga's team in the diary". Their time, given: an advance."""
+        low = self.low
+        if start < end and low[start] in ("a", "an", "the", "another", "next"):
+            start += 1
+        if start < end and self._meeting_word(start) and start + 1 < end and low[start + 1] == "with":
+            who = self.party_span(start + 2, end)
+            at = who[1] if who is not None else -1
+            if who is None or self.is_ours(*who) or low[who[1] - 1] in self.lex.generic_client_words:
+                return None
+            if at + 2 < end and low[at] == "in" and low[at + 1] in ("the", "their", "her", "his") \
+                    and low[at + 2] in _DIARY:
+                return Clause("client", "headline", self.text(start, at), -1, who, True, "client_action", end)
+            return None
+        p = next((i for i in range(start, min(end, start + 5)) if low[i] in ("on", "in", "at", "for")), None)
+        if p is None or p == start:
+            return None
+        people = range(start, p)
+        head = people[-1]  # "Anil's QA team": a named owner, any modifiers, a role or a name at the end
+        if not (self.is_party(start) or self.client_possessive(start)) or not (self.is_party(head) or self.lex.is_role(low[head])) \
+                or any(low[i] in self.prep or low[i] in self.det or not low[i].isalpha() and i != start for i in people[1:]) \
+                or self.is_ours(start, p) or all(low[i] in self.lex.generic_client_words for i in people):
+            return None
+        noun = next((i for i in range(p + 1, min(end, p + 6)) if self._meeting_word(i)), None)
+        if noun is None or any(low[i] in self.prep or low[i] in PUNCT for i in range(p + 1, noun)):
+            return None
+        return Clause("client", "headline", self.text(p, noun + 1), -1, (start, p), True, "client_action", end)
+
+    def _meeting_word(self, i: int) -> bool:
+        return self.low[i] in _TRIALS or self.lex.meeting_nouns.search(self.low[i]) is not None
+
