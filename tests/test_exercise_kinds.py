@@ -105,6 +105,26 @@ def test_a_second_kind_with_a_taken_name_is_refused():
     register_kind(SpotKind, replace=True)
 
 
+def test_a_kind_must_say_how_it_checks_shows_and_is_answered():
+    class NoCheck(ExerciseKind):
+        name = "no_check"
+        model = SpotItem
+
+        def item_html(self, item: SpotItem, ctx: CheckContext) -> str:
+            return ""
+
+    with pytest.raises(TypeError, match="check"):
+        register_kind(NoCheck)  # abstract: cannot even be made
+
+    class NoForm(SpotKind):
+        name = "no_form"
+        form = ExerciseKind.form  # back to the default, with no form_class
+
+    with pytest.raises(ValueError, match="needs a form_class or its own form method"):
+        register_kind(NoForm)
+    assert "no_check" not in kind_names() and "no_form" not in kind_names()
+
+
 def test_an_unknown_kind_names_the_known_ones():
     with pytest.raises(KeyError, match="use one of classify"):
         get_kind("quiz")

@@ -80,19 +80,28 @@ def test_contract_and_json():
 
 
 @pytest.mark.parametrize("text", [
+    # field set 5: gains in their terms
     "rahel walks into her board meeting w/ a forecast she can stand behind",   # their meeting, not time we get
     "Ana goes into her budget meeting with a number",
     "the chef gets 2 menu costings at the new cocoa prices",                   # the costings, not our prices
     "farm manager gets a feed plan at current grain prices",
     "list of which contracts renew in q3",                                     # which contracts: theirs
     "a note of which supplier contracts expire before june",
+    # field set 6: in their terms
+    "learn where their freight spend leaks",                          # their question: where their money goes
+    "learn what the penalty would be for a late filing",              # what a miss would cost them
+    "their freight cost vs the competition",                          # a comparison for them, no intelligence for us
+    "what they pay per pallet compared with their competitors",
+    "My aim is that their buyers leave with a shrink report for each store",   # framing, then the answer
+    "a sizing estimate for their new line that holds even if they never buy from us",  # a condition, not the gain,
 ])
-def test_field5_gains_in_their_terms(text):
+def test_gains_in_their_terms_from_the_field_sets(text):
     v = assess_customer_value(text)
     assert v.is_customer_centric, (text, [f.message for f in v.findings])
 
 
 @pytest.mark.parametrize("text", [
+    # field set 5: not in their terms
     "free coffee lol",                       # perks are no gain in their terms
     "free lunch + swag",
     "exposure to industry best practices",   # generic takeaways
@@ -102,28 +111,7 @@ def test_field5_gains_in_their_terms(text):
     "they see how we work",
     "TBD after the call",                     # a placeholder with a time
     "tbc next week",
-])
-def test_field5_not_in_their_terms(text):
-    v = assess_customer_value(text)
-    assert not v.is_customer_centric, (text, [f.message for f in v.findings])
-
-
-@pytest.mark.parametrize("text, centric", [
-    ("get time with their CFO", False),                                      # time we get stays ours
-    ("a meeting with their head of ops", False),
-    ("They get a demo of our mobile app", False),                           # our thing is still the head
-    ("tbd - depends on their freight volumes for q3", True),                # more than a placeholder
-    ("they understand what their scrap costs per line", True),              # their question, not us
-    ("a lunch-and-learn where their 12 nurses practise the new triage flow", True),
-])
-def test_field5_rules_stop_where_their_family_ends(text, centric):
-    assert assess_customer_value(text).is_customer_centric is centric, text
-
-
-# -- field set 6: trust is no takeaway, a CRM step or our pipeline is ours, framing and conditions are not the answer --
-
-
-@pytest.mark.parametrize("text", [
+    # field set 6: not in their terms
     "earn their trust",                              # what a relationship is made of
     "build confidence",
     "Next step",                                     # a CRM template's step
@@ -133,25 +121,20 @@ def test_field5_rules_stop_where_their_family_ends(text, centric):
     "she learns about the launch offer",             # our offers are about us
     "make sure they see the promo",
 ])
-def test_field6_not_in_their_terms(text):
+def test_lines_not_in_their_terms_from_the_field_sets(text):
     v = assess_customer_value(text)
     assert not v.is_customer_centric, (text, [f.message for f in v.findings])
 
 
-@pytest.mark.parametrize("text", [
-    "learn where their freight spend leaks",                          # their question: where their money goes
-    "learn what the penalty would be for a late filing",              # what a miss would cost them
-    "their freight cost vs the competition",                          # a comparison for them, no intelligence for us
-    "what they pay per pallet compared with their competitors",
-    "My aim is that their buyers leave with a shrink report for each store",   # framing, then the answer
-    "a sizing estimate for their new line that holds even if they never buy from us",  # a condition, not the gain
-])
-def test_field6_in_their_terms(text):
-    v = assess_customer_value(text)
-    assert v.is_customer_centric, (text, [f.message for f in v.findings])
-
-
 @pytest.mark.parametrize("text, centric", [
+    # field set 5: rules stop where their family ends
+    ("get time with their CFO", False),                                      # time we get stays ours
+    ("a meeting with their head of ops", False),
+    ("They get a demo of our mobile app", False),                           # our thing is still the head
+    ("tbd - depends on their freight volumes for q3", True),                # more than a placeholder
+    ("they understand what their scrap costs per line", True),              # their question, not us
+    ("a lunch-and-learn where their 12 nurses practise the new triage flow", True),
+    # field set 6: rules stop where their family ends
     ("confidence that the March go-live holds", True),        # confidence in something of theirs is more than the word
     ("find out where they are in the process", False),        # where THEY are is our question
     ("find out what their budget is", False),                 # their budget is what we get
@@ -161,24 +144,19 @@ def test_field6_in_their_terms(text):
     ("My goal is that we get the order", False),              # framing dropped, still what we get
     ("they hear about our roadmap even if they don't buy", False),
     ("their rollout stays on schedule", True),
-])
-def test_field6_rules_stop_where_their_family_ends(text, centric):
-    assert assess_customer_value(text).is_customer_centric is centric, text
-
-
-@pytest.mark.parametrize("text, centric", [
+    # field set 7: not customer value
     ("peace of mind", False),                                       # a comfort with nothing in it
     ("their planners train on our scheduling tool", False),         # learning our tool is about us
-    ("info on their current carrier contracts", False),             # what we learn about them
-])
-def test_field7_not_customer_value(text, centric):
-    assert assess_customer_value(text).is_customer_centric is centric, text
-
-
-@pytest.mark.parametrize("text, centric", [
+    ("info on their current carrier contracts", False),             # what we learn about them,
+    # field set 7: rules stop where their family ends
     ("peace of mind that the audit in May passes", True),           # their audit passing is theirs
     ("their planners train their new hires in half the time", True),
     ("a benchmark of their carrier contracts against peers", True),
 ])
-def test_field7_rules_stop_where_their_family_ends(text, centric):
+def test_customer_value_of_the_field_sets_where_each_rule_stops(text, centric):
     assert assess_customer_value(text).is_customer_centric is centric, text
+
+
+# -- field set 6: trust is no takeaway, a CRM step or our pipeline is ours, framing and conditions are not the answer --
+
+

@@ -7,6 +7,7 @@ an item, and the answer form (ipywidgets, imported only when a form is built, so
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Literal, Protocol
 
@@ -89,8 +90,11 @@ class FormOfItem(Protocol):
     def __call__(self, item: Any) -> AnswerForm: ...
 
 
-class ExerciseKind:
-    """One kind of exercise: its item model, its check, its HTML and its answer form, registered by `name`."""
+class ExerciseKind(ABC):
+    """One kind of exercise: its item model, its check, its HTML and its answer form, registered by `name`.
+
+    A kind must say how it checks an answer (`check`) and shows an item (`item_html`); its answer form is
+    `form_class` built from the item, or its own `form` (`has_answer_form` is checked when it is registered)."""
 
     name: ClassVar[str] = ""
     model: ClassVar[type[ItemBase]]
@@ -103,9 +107,9 @@ class ExerciseKind:
         """The answer in this kind's own type, from whatever a form or a caller passes."""
         return answer
 
+    @abstractmethod
     def check(self, item: Any, answer: Any, ctx: CheckContext) -> CheckResult:
         """Judge one answer."""
-        raise NotImplementedError
 
     def problem(self, item: Any, process: SalesProcess) -> str | None:
         """What is wrong with an item for this sales process (a stage or activity it names), or None."""
@@ -114,9 +118,9 @@ class ExerciseKind:
             return f"stage {stage!r} is not in the sales process: use one of {', '.join(process.stage_ids)}."
         return None
 
+    @abstractmethod
     def item_html(self, item: Any, ctx: CheckContext) -> str:
         """The item as the rep reads it (without the 'Item n of m' heading)."""
-        raise NotImplementedError
 
     def title(self, item: Any) -> str:
         """The text that names the item in the summary and the coach's report (its `title_field`)."""
@@ -125,9 +129,14 @@ class ExerciseKind:
     def form(self, item: Any, ctx: CheckContext, report: Callable[[str], None]) -> AnswerForm:
         """The answer widgets; `report` shows a problem in the page (for forms with live previews). By default the
         kind's `form_class` built from the item alone."""
-        if self.form_class is None:
-            raise NotImplementedError(f"the exercise kind {self.name!r} has no answer form")
+        if self.form_class is None:  # register_kind refuses such a kind; this is for one used unregistered
+            raise TypeError(f"The exercise kind {self.name!r} needs a form_class or its own form method.")
         return self.form_class(item)
+
+    @property
+    def has_answer_form(self) -> bool:
+        """Whether a rep can answer items of this kind: a `form_class`, or a `form` method of its own."""
+        return self.form_class is not None or type(self).form is not ExerciseKind.form
 
     def from_notation(self, written: str) -> object:
         """An answer from the one-line notation of a labelled answers file (see callkit.exercises.labelled); by

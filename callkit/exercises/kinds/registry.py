@@ -18,6 +18,8 @@ def register_kind(kind: ExerciseKind | type[ExerciseKind], *, replace: bool = Fa
         kind = kind()
     if not kind.name or not isinstance(kind.name, str):
         raise ValueError(f"{type(kind).__name__} needs a name to be registered")
+    if not kind.has_answer_form:
+        raise ValueError(f"The exercise kind {kind.name!r} needs a form_class or its own form method to be registered.")
     if kind.name in _KINDS and not replace and type(_KINDS[kind.name]) is not type(kind):
         raise ValueError(f"an exercise kind called {kind.name!r} is already registered")
     _KINDS[kind.name] = kind
