@@ -88,6 +88,29 @@ def test_a_debrief_without_moving_the_close_date_leaves_the_history(ws):
     assert len(ws.deal(deal.deal_id).close_date_history) == history
 
 
+def test_the_debrief_and_its_close_date_are_saved_together_or_not_at_all(ws, monkeypatch):
+    from callkit.exceptions import WorkspaceBusyError
+
+    deal, calls = open_call_deal(ws)
+    form = DebriefForm(ws, deal, calls, today=TODAY)
+    call, history = form.call, ws.deal(deal.deal_id).close_date_history
+    form.controls["outcome"].value = "continuation"
+    form.controls["close_date_after"].value = date(2027, 4, 30)
+
+    def busy_at_the_close_date(conn, changes):  # the workspace turns busy after the debrief row is written
+        raise WorkspaceBusyError(ws.path, activity="an import")
+
+    monkeypatch.setattr(ws, "_append_history", busy_at_the_close_date)
+    assert form.save() is None
+    assert ws.debrief(call.call_id) is None and ws.deal(deal.deal_id).close_date_history == history
+    assert form.values["close_date_after"] == date(2027, 4, 30)  # what was typed stays in the form
+    monkeypatch.undo()
+    assert form.save() is not None
+    assert ws.debrief(call.call_id).outcome == "continuation"
+    assert ws.deal(deal.deal_id).close_date == date(2027, 4, 30)
+    assert ws.deal(deal.deal_id).close_date_history[-1].changed_on == call.date
+
+
 def test_invalid_debrief_keeps_values_and_shows_messages(ws):
     deal, calls = open_call_deal(ws)
     form = DebriefForm(ws, deal, calls, today=TODAY)

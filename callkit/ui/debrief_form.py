@@ -368,20 +368,20 @@ class DebriefForm(widgets.VBox):
         self.confirm.layout.display = "none"
         call_id = debrief.call_id
         debrief = debrief.model_copy(update={"updated_at": datetime.now().replace(microsecond=0)})
+        moved = debrief.close_date_after is not None and debrief.close_date_after != self.deal.close_date
+        new_close_date = debrief.close_date_after if moved else None
 
-        def write() -> None:
+        def write() -> None:  # the debrief and the close date it moved to: one transaction
             if call is None:
                 self.store.save_call(Call(call_id=call_id, deal_id=self.deal.deal_id, rep_id=self.deal.rep_id,
-                                          date=call_date, debrief=debrief))
+                                          date=call_date, debrief=debrief), new_close_date=new_close_date)
             else:
-                self.store.save_debrief(debrief, replaces=replaces)
+                self.store.save_debrief(debrief, replaces=replaces, new_close_date=new_close_date)
 
         if not save_or_compare(self, write, Debrief, lambda theirs: debrief_to_values(theirs, call_date), COMPARED):
             return None
-        moved = debrief.close_date_after is not None and debrief.close_date_after != self.deal.close_date
-        if moved and debrief.close_date_after is not None:
-            self.store.record_close_date(self.deal.deal_id, debrief.close_date_after, changed_on=call_date)
-            self.deal = self.deal.model_copy(update={"close_date": debrief.close_date_after})
+        if new_close_date is not None:
+            self.deal = self.deal.model_copy(update={"close_date": new_close_date})
         from ..scoring.debrief import score_debrief
 
         plan = call.plan if call else None

@@ -50,8 +50,9 @@ class RecordWrites(RecordReads):
         """Add a new deal (with its close-date history); its rep must exist and its stage be in the process."""
         self.load_team([], [deal], [])
 
-    def save_call(self, call: Call) -> None:
-        """Store a call as given: its plan and debrief are replaced (None removes them)."""
+    def save_call(self, call: Call, *, new_close_date: date | None = None) -> None:
+        """Store a call as given: its plan and debrief are replaced (None removes them). `new_close_date`, as in
+        save_debrief, is recorded in the same transaction."""
         check_call(call)
         with self._write() as conn:
             self._require(conn, "deal", call.deal_id)
@@ -65,6 +66,7 @@ class RecordWrites(RecordReads):
                 conn.execute("DELETE FROM debriefs WHERE call_id = ?", (call.call_id,))
             else:
                 self._upsert_debriefs(conn, [call.debrief])
+            self._move_close_date(conn, call.call_id, new_close_date)
 
     def save_plan(self, plan: CallPlan, *, replaces: CallPlan | None | object = ANY_VERSION) -> None:
         """Insert or replace a plan; creates (or moves) its call from the plan's call id, deal, rep and date.
@@ -83,14 +85,27 @@ class RecordWrites(RecordReads):
             self._upsert_call(conn, _CallRow(plan.call_id, plan.deal_id, plan.rep_id, plan.call_date.isoformat()))
             self._upsert_plans(conn, [plan])
 
-    def save_debrief(self, debrief: Debrief, *, replaces: Debrief | None | object = ANY_VERSION) -> None:
+    def save_debrief(self, debrief: Debrief, *, replaces: Debrief | None | object = ANY_VERSION,
+                     new_close_date: date | None = None) -> None:
         """Insert or replace a debrief; its call must exist (RecordNotFoundError otherwise). `replaces` as in
-        save_plan: a debrief saved by someone else since the page opened it raises EditConflictError."""
+        save_plan: a debrief saved by someone else since the page opened it raises EditConflictError.
+
+        `new_close_date` is the forecast close date the call moved the deal to: it is added to the deal's
+        history (dated the call's date) in the same transaction, so the debrief and its close date are saved
+        together or not at all."""
         with self._write() as conn:
             self._require(conn, "call", debrief.call_id)
             if replaces is not ANY_VERSION:
                 self._check_version(conn, "debrief", debrief.call_id, replaces)
             self._upsert_debriefs(conn, [debrief])
+            self._move_close_date(conn, debrief.call_id, new_close_date)
+
+    def _move_close_date(self, conn: sqlite3.Connection, call_id: str, close_date: date | None) -> None:
+        if close_date is None:
+            return
+        deal_id, on = conn.execute("SELECT deal_id, date FROM calls WHERE call_id = ?", (call_id,)).fetchone()
+        change = build(CloseDateChange, {"changed_on": on, "close_date": close_date})
+        self._append_history(conn, {deal_id: [change]})
 
     def _check_version(self, conn: sqlite3.Connection, kind: str, call_id: str, expected: Any) -> None:
         model = CallPlan if kind == "plan" else Debrief
