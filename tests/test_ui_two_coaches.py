@@ -255,6 +255,30 @@ def test_the_browser_id_decides_whose_drafts_the_page_shows(ws):
     assert stranger.plan_form.controls["objective"].value == ""
 
 
+def test_a_browser_id_arriving_after_the_deal_opened_shows_that_browsers_draft(ws):
+    deal, _ = open_deal_without_plan(ws)
+    ws.save_draft(f"plan:{deal.deal_id}:browser-7", {"values": {"objective": "Typed in browser 7 last week"}})
+    page = CoachingSession(ws, deal_id=deal.deal_id, today=TODAY)  # opened from the link: no browser id yet
+    assert page.plan_form.controls["objective"].value == ""
+    page.browser_field.value = "browser-7"  # the page's script sends it
+    assert page.plan_form.controls["objective"].value == "Typed in browser 7 last week"
+    assert page.plan_form.draft.key == f"plan:{deal.deal_id}:browser-7"
+    assert page.debrief_form.browser == "browser-7"
+
+
+def test_what_was_typed_before_the_browser_id_arrived_becomes_that_browsers_draft(ws):
+    deal, _ = open_deal_without_plan(ws)
+    page = CoachingSession(ws, deal_id=deal.deal_id, today=TODAY)
+    page.plan_form.controls["objective"].value = "Kofi books the plant visit by Friday"
+    page.browser_field.value = "browser-9"
+    assert page.plan_form.controls["objective"].value == "Kofi books the plant visit by Friday"  # the form stays
+    assert ws.load_draft(f"plan:{deal.deal_id}:browser-9")["values"]["objective"] == "Kofi books the plant visit by Friday"
+    assert ws.load_draft(f"plan:{deal.deal_id}:local") is None
+    page.plan_form.controls["objective"].value = "Kofi books the plant visit for his 3 shift leads by Friday"
+    page.plan_form.draft.debouncer.flush()
+    assert ws.load_draft(f"plan:{deal.deal_id}:browser-9")["values"]["objective"].endswith("3 shift leads by Friday")
+
+
 # -- the next plan starts from the last call ------------------------------------------------------------------
 
 def test_the_next_plan_carries_people_homework_commitments_and_questions(ws):

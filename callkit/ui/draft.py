@@ -80,6 +80,7 @@ class DraftKeeper:
         self.on_problem = on_problem
         self.unsaved: dict | None = None  # the latest draft the workspace could not take yet
         self.problem = ""  # why, in one sentence; "" once a save worked
+        self.written = False  # this page has saved (or tried to save) something under `key`
 
     def changed(self, *_: Any) -> None:
         """Call on every edit: schedules a save."""
@@ -89,6 +90,7 @@ class DraftKeeper:
     def save_now(self) -> bool:
         """Write the draft now; False (the draft kept in memory, `problem` set) when the workspace cannot take it."""
         data = to_jsonable(self.read())
+        self.written = True
         try:
             self.store.save_draft(self.key, data)
         except NOT_SAVED_NOW as exc:
@@ -109,6 +111,19 @@ class DraftKeeper:
         if self.unsaved is not None:
             return self.unsaved
         return self.store.load_draft(self.key)
+
+    def move_to(self, key: str) -> None:
+        """Keep the draft under `key` from now on (the browser's id arrived after the form was built): what this
+        page has typed moves there and its copy under the old key goes."""
+        self.debouncer.flush()
+        old, self.key = self.key, key
+        if key == old or not self.written:
+            return
+        if self.save_now():
+            try:
+                self.store.delete_draft(old)
+            except NOT_SAVED_NOW:
+                pass
 
     def discard(self) -> None:
         """Forget the draft (after a real save); a workspace that is busy right then keeps the stored copy, harmlessly

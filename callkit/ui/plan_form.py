@@ -119,6 +119,7 @@ class PlanForm(widgets.VBox):
         from ..scoring.rubric import Rubric
 
         self.rubric = Rubric.for_workspace(store)
+        self.browser = browser
         self.draft = DraftKeeper(store, plan_draft_key(deal.deal_id, browser), self._draft_data, draft_delay,
                                  on_problem=self.report)
         self.scorer = Debouncer(guarded(self.update_scorecard, self.report), score_delay)

@@ -9,7 +9,8 @@ keystroke reaches the previous deal. On the page the coach reads the deal's hist
 and debrief tabs are built right after (each says "Loading <deal>..." until then), so a switch does not wait
 for some 500 form widgets to reach the browser. Without a running kernel (plain Python, tests) everything is
 built before `open_deal` returns. Drafts belong to the browser: the page's script puts the browser's
-id into a hidden field (`ck-browser-id`), kept across reloads.
+id into a hidden field (`ck-browser-id`), kept across reloads; an id that arrives after a deal's forms were
+built gives them that browser's drafts (and what was typed meanwhile becomes its draft).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..exceptions import CallkitError, RecordNotFoundError
 from ..models import CallPlan, Deal, Debrief
 from .agenda import AgendaPanel
 from .deal_picker import DealPicker, deal_title
+from .draft import DraftKeeper
 from .debrief_form import DebriefForm
 from .events import guarded
 from .markup import esc, status_html
@@ -80,6 +82,7 @@ class CoachingSession(widgets.VBox):
         self.status = widgets.HTML("")
         self.browser_field = classed(widgets.Text(value=browser or "", layout=widgets.Layout(display="none")),
                                      "ck-browser-id")
+        self.browser_field.observe(guarded(self._browser_arrived, self.report), names="value")
         self.picker = DealPicker(workspace)
         self.picker.on_pick(guarded(self.open_deal, self.report))
         self.panes = [classed(widgets.VBox(), f"ck-pane-{i + 1}") for i in range(len(TAB_TITLES))]
@@ -102,6 +105,23 @@ class CoachingSession(widgets.VBox):
     def browser(self) -> str:
         """Whose drafts these are: the browser's id the page sent, else 'local'."""
         return self.browser_field.value.strip() or LOCAL_BROWSER
+
+    def _browser_arrived(self, change: dict) -> None:
+        """The page sent its browser id after a deal's forms were built (a deal opened from the link): the forms
+        take this browser's drafts. When the coach has already typed, what they typed becomes this browser's
+        draft; otherwise the forms are built again, showing this browser's draft from an earlier visit."""
+        forms: list[tuple[Any, DraftKeeper]] = [(f, f.draft) for f in (self.plan_form, self.debrief_form)
+                                                if f is not None and f.draft is not None]
+        if self.deal is None or not forms or all(d.key.endswith(f":{self.browser}") for _, d in forms):
+            return
+        for _, draft in forms:
+            draft.debouncer.flush()
+        if not any(draft.written for _, draft in forms):
+            self._build_forms(self.deal, self.ws.calls(deal_id=self.deal.deal_id))
+            return
+        for form, draft in forms:
+            form.browser = self.browser
+            draft.move_to(f"{draft.key.rsplit(':', 1)[0]}:{self.browser}")
 
     def report(self, message: str) -> None:
         """Show a problem under the picker."""
