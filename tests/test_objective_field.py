@@ -618,3 +618,53 @@ def test_field12_13_vague_cues_stop_at_a_named_commitment():
     assert assess_objective("Nadia confirms in writing who signs off the roadmap budget").is_specific
 
 
+
+
+# -- round 14: how reps write, judged generally ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Purchasing agreed the amended delivery schedule",       # a participle after 'the' is an adjective, not an opinion
+    "Legal accepted the updated liability cap",
+    "Lorenzo will to send us the site drawings by Tues",     # typo'd "will to"
+    "ops will to book the kickoff with their two shift leads",
+    "Objective: [Contact] to share last quarter's scrap figures | Owner: AE",  # CRM template placeholder
+    "12 months of fuel receipts from the fleet office, sent to me by Fri",    # passive, toward me
+    "Secure a written commitment to renew from Halima",      # 'to renew' is what they commit to, not a delivery
+])
+def test_field14_client_acts_in_messy_shapes(text):
+    a = assess_objective(text)
+    assert a.is_advance and a.is_specific, (text, [f.code for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "We'll get approval from our sales director on the pilot discount",   # our side approves, not the client
+    "get sign-off from my manager on the bundle price",
+    "Come away with a good picture of their approval chain",              # learning their process, no commitment
+    "leave with a clear view of the decision makers",
+])
+def test_field14_our_approvals_and_learning_are_not_advances(text):
+    assert not assess_objective(text).is_advance, text
+
+
+@pytest.mark.parametrize("text", [
+    "Aim to get the order form signed by Thursday",          # the framing "aim to" is a hedge
+    "aim to have the MSA back this month",
+    "Anders should send the volumes by Friday",              # a modal of wish before the client's verb
+    "the board might approve the budget next week",
+])
+def test_field14_wishes_are_not_plans(text):
+    a = assess_objective(text)
+    assert not a.is_advance and not a.is_specific, text
+    assert "objective.hope" in [f.code for f in a.findings]
+
+
+def test_field14_colon_heading_is_not_a_hedge():
+    assert assess_objective("Aim: Anders sends the volumes by Friday").is_advance
+
+
+def test_field14_one_long_sentence_with_one_client_action_is_specific():
+    text = ("I'd like the call to end with their plant director agreeing to a two-week trial on line 3, with a start date "
+            "and the shift lead who will run it on their side, plus a rough idea of what good looks like for them")
+    assert len(text.split()) > 40
+    assert assess_objective(text).is_specific
+    assert "objective.too_long" in [f.code for f in assess_objective("Priya signs the order and " * 20).findings]

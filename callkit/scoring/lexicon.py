@@ -92,6 +92,11 @@ class Lexicon:
     nothing_in_particular: frozenset[str] = frozenset()  # "agrees to everything": an object that names nothing
     light_verbs: frozenset[str] = frozenset()  # "do the trial", "make the decision": the commitment after them is the action
     advance_if_verb: frozenset[str] = frozenset()  # "initial the pricing page": an advance, though mostly an adjective
+    hedge_modals: frozenset[str] = frozenset()  # "Julio should share the invoices": a wish for the client's act, not a plan
+    not_commitment_before: frozenset[str] = frozenset()  # "decision process", "approval chain": a thing to learn, not a commitment
+    seller_run_verbs: frozenset[str] = frozenset()  # "... - facilitated by our consultant": the session before is ours
+    max_words: int = 40  # longer than this, nobody checks the objective at the end of the call
+    max_chars: int = 300
 
     def reads_as_english(self, reading: Reading) -> bool:
         """Whether a text is English enough to judge: a quarter of its words are the lexicon's, or most are English.
@@ -288,7 +293,12 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     slash_pairs = frozenset(_strings(data, "slash_pairs", source)) if data.get("slash_pairs") else frozenset()
     optional = {key: _strings(data, key, source) if data.get(key) else []
                 for key in ("client_obtains", "ongoing_verbs", "gathering_verbs", "generic_info", "advance_phrasal",
-                            "presence_phrasal", "nothing_in_particular", "light_verbs", "advance_if_verb")}
+                            "presence_phrasal", "nothing_in_particular", "light_verbs", "advance_if_verb", "hedge_modals",
+                            "not_commitment_before", "seller_run_verbs")}
+    limits = data.get("objective_limits") or {}
+    if not isinstance(limits, dict) or not all(isinstance(limits.get(k, 1), int) and not isinstance(limits.get(k, 1), bool)
+                                               and limits.get(k, 1) > 0 for k in ("max_words", "max_chars")):
+        raise LexiconError(source, "'objective_limits' must give max_words and max_chars as whole numbers above 0.")
 
     roles = frozenset(r.split()[-1] for r in _strings(data, "client_roles", source))  # "decision maker" -> maker
     departments = frozenset(_strings(data, "client_departments", source))
@@ -373,6 +383,11 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         nothing_in_particular=frozenset(optional["nothing_in_particular"]),
         light_verbs=frozenset(optional["light_verbs"]),
         advance_if_verb=frozenset(optional["advance_if_verb"]),
+        hedge_modals=frozenset(optional["hedge_modals"]),
+        not_commitment_before=frozenset(optional["not_commitment_before"]),
+        seller_run_verbs=frozenset(optional["seller_run_verbs"]),
+        max_words=int(limits.get("max_words", 40)),
+        max_chars=int(limits.get("max_chars", 300)),
         generic_info=generic_info,
     )
 

@@ -34,6 +34,10 @@ _SEPARATORS = re.compile(r"\s*(?:->|=>|\|)\s*|\s+-+\s+|\s*[!?]+(?:\s+|$)|\.{2,}|
 _PLUS = re.compile(r"\s*\+\s*")  # "marta + her controller", "demo + send pricing": read as "and"
 # "3yr", "2wks", "30min": a number glued to its unit
 _GLUED_UNIT = re.compile(r"\b(\d+)(yrs?|years?|wks?|weeks?|mos|months?|mins?|minutes?|hrs?|hours?|days?)\b", re.IGNORECASE)
+# "Customer will to tell us ...", "Finance will to share ...": a modal with a stray "to" before its verb
+_MODAL_TO = re.compile(r"\b(will|shall|must|can|would|should)\s+to\s+(?=[a-z])", re.IGNORECASE)
+# "[Contact] to confirm budget": a CRM template's placeholder for the client person
+_PLACEHOLDER = re.compile(r"\[\s*[A-Za-z][A-Za-z ]{0,30}?\s*\]")
 _SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
 # A full stop that ends a sentence (not one after Dr, Mr, e.g., a number like 2.5)
 _FULL_STOP = re.compile(r"(?<![\W\d_])(?<!\b[dD]r)(?<!\b[mM]rs)(?<!\b[mM][rs])(?<!\b[pP]rof)(?<!\b[sS]t)(?<!\bvs)"
@@ -100,6 +104,8 @@ def read_text(text: str, max_tokens: int | None = None, *, shorthand: Mapping[st
     asides = tuple(m.group(0)[1:-1] for m in _ASIDE.finditer(clean))
     clean = _KEPT_ASIDE.sub(r", \1", _ASIDE.sub(" ", clean))
     clean = _GLUED_UNIT.sub(r"\1 \2", clean)
+    clean = _MODAL_TO.sub(r"\1 ", clean)
+    clean = _PLACEHOLDER.sub("the client", clean)
     if shorthand and shorthand_re is not None:
         clean = shorthand_re.sub(lambda m: _keep_case(m.group(0), shorthand[m.group(0).lower()]), clean)
     clean = _SLASH.sub(lambda m: _slash(m, clean, slash_words), clean)

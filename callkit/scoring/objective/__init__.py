@@ -27,7 +27,7 @@ from .suggest import blank_suggestion, suggest as write_suggestion
 
 __all__ = ["CHECK_CODES", "ObjectiveAssessment", "assess_objective"]
 
-MAX_WORDS = 40  # longer than this, nobody checks it at the end of the call
+MAX_WORDS = 40  # the shipped lexicon's objective_limits replace these (kept for old imports)
 MAX_CHARS = 300
 _READ_TOKENS = 80  # only the start of a very long text is read
 
@@ -116,6 +116,30 @@ def _hedge(text: str, lex: Lexicon) -> re.Match | None:
             continue
         return m
     return None
+
+
+def _hedged_framing(reader: ObjectiveReader, lex: Lexicon) -> re.Match | None:
+    """'aim to get the NDA signed': the framing words dropped before the objective were themselves a hedge ("aim to")."""
+    m = lex.framing.match(reader.r.canon)
+    if m is None or not m.group(0).strip():
+        return None
+    lead = m.group(0).strip()
+    if " ".join(reader.low[:len(lead.split())]) != lead:
+        return None  # "Aim: NDA signed": a heading with a colon, not a hedge
+    return lex.cues["hedge"].search(lead)
+
+
+def _hedge_modal(reader: ObjectiveReader, clause: Clause | None, lex: Lexicon) -> re.Match | None:
+    """'Julio should share the invoices', 'they might sign by end of Q': a modal of wish right before the client's verb."""
+    if clause is None or clause.actor != "client" or clause.verb_at <= clause.start:
+        return None
+    k = clause.verb_at - 1
+    while k > clause.start and reader.is_adverb(reader.low[k]):
+        k -= 1
+    word = reader.low[k]
+    if word not in lex.hedge_modals:
+        return None
+    return re.search(r"(?<!\S)" + re.escape(word) + r"(?!\S)", reader.r.canon)
 
 
 def _commitment_alongside(rest: list[str], lex: Lexicon) -> bool:
@@ -220,10 +244,11 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
         findings.append(finding("objective.symbols", "tip", "callkit ignored the emoji and symbols in the objective."))
 
     continuation = lex.cues["continuation"].search(span)
-    hedge = _hedge(reader.text(parse.start, clause.end) if deciding and clause is not None else parse.core, lex)
+    hedge = _hedge(reader.text(parse.start, clause.end) if deciding and clause is not None else parse.core, lex) \
+        or _hedged_framing(reader, lex) or _hedge_modal(reader, clause, lex)
     vague = _vague_cue(span, clause, lex) or _open_ended(reader, clause, span) or (
         re.search(re.escape(reader.text(*parse.question)), parse.core) if parse.question is not None else None)
-    too_long = words > MAX_WORDS or len(raw.strip()) > MAX_CHARS
+    too_long = words > lex.max_words or len(raw.strip()) > lex.max_chars
     advance = deciding and not (continuation or hedge or vague)
     has_action = clause is not None or (lex.commitment_nouns.search(parse.core) is not None
                                         and reader.party_span(parse.start, parse.end) is not None)
@@ -272,7 +297,7 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
     if too_long:
         findings.append(finding(
             "objective.too_long", "problem",
-            f"At {words if words > MAX_WORDS else len(raw.strip())} {'words' if words > MAX_WORDS else 'characters'} "
+            f"At {words if words > lex.max_words else len(raw.strip())} {'words' if words > lex.max_words else 'characters'} "
             "the objective is too long to check at the end of the call.",
             "Keep one client action in one sentence: who on their side does what, by when."))
 

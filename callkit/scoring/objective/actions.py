@@ -83,7 +83,8 @@ class ActionReader(VerbReader):
                 return False  # "tells us who decides": information, not an opinion
             plural_noun = "NOUN" in parts_of_speech(w) and (m + 1 >= end or self.low[m + 1] in PUNCT or self.low[m + 1] in self.prep
                                                             or self.low[m + 1] in ("and", "or", "plus"))  # "agrees payment terms and ..."
-            if seen_noun and not plural_noun and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}
+            modifier = self.low[m - 1] in self.det and self.is_past(m)  # "agreed the revised terms": an adjective
+            if seen_noun and not plural_noun and not modifier and (w in self.be or w in self.modals or self.any_kinds(m) & {"third", "past"}
                                                   or "base" in self.any_kinds(m) and self.low[m - 1] in ("they", "we", "i", "you")):
                 return True
             seen_noun = True
@@ -250,7 +251,16 @@ class ActionReader(VerbReader):
         return self.lex.meeting_nouns.search(self.text(a, b)) is not None and self.party_span(a, b) is not None
 
     def has_commitment(self, a: int, b: int) -> bool:
-        return a < b and self.lex.commitment_nouns.search(self.text(a, b)) is not None
+        """A commitment noun in tokens a..b, not one that only names a thing to learn ('their decision process')."""
+        if a >= b:
+            return False
+        text = self.text(a, b)
+        after = self.lex.not_commitment_before
+        for m in self.lex.commitment_nouns.finditer(text):
+            nxt = text[m.end():].split()[:1]
+            if not (nxt and nxt[0] in after):
+                return True
+        return False
 
     def giver(self, a: int, b: int) -> tuple[int, int] | None:
         """Who gives what is obtained: 'from <X>' or 'by <X>' in tokens a..b."""
@@ -264,6 +274,9 @@ class ActionReader(VerbReader):
     def delivered(self, a: int, b: int) -> bool:
         """We hand something over: 'get the signed NDA over to them', 'get the deck to the CFO'."""
         for k in range(a + 1, b - 1):
+            if self.low[k] == "to" and "base" in self.any_kinds(k + 1) and not self.is_party(k + 1) \
+                    and self.low[k + 1] not in self.det:
+                continue  # "a verbal commitment to buy from Elena": what they commit to, not where it goes
             if self.low[k] == "to" and (self.low[k + 1] in ("them", "him", "her") or self.party_span(k + 1, min(b, k + 5))):
                 prev = self.low[k - 1]
                 if prev in _TRANSFER_PARTICLES or (prev not in _DELIVERY_NOUNS and not self.lex.meeting_nouns.search(prev)):

@@ -59,7 +59,7 @@ class ClauseReader(ActionReader):
             return Clause(actor, "active", "be", j, self.trim_subject(cs, j) if actor == "client" else None, False, "feeling", end)
         if kind == "passive":
             after = " ".join(low[j + 1:end])
-            toward_us = re.search(r"(?<!\S)(?:with|to) us(?!\S)", after) is not None or (j + 1 < end and low[j + 1] == "us")
+            toward_us = re.search(r"(?<!\S)(?:with|to) (?:us|me)(?!\S)", after) is not None or (j + 1 < end and low[j + 1] == "us")
             if self.is_ours(cs, j):
                 return Clause("seller", "passive", base, j, None, False, "our_side", end)
             # "pilot SOW sent back countersigned": what comes back was the client's to send
@@ -107,7 +107,7 @@ class ClauseReader(ActionReader):
             emb = self.embedded(j, end)
             if emb is not None:
                 a, b, v, how = emb
-                np_party = any(self.is_party(i) for i in range(a, b))
+                np_party = self.party_span(a, b) is not None  # not "get sign-off from our CFO on pilot pricing"
                 if self.is_ours(a, b):
                     return Clause("seller", voice, base, j, None, False, "our_side", end)
                 if how == "participle" and not np_party:
