@@ -160,3 +160,18 @@ def test_customer_value_of_the_field_sets_where_each_rule_stops(text, centric):
 # -- field set 6: trust is no takeaway, a CRM step or our pipeline is ours, framing and conditions are not the answer --
 
 
+
+
+@pytest.mark.parametrize("text", [
+    "arms her with numbers for the capex meeting with her exec team",   # a meeting among their own people
+    "they hold on to the subsidy - we check the paperwork",              # keeping what they have
+    "the practice keeps its accreditation",
+    "learn how three similar councils cut their waiting lists",          # what peers did: a benchmark for them
+])
+def test_field9_their_own_gains_in_open_words(text):
+    assert assess_customer_value(text).is_customer_centric, text
+
+
+def test_field9_time_with_their_people_is_still_ours():
+    assert not assess_customer_value("a meeting with their CFO").is_customer_centric
+    assert not assess_customer_value("learn how our other clients use the app").is_customer_centric

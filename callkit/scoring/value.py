@@ -38,6 +38,7 @@ _FILLER = frozenset({"lol", "haha", "just", "then", "and", "also", "so", "really
 
 # Seller gains that are time with someone: ours to win, unless the meeting is the customer's own ("her budget meeting with ...").
 _MEETING_GAINS = frozenset({"meeting", "time", "call", "session"})
+_INTO_MEETING = frozenset({"for", "into", "before", "at"})  # what they take into a meeting of their own
 # Single-word placeholders that may trail a time: "TBC after call", "tbd next week".
 _PLACEHOLDER_WORDS = frozenset({"tbd", "tbc", "tba", "todo", "xxx", "tk"})
 _PLACEHOLDER_TAIL = frozenset({"after", "the", "call", "meeting", "mtg", "later", "next", "week", "post", "tomorrow", "soon",
@@ -327,6 +328,9 @@ class _ValueReader(Words):
                 continue  # "a benchmark of their prices vs the 3 local competitors": a comparison for them
             if m.group(0).split()[0] in _MEETING_GAINS and any(w in ("their", "her", "his") or w.endswith("'s") for w in before):
                 continue  # "goes into her budget meeting with a number": their own meeting, not time we get with them
+            if m.group(0).split()[0] in _MEETING_GAINS and any(w in _INTO_MEETING for w in before) \
+                    and text[m.end():].split()[:1] in (["their"], ["her"], ["his"]):
+                continue  # "ammo for the budget meeting with their board": a meeting among their own people
             return m.group(0)
         if not deals:
             return None
