@@ -668,3 +668,26 @@ def test_field14_one_long_sentence_with_one_client_action_is_specific():
     assert len(text.split()) > 40
     assert assess_objective(text).is_specific
     assert "objective.too_long" in [f.code for f in assess_objective("Priya signs the order and " * 20).findings]
+
+
+def test_field14_a_meeting_named_with_its_length_is_the_meeting_not_a_vague_aim():
+    a = assess_objective("Before we hang up, Dr Lund agrees a time for a 20 min check-in with her two partners")
+    assert a.is_advance and a.is_specific, [f.code for f in a.findings]
+
+
+@pytest.mark.parametrize("text", [
+    "Training session w/ their 5 supervisors on the new rota - facilitated by our trainer",   # we run the session
+    "they'll pass the proposal around",                                                     # continuation
+    "Ana will circulate the one-pager internally",
+])
+def test_field14_sessions_we_run_and_material_passed_around_are_not_advances(text):
+    assert not assess_objective(text).is_advance, text
+
+
+def test_field14_a_session_supported_by_us_after_a_client_act_stays_an_advance():
+    assert assess_objective("Priya books the pilot kickoff - supported by our SE").is_advance
+
+
+@pytest.mark.parametrize("text", ["win the Marlow tender", "get the framework awarded to us"])
+def test_field14_winning_the_tender_is_closing(text):
+    assert assess_objective(text, stage="qualify").implied_stage == "close", text

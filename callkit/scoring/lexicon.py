@@ -94,6 +94,7 @@ class Lexicon:
     advance_if_verb: frozenset[str] = frozenset()  # "initial the pricing page": an advance, though mostly an adjective
     hedge_modals: frozenset[str] = frozenset()  # "Julio should share the invoices": a wish for the client's act, not a plan
     not_commitment_before: frozenset[str] = frozenset()  # "decision process", "approval chain": a thing to learn, not a commitment
+    duration_words: frozenset[str] = frozenset()  # "a 15 min follow-up": words for a meeting's length
     seller_run_verbs: frozenset[str] = frozenset()  # "... - facilitated by our consultant": the session before is ours
     max_words: int = 40  # longer than this, nobody checks the objective at the end of the call
     max_chars: int = 300
@@ -294,7 +295,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     optional = {key: _strings(data, key, source) if data.get(key) else []
                 for key in ("client_obtains", "ongoing_verbs", "gathering_verbs", "generic_info", "advance_phrasal",
                             "presence_phrasal", "nothing_in_particular", "light_verbs", "advance_if_verb", "hedge_modals",
-                            "not_commitment_before", "seller_run_verbs")}
+                            "not_commitment_before", "seller_run_verbs", "duration_words")}
     limits = data.get("objective_limits") or {}
     if not isinstance(limits, dict) or not all(isinstance(limits.get(k, 1), int) and not isinstance(limits.get(k, 1), bool)
                                                and limits.get(k, 1) > 0 for k in ("max_words", "max_chars")):
@@ -386,6 +387,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         hedge_modals=frozenset(optional["hedge_modals"]),
         not_commitment_before=frozenset(optional["not_commitment_before"]),
         seller_run_verbs=frozenset(optional["seller_run_verbs"]),
+        duration_words=frozenset(optional["duration_words"]),
         max_words=int(limits.get("max_words", 40)),
         max_chars=int(limits.get("max_chars", 300)),
         generic_info=generic_info,

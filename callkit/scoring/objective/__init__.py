@@ -86,6 +86,11 @@ def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | Non
     """The first vague cue; one used as a noun ("a follow-up call") does not count when the client acts."""
     for m in lex.cues["vague"].finditer(core):
         before = core[: m.start()].rsplit(" ", 2)
+        head_words = core[: m.start()].split()
+        while len(head_words) > 1 and (head_words[-1][:1].isdigit() or head_words[-1] in lex.duration_words):
+            head_words.pop()  # "a 15 min follow-up": the length of the meeting, then its article
+        if len(head_words) < len(core[: m.start()].split()):
+            before = ["", *head_words[-1:], ""]
         after = core[m.end():].split()[:1]
         head = core[: m.start()].split()
         purpose = head[-1:] == ["to"] and len(head) > 3 and not lex.is_verb(head[-2], "intent")  # not "agrees to ..."

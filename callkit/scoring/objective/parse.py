@@ -193,6 +193,15 @@ class ObjectiveReader(ClauseReader):
                 return False
         return True
 
+    def run_by_us(self, c: Clause) -> bool:
+        """A clause that is only 'facilitated / run / led by <one of ours>', with no subject of its own."""
+        return c.voice == "passive" and c.actor == "seller" and c.verb in self.lex.seller_run_verbs \
+            and 0 <= c.verb_at <= c.start + 1 and c.reason == "our_side"
+
+    def headline_session(self, c: Clause) -> bool:
+        """The clause opens with a session ('Workshop w/ their 4 planners ...', 'Training for her team ...')."""
+        return c.start < self.n and self.lex.meeting_nouns.search(self.low[c.start]) is not None
+
     def skip_framing(self, a: int, b: int) -> int:
         """'... ; goal is Mr Tan taking it to his CFO': a framing prefix inside the text, dropped like one at the start."""
         m = self.lex.framing.match(self.text(a, b))
@@ -216,6 +225,7 @@ class ObjectiveReader(ClauseReader):
         clauses: list[Clause] = []
         chosen: Clause | None = None
         question: tuple[int, int] | None = None
+        previous: list[Clause] = []  # the clauses of the segment before
         thing_before = False  # the segment before names a step with no verb: "Reference call w/ a peer bank - ..."
         for a, b in segments:
             if a > start:
@@ -253,6 +263,13 @@ class ObjectiveReader(ClauseReader):
                         found.append(c)
                         if c.advance:
                             break
+            if found and self.run_by_us(found[0]) and previous and previous[0].voice in ("active", "headline") \
+                    and self.headline_session(previous[0]):
+                for c in previous:  # "Workshop w/ their planners - facilitated by our consultant": our session
+                    c.advance, c.reason, c.actor = False, "seller_action", "seller"
+                if chosen in previous:
+                    chosen = None
+            previous = found
             for c in found:
                 if thing_before and self.agrees_to_it(c):
                     c.advance, c.reason = True, "client_action"  # "... - Tariq agrees to do it this wk": agrees to that step
