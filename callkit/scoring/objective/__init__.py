@@ -27,8 +27,6 @@ from .suggest import blank_suggestion, suggest as write_suggestion
 
 __all__ = ["CHECK_CODES", "ObjectiveAssessment", "assess_objective"]
 
-MAX_WORDS = 40  # the shipped lexicon's objective_limits replace these (kept for old imports)
-MAX_CHARS = 300
 _READ_TOKENS = 80  # only the start of a very long text is read
 
 
