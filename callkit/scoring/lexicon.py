@@ -388,8 +388,8 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         not_commitment_before=frozenset(optional["not_commitment_before"]),
         seller_run_verbs=frozenset(optional["seller_run_verbs"]),
         duration_words=frozenset(optional["duration_words"]),
-        max_words=int(limits.get("max_words", 40)),
-        max_chars=int(limits.get("max_chars", 300)),
+        max_words=int(limits.get("max_words", Lexicon.max_words)),
+        max_chars=int(limits.get("max_chars", Lexicon.max_chars)),
         generic_info=generic_info,
     )
 

@@ -83,17 +83,14 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
 def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | None:
     """The first vague cue; one used as a noun ("a follow-up call") does not count when the client acts."""
     for m in lex.cues["vague"].finditer(core):
-        before = core[: m.start()].rsplit(" ", 2)
-        head_words = core[: m.start()].split()
-        while len(head_words) > 1 and (head_words[-1][:1].isdigit() or head_words[-1] in lex.duration_words):
-            head_words.pop()  # "a 15 min follow-up": the length of the meeting, then its article
-        if len(head_words) < len(core[: m.start()].split()):
-            before = ["", *head_words[-1:], ""]
-        after = core[m.end():].split()[:1]
         head = core[: m.start()].split()
+        lead = list(head)
+        while len(lead) > 1 and (lead[-1][:1].isdigit() or lead[-1] in lex.duration_words):
+            lead.pop()  # "a 15 min follow-up": the meeting's length stands between the article and the word
+        after = core[m.end():].split()[:1]
         purpose = head[-1:] == ["to"] and len(head) > 3 and not lex.is_verb(head[-2], "intent")  # not "agrees to ..."
         if clause is not None and clause.advance and (
-                len(before) > 1 and before[-2] in ("a", "an", "the", "another")
+                lead[-1:] in (["a"], ["an"], ["the"], ["another"])
                 or after and lex.meeting_nouns.search(after[0])
                 or purpose):  # "brings her procurement lead to go over the quote": the purpose of the advance
             continue  # "agrees to a follow-up call", "f/u mtg booked by Lena": the noun, not the aim
