@@ -26,7 +26,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,9 +36,9 @@ from pathlib import Path
 from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(ROOT / "tests"))  # Chromium and port helpers shared with the browser tests
+
+from local_servers import CHROMIUM, ServerDidNotStart, free_port, launch_chromium, wait_for_port  # noqa: E402
 TARGETS = {"open": 2.0, "switch": 0.5, "score": 0.150}
 # seller-side objectives: the scorecard quotes them, so it changes with every keystroke
 OBJECTIVES = ("Demonstrate the reporting module to Dave", "Persuade the CFO that our pricing is fair")
@@ -147,30 +146,15 @@ SCORE_WATCH_JS = r"""
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"a server exited early (exit code {proc.returncode})")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit("a server did not start listening")
-
-
 @contextmanager
 def server(cmd: list[str], port: int, env: dict[str, str], query: str = "") -> Iterator[str]:
     """Run a server until the block ends (Ctrl-C, then kill); yields its URL (with `query`, e.g. the token)."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
-        wait_for_port(port, proc)
+        try:
+            wait_for_port(port, proc, timeout=90)
+        except ServerDidNotStart as exc:
+            raise SystemExit(f"{' '.join(cmd[:4])}: {exc}") from None
         yield f"http://127.0.0.1:{port}/{query}"
     finally:
         if proc.poll() is None:
@@ -303,7 +287,7 @@ def main() -> None:
     parser.add_argument("--switches", type=int, default=6, help="deal switches per server")
     parser.add_argument("--keystrokes", type=int, default=6, help="objectives typed per server")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         raise SystemExit("Chromium is not installed at /usr/bin/chromium (apt-get install chromium).")
     from playwright.sync_api import sync_playwright
 
@@ -341,7 +325,7 @@ def main() -> None:
               f"Chromium headless; {os.cpu_count()} cores; medians")
         with server(ck_cmd, ck_port, env, f"?token={token}") as ck_url, server(bare_cmd, bare_port, env) as bare_url, \
                 sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(pw)
             urls = {"callkit": ck_url, "bare": bare_url}
 
             # -- page open: a fresh browser profile each time (cold cache), both servers in turn

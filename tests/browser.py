@@ -10,7 +10,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,31 +20,12 @@ from typing import Iterator
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from local_servers import CHROMIUM, free_port, launch_chromium, wait_for_port  # noqa: F401 (re-exported)
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium "
                                     "(apt-get install chromium): the real-browser tests need it")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the workshop server exited early: {proc.communicate()[1]}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError("the workshop server did not start listening")
 
 
 def stop(proc: subprocess.Popen) -> tuple[str, str]:
@@ -197,7 +177,7 @@ def workshop_server(ws_path: Path, *extra: str, port: int | None = None) -> Iter
 
 def launch(pw):
     """Debian's Chromium, headless."""
-    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    return launch_chromium(pw)
 
 
 def server_page(browser, server, width: int = 1400, height: int = 900):
