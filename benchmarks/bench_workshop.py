@@ -25,7 +25,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -38,7 +37,7 @@ from typing import Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # Chromium and port helpers shared with the browser tests
 
-from local_servers import CHROMIUM, ServerDidNotStart, free_port, launch_chromium, wait_for_port  # noqa: E402
+from local_servers import CHROMIUM, ServerDidNotStart, free_port, interrupt, launch_chromium, wait_for_port  # noqa: E402
 TARGETS = {"open": 2.0, "switch": 0.5, "score": 0.150}
 # seller-side objectives: the scorecard quotes them, so it changes with every keystroke
 OBJECTIVES = ("Demonstrate the reporting module to Dave", "Persuade the CFO that our pricing is fair")
@@ -157,12 +156,7 @@ def server(cmd: list[str], port: int, env: dict[str, str], query: str = "") -> I
             raise SystemExit(f"{' '.join(cmd[:4])}: {exc}") from None
         yield f"http://127.0.0.1:{port}/{query}"
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        interrupt(proc)
 
 
 def local_only(url: str):

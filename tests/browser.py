@@ -20,7 +20,7 @@ from typing import Iterator
 
 import pytest
 
-from local_servers import CHROMIUM, free_port, launch_chromium, wait_for_port  # noqa: F401 (re-exported)
+from local_servers import CHROMIUM, free_port, interrupt, launch_chromium, wait_for_port  # noqa: F401 (re-exported)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -37,17 +37,6 @@ def stop(proc: subprocess.Popen) -> tuple[str, str]:
     except subprocess.TimeoutExpired:
         proc.kill()
         return proc.communicate()
-
-
-def interrupt(proc: subprocess.Popen) -> None:
-    """Ctrl-C for a server whose output is read as it comes (Output); kill only if it does not stop."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 class Output:

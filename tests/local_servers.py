@@ -6,6 +6,7 @@ Plain Python (no pytest), so a benchmark can use it too. The browser is Debian's
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import time
@@ -39,6 +40,17 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> Non
                 return
         time.sleep(0.2)
     raise ServerDidNotStart(f"the server did not start listening on port {port} within {timeout:g} s")
+
+
+def interrupt(proc: subprocess.Popen) -> None:
+    """Ctrl-C, as a coach would stop a server; kill only if it does not stop within 30 s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def launch_chromium(pw):
