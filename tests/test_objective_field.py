@@ -484,7 +484,7 @@ def test_field9_finalising_our_things_is_ours(text):
     ("Initial call with the CFO booked", True, True),
     ("Yusuf ideally books the steering slot", False, False),      # 'ideally' before the verb still hedges
     ("hopefully by fri Yusuf books the slot", False, False),
-    ("finalise the contract with their GC", True, True),          # the contract is finalised together
+    ("finalise the contract with their GC", False, True),         # the rep finalises: what the GC does is not named
     ("Omar reviews the trial results with us on Tue", True, True),  # the client reviewing with us is a step
     ("receive the signed order from Rosa", True, True),
     # field set 10 and 11: client advances

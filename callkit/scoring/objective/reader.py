@@ -90,8 +90,9 @@ class ClauseReader(ActionReader):
 
         With the seller named as the subject ("we book ...", "the account team schedules ...") only
         those three count: what we arrange or confirm ourselves is still our action. Written as an
-        instruction ("Book a reference call with ... for the CIO") arranging a meeting with a client
-        person counts, as it did for the coach who wrote it.
+        instruction it is the same: "Book a reference call for the CIO", "confirm budget w/ Raj",
+        "Close the deal" are what the rep does; only agreeing or signing with the client
+        ("Agree on pilot success criteria with the operations team") needs the client to act.
         """
         lex, low = self.lex, self.low
         explicit = kind != "imperative"
@@ -143,8 +144,6 @@ class ClauseReader(ActionReader):
             return Clause("seller", voice, base, j, who, False, "seller_action", end)
         if base in classes["mutual"] and not (base not in ("sign", "countersign", "agree") and self.our_thing_object(j, stop)):
             return Clause("seller", voice, base, j, who, True, "client_action", end)  # not "finalize proposal": our own draft
-        if base in classes["arrange"] and committed and (who is not None or base not in ("confirm", "decide", "plan")):
-            return Clause("seller", voice, base, j, who, True, "client_action", end)
         if base in classes["obtain"] and committed and not self.delivered(j, end):
             return Clause("seller", voice, base, j, who, True, "client_action", end)
         return Clause("seller", voice, base, j, who, False, "seller_action", end)
