@@ -41,3 +41,31 @@ def test_pressure_opinions_and_homework_are_not_specific(text):
     a = assess_objective(text)
     assert not a.is_specific, (text, [f.message for f in a.findings])
     assert not a.is_advance
+
+
+@pytest.mark.parametrize("text", [
+    "Pen test done on their side by the 12th",                     # a check of theirs, finished
+    "their infosec review complete by mon",
+    "Aproval from the trust's digital board for the trial",         # a capitalised typo before "from"
+    "verbal yes from Mireille to roll out at both depots",          # what they say yes to, after "to"
+    "Tobias commits to the 2-yr plan if the pilot goes well",       # a condition after the step is not vague
+    "Get Ulla's site survey by thurs",                              # a named person's own document, handed over
+    "Anouk agrees to meet at the trade show stand Weds 11am",       # a meeting at a trade show, with a time
+])
+def test_finished_checks_conditions_and_named_documents_are_advances(text):
+    a = assess_objective(text)
+    assert (a.is_advance, a.is_specific) == (True, True), (text, [f.message for f in a.findings])
+
+
+@pytest.mark.parametrize("text", [
+    "Win the contract for the Leiden depot",                        # the whole sale: our aim
+    "land the business this quarter",
+    "throw in training if they sign by the 30th",                   # their signature is only the condition
+    "Do they have a budget for 2027?",                              # a question about how things are
+    "does their IT team use SSO?",
+    "Marta takes the next step by the 3rd",                         # "the next step" names no step
+    "our security review done by fri",                              # our own check
+])
+def test_our_aims_conditions_and_questions_are_not_advances(text):
+    a = assess_objective(text)
+    assert not a.is_advance, (text, [f.message for f in a.findings])

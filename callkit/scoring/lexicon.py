@@ -94,6 +94,10 @@ class Lexicon:
     advance_if_verb: frozenset[str] = frozenset()  # "initial the pricing page": an advance, though mostly an adjective
     hedge_modals: frozenset[str] = frozenset()  # "Julio should share the invoices": a wish for the client's act, not a plan
     not_commitment_before: frozenset[str] = frozenset()  # "decision process", "approval chain": a thing to learn, not a commitment
+    whole_deal: frozenset[str] = frozenset()  # "win the business", "land the deal": the rep's aim, no client step named
+    done_words: frozenset[str] = frozenset()  # "done", "passed", "complete": a check of theirs finished
+    client_checks: frozenset[str] = frozenset()  # "security review", "pen test": a check the client runs on us
+    vague_as_noun: frozenset[str] = frozenset()  # "takes the next step": vague even after "the", unlike "a follow-up call"
     duration_words: frozenset[str] = frozenset()  # "a 15 min follow-up": words for a meeting's length
     seller_run_verbs: frozenset[str] = frozenset()  # "... - facilitated by our consultant": the session before is ours
     max_words: int = 40  # longer than this, nobody checks the objective at the end of the call
@@ -295,7 +299,8 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     optional = {key: _strings(data, key, source) if data.get(key) else []
                 for key in ("client_obtains", "ongoing_verbs", "gathering_verbs", "generic_info", "advance_phrasal",
                             "presence_phrasal", "nothing_in_particular", "light_verbs", "advance_if_verb", "hedge_modals",
-                            "not_commitment_before", "seller_run_verbs", "duration_words")}
+                            "not_commitment_before", "seller_run_verbs", "duration_words", "whole_deal", "done_words",
+                            "client_checks", "vague_as_noun")}
     limits = data.get("objective_limits") or {}
     if not isinstance(limits, dict) or not all(isinstance(limits.get(k, 1), int) and not isinstance(limits.get(k, 1), bool)
                                                and limits.get(k, 1) > 0 for k in ("max_words", "max_chars")):
@@ -324,7 +329,7 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
     for ph in (commitment_nouns, meeting_nouns, *phrase_lists.values(), client_obtains, generic_info):
         vocabulary |= ph.words()
     for key in ("ongoing_verbs", "gathering_verbs", "advance_phrasal", "presence_phrasal", "nothing_in_particular", "light_verbs",
-                "advance_if_verb"):
+                "advance_if_verb", "whole_deal", "done_words", "client_checks"):
         for item in optional[key]:
             vocabulary.update(item.split())
     for text in (*shorthand.values(), *_strings(data, "seller_things", source), *_strings(data, "seller_subjects", source)):
@@ -388,6 +393,10 @@ def lexicon_from_dict(data: Any, source: str = DEFAULT_SOURCE) -> Lexicon:
         not_commitment_before=frozenset(optional["not_commitment_before"]),
         seller_run_verbs=frozenset(optional["seller_run_verbs"]),
         duration_words=frozenset(optional["duration_words"]),
+        whole_deal=frozenset(optional["whole_deal"]),
+        done_words=frozenset(optional["done_words"]),
+        client_checks=frozenset(optional["client_checks"]),
+        vague_as_noun=frozenset(optional["vague_as_noun"]),
         max_words=int(limits.get("max_words", Lexicon.max_words)),
         max_chars=int(limits.get("max_chars", Lexicon.max_chars)),
         generic_info=generic_info,

@@ -140,6 +140,9 @@ def _slash(m: re.Match, text: str, keep: frozenset[str]) -> str:
     return " " if pair in keep else f" {CLAUSE_MARK} "
 
 
+_HEADLINE_PREPOSITIONS = frozenset({"from", "of", "for", "by", "on"})
+
+
 def _repair(tokens: list[str], speller: Speller, repaired: list[tuple[str, str]]) -> list[str]:
     out: list[str] = []
     for i, token in enumerate(tokens):
@@ -149,9 +152,11 @@ def _repair(tokens: list[str], speller: Speller, repaired: list[tuple[str, str]]
         # the PO"), but not when a verb follows it ("Marco agrees": a name).
         capital_first = first and token[:1].isupper() and token[1:].islower() and not (
             i + 1 < len(tokens) and verb_kinds(tokens[i + 1].lower()) & {"third", "past"})
+        # "Aproval from the board": a capitalised first word followed by a preposition is a headline's noun
+        headline_noun = capital_first and i + 1 < len(tokens) and tokens[i + 1] in _HEADLINE_PREPOSITIONS
         if (token.islower() or capital_first) and speller.needs_repair(low):
             fixed = speller.correct(low)
-            if fixed is not None and not (capital_first and not verb_kinds(fixed)):
+            if fixed is not None and not (capital_first and not verb_kinds(fixed) and not headline_noun):
                 repaired.append((token, fixed))
                 token = fixed if token.islower() else fixed[:1].upper() + fixed[1:]
         out.append(token)

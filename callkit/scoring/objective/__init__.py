@@ -80,6 +80,14 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
     return _assess(raw, stage, process, lexicon or default_lexicon(), True, tuple(people))
 
 
+def _condition_at(reader: ObjectiveReader, clause: Clause) -> int:
+    """Where a condition ('if ...', 'unless ...') starts after the clause's verb, else the clause's end."""
+    for k in range(max(clause.verb_at, clause.start) + 1, clause.end):
+        if reader.low[k] in ("if", "unless") and k + 1 < clause.end and reader.low[k + 1] not in ("possible", "needed", "necessary"):
+            return k
+    return clause.end
+
+
 def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | None:
     """The first vague cue; one used as a noun ("a follow-up call") does not count when the client acts."""
     for m in lex.cues["vague"].finditer(core):
@@ -89,7 +97,7 @@ def _vague_cue(core: str, clause: Clause | None, lex: Lexicon) -> re.Match | Non
             lead.pop()  # "a 15 min follow-up": the meeting's length stands between the article and the word
         after = core[m.end():].split()[:1]
         purpose = head[-1:] == ["to"] and len(head) > 3 and not lex.is_verb(head[-2], "intent")  # not "agrees to ..."
-        if clause is not None and clause.advance and (
+        if clause is not None and clause.advance and m.group(0) not in lex.vague_as_noun and (
                 lead[-1:] in (["a"], ["an"], ["the"], ["another"])
                 or after and lex.meeting_nouns.search(after[0])
                 or purpose):  # "brings her procurement lead to go over the quote": the purpose of the advance
@@ -238,7 +246,8 @@ def _assess(raw: str, stage: str | None, process: SalesProcess, lex: Lexicon, su
     clause = parse.clause
     deciding = clause is not None and clause.advance
     # the cues are read in the clause that counts; a hedge anywhere before it counts too
-    span = reader.text(clause.start, clause.end) if deciding and clause is not None else parse.core
+    # a condition after the client's step is not part of it: "commits to a 3-yr term if the demo goes ok"
+    span = reader.text(clause.start, _condition_at(reader, clause)) if deciding and clause is not None else parse.core
     words = len(raw.split())
     if reading.has_symbols:
         findings.append(finding("objective.symbols", "tip", "callkit ignored the emoji and symbols in the objective."))

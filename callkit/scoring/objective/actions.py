@@ -125,8 +125,8 @@ class ActionReader(VerbReader):
         stop = next((k for k in range(start, end) if self.low[k] in PUNCT), end)
         stop = min(stop, self.clause_object_end(i, end))  # "forwards me the contact + tells him to expect my call": one verb each
         obj = self.text(start, stop)  # what the verb acts on, up to the next comma: "... data, thanks" is not a thank-you
-        if lex.no_substance.search(obj):
-            return False, "no_substance"
+        if lex.no_substance.search(obj) and not (base == "meet" and any(self.is_date_at(k) for k in range(start, stop))):
+            return False, "no_substance"  # but "agrees to meet at the trade show booth Tues 2pm" is a meeting
         if base in ("accept", "open", "acknowledge") and self.bare_invite(start, stop):
             return False, "no_substance"  # "Karin accepts the invite": an invitation to nothing named is a courtesy
         if self.names_nothing(start, stop):

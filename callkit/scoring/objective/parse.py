@@ -134,6 +134,19 @@ class ObjectiveReader(ClauseReader):
                 return nxt
         return s
 
+    def asks_about_them(self, a: int, b: int) -> bool:
+        """'Do they have budget?', 'does Ravi use a CRM': a question about how things are, what we want to know."""
+        if a + 2 >= b or self.low[a] not in ("do", "does", "did"):
+            return False
+        k = a + 1
+        if not (self.low[k] in _SUBJECT_WORDS or self.is_party(k) or self.client_possessive(k) or self.low[k] == "the"):
+            return False
+        classes = self.lex.verb_classes
+        stative = classes["low_energy"] | classes["feeling"] | {"have", "use", "own", "run"}
+        # "does their IT team use ...": the first verb after the subject says what we ask about
+        v = next((i for i in range(k + 1, min(b, a + 6)) if self.any_kinds(i) and not self.lex.is_role(self.low[i])), b)
+        return v < b and self.base(v) in stative
+
     def shared_subject(self, cs: int, end: int, before: Clause, soft: bool = False) -> Clause | None:
         """'Lena agrees ... and books a trial review': a verb with -s after 'and' shares the client subject before it.
 
@@ -236,7 +249,7 @@ class ObjectiveReader(ClauseReader):
                 obtained = self.obtained(a, b)
                 if obtained is not None:
                     found = [obtained]
-            if not found and a == start and self.low[a] in _QUESTION_WORDS and b > a + 1:
+            if not found and a == start and (self.low[a] in _QUESTION_WORDS and b > a + 1 or self.asks_about_them(a, b)):
                 question = (a, b)  # "who signs?", "what budget do they have": what we want to know, not a step
                 found = [Clause("seller", "imperative", "ask", -1, None, False, "seller_action", b, start=a)]
             if not found:

@@ -18,6 +18,7 @@ from .words import OBJECT_PRONOUNS
 _SENDING = frozenset({"send", "forward", "share", "hand", "return", "submit", "upload", "email"})
 
 
+_CONDITIONS = frozenset({"if", "unless", "provided", "assuming"})
 _TRIALS = frozenset({"trial", "pilot", "poc", "evaluation"})
 _DIARY = frozenset({"diary", "calendar", "diaries", "calendars"})
 
@@ -54,6 +55,10 @@ class ClauseReader(ActionReader):
             return None
         j, kind = verb
         base = self.base(j)
+        cond = next((k for k in range(cs + 1, j) if low[k] in _CONDITIONS), None)
+        if cond is not None and kind != "imperative":
+            # "concede on payment terms if they sign 3 yrs": their verb is the condition; what comes first is ours to do
+            return Clause("seller", "imperative", low[cs], cs, None, False, "seller_action", end)
         if kind == "copula":
             actor = self.subject_actor(cs, j)
             return Clause(actor, "active", "be", j, self.trim_subject(cs, j) if actor == "client" else None, False, "feeling", end)
@@ -133,6 +138,8 @@ class ClauseReader(ActionReader):
         if self.is_ours(j + 1, min(end, j + 4)) and any(self.low[k].endswith("'s") for k in range(j + 1, min(end, j + 5))):
             return Clause("seller", voice, base, j, None, False, "our_side", end)  # "need our sales VP's ok on ..."
         stop = self.clause_object_end(j, end)
+        if base in classes["obtain"] and self.whole_deal(j + 1, stop):
+            return Clause("seller", voice, base, j, who, False, "seller_action", end)  # "Win the business": our aim
         committed = self.has_commitment(j + 1, stop) or self.has_meeting_with_client(j + 1, stop)
         if base in classes["obtain"] and self.back_from_client(j + 1, stop):
             return Clause("seller", voice, base, j, who, True, "client_action", end)  # "get the redlines back from their legal"
@@ -146,7 +153,29 @@ class ClauseReader(ActionReader):
             return Clause("seller", voice, base, j, who, True, "client_action", end)  # not "finalize proposal": our own draft
         if base in classes["obtain"] and committed and not self.delivered(j, end):
             return Clause("seller", voice, base, j, who, True, "client_action", end)
+        if base in classes["obtain"] and self.named_possession(j + 1, stop) and not self.delivered(j, end):
+            return Clause("seller", voice, base, j, (j + 1, j + 2), True, "client_action", end)  # "Get Birgit's URS by Friday"
         return Clause("seller", voice, base, j, who, False, "seller_action", end)
+
+    def whole_deal(self, a: int, b: int) -> bool:
+        """The object is the whole sale ('the business', 'this deal', 'the Marlow tender'), nothing the client hands over."""
+        k = a
+        if k < b and self.low[k] in ("the", "a", "an", "this", "that", "our", "their"):
+            k += 1
+        if k + 1 < b and self.low[k][:1].isalpha() and self.low[k + 1] in self.lex.whole_deal and self.is_name(k):
+            k += 1  # "win the Marlow tender"
+        if k >= b or self.low[k] not in self.lex.whole_deal:
+            return False
+        nxt = k + 1
+        return nxt >= b or self.is_punct(nxt) or self.low[nxt] in self.prep or self.is_date_at(nxt) \
+            or self.low[nxt] in ("this", "next", "today", "tomorrow")
+
+    def named_possession(self, a: int, b: int) -> bool:
+        """The object is a named client person's own thing ("Birgit's URS", "Tomasz's shift rota"): theirs to hand over."""
+        if a + 1 >= b or not self.low[a].endswith("'s") or not self.is_name(a) or self.is_ours(a, a + 1):
+            return False
+        nxt = self.low[a + 1]
+        return not (self.is_punct(a + 1) or nxt in self.prep or nxt in self.det or nxt in OBJECT_PRONOUNS)
 
     def our_thing_object(self, j: int, b: int) -> bool:
         """The verb's object is one of our things ('proposal', 'our deck', 'the quote'), not the client's."""
@@ -189,7 +218,7 @@ class ClauseReader(ActionReader):
             negated, k = True, k + 1
         found = self._commitment_noun(k, end) or self._done_thing(k, end)
         if found is None:
-            return self._transfer(start, end) or (None if negated else self._presence(start, end))
+            return self._transfer(start, end) or (None if negated else self._presence(start, end) or self._finished(start, end))
         at, stop = found
         before_verb = self.find_verb(start, at) if at > start + 1 else None
         if before_verb is not None and before_verb[1] == "finite" and self.subject_is_person(*self.trim_subject(start, before_verb[0])):
@@ -197,8 +226,8 @@ class ClauseReader(ActionReader):
         main = self.main_end(stop, end)
         main = next((k for k in range(stop, main) if self.low[k] == "that"), main)  # "Verbal from Omar that they'll go with us"
         verb = self.find_verb(stop, main)
-        if verb is not None and verb[1] != "passive":
-            return None
+        if verb is not None and verb[1] != "passive" and self.low[verb[0] - 1] != "to":
+            return None  # "verbal yes from Hiroshi to go with us": what they say yes to is no sentence of its own
         before = range(start, at)
         owner = next((i for i in before if self.client_possessive(i)), None)
         giver = self.giver(stop, end)
@@ -218,6 +247,21 @@ class ClauseReader(ActionReader):
             return Clause("client", "headline", self.text(at, stop), -1, who, False, "negated", end)
         return Clause("client", "headline", self.text(at, stop), -1, who or self.party_span(stop, end), True,
                       "client_action", end)
+
+    def _finished(self, start: int, end: int) -> Clause | None:
+        """'Security review passed', 'their legal review complete by friday', 'pen test done on their side': a check
+        the client runs on us, reported finished. Their part is done: an advance. Not our own ('our review done')."""
+        low, lex = self.low, self.lex
+        for k in range(start + 1, min(end, start + 6)):
+            if low[k] in lex.done_words:
+                if low[k - 1] not in lex.client_checks or self.is_ours(start, k) \
+                        or any(low[i] in ("our", "my", "we", "us", "i") or low[i] in lex.seller_things for i in range(start, k)):
+                    return None
+                return Clause("client", "headline", self.text(start, k + 1), -1, self.party_span(start, k), True,
+                              "client_action", end)
+            if self.is_punct(k) or low[k] in self.prep or low[k] in self.be:
+                return None
+        return None
 
     def comes_back(self, a: int, end: int) -> bool:
         """'... back to us', '... back by fri', '... back' at the end: a thing of theirs returned to us."""
