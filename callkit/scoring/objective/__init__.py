@@ -24,6 +24,7 @@ from .findings import CHECK_CODES, FORM_TIP, SPECIFIC_TIP, finding, quote
 from .parse import ObjectiveReader
 from .realism import implied_stage, is_realistic
 from .suggest import blank_suggestion, suggest as write_suggestion
+from .words import CONDITIONS
 
 __all__ = ["CHECK_CODES", "ObjectiveAssessment", "assess_objective"]
 
@@ -83,7 +84,7 @@ def assess_objective(text: str, stage: str | None = None, process: SalesProcess 
 def _condition_at(reader: ObjectiveReader, clause: Clause) -> int:
     """Where a condition ('if ...', 'unless ...') starts after the clause's verb, else the clause's end."""
     for k in range(max(clause.verb_at, clause.start) + 1, clause.end):
-        if reader.low[k] in ("if", "unless") and k + 1 < clause.end and reader.low[k + 1] not in ("possible", "needed", "necessary"):
+        if reader.low[k] in CONDITIONS and k + 1 < clause.end and reader.low[k + 1] not in ("possible", "needed", "necessary"):
             return k
     return clause.end
 

@@ -12,13 +12,12 @@ import re
 from ..reading import PUNCT
 from .actions import ActionReader
 from .clause import Clause, Reason, Voice
-from .words import OBJECT_PRONOUNS
+from .words import CONDITIONS, OBJECT_PRONOUNS
 
 
 _SENDING = frozenset({"send", "forward", "share", "hand", "return", "submit", "upload", "email"})
 
 
-_CONDITIONS = frozenset({"if", "unless", "provided", "assuming"})
 _TRIALS = frozenset({"trial", "pilot", "poc", "evaluation"})
 _DIARY = frozenset({"diary", "calendar", "diaries", "calendars"})
 
@@ -55,7 +54,7 @@ class ClauseReader(ActionReader):
             return None
         j, kind = verb
         base = self.base(j)
-        cond = next((k for k in range(cs + 1, j) if low[k] in _CONDITIONS), None)
+        cond = next((k for k in range(cs + 1, j) if low[k] in CONDITIONS), None)
         if cond is not None and kind != "imperative":
             # "concede on payment terms if they sign 3 yrs": their verb is the condition; what comes first is ours to do
             return Clause("seller", "imperative", low[cs], cs, None, False, "seller_action", end)

@@ -16,6 +16,8 @@ from .dates import DATE, DATE_START
 
 WH = frozenset({"who", "what", "when", "where", "why", "which", "how", "whether", "if", "that"})
 OBJECT_PRONOUNS = frozenset({"them", "him", "her", "us", "me", "it"})
+# Words that open a condition: "commits to a 3-yr term if the demo goes ok", "... unless legal objects"
+CONDITIONS = frozenset({"if", "unless", "provided", "assuming"})
 _NUMBER = re.compile(r"^[\d$\u00a3\u20ac]")
 _NOT_NAMES = frozenset({"ok", "okay", "yes", "no", "asap", "fyi", "re", "vs", "etc", "pls", "via"})
 
